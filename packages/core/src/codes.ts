@@ -1,0 +1,41 @@
+import type { CodeInfo } from './model.js';
+import { AREAS } from './model.js';
+
+/** The problem codes the contract names. Packages add their own through their Plugin. */
+export const CORE_CODES: readonly CodeInfo[] = [
+  { code: 'webbridge/callbridge-connect-failure', title: 'The web bridge cannot reach the call bridge', status: 'fail', fixes: ['webbridge-url', 'webbridge-callbridge-trust'], basis: 'documented' },
+  { code: 'webbridge/trust-bundle-missing', title: 'The web bridge has no trust bundle', status: 'fail', fixes: ['webbridge-callbridge-trust'], basis: 'documented' },
+  { code: 'webbridge/trust-bundle-mismatch', title: 'The trust bundle does not hold the call bridge certificate', status: 'fail', fixes: ['webbridge-callbridge-trust'], basis: 'documented' },
+  { code: 'expressway/guest-uri-internal', title: 'The guest account client URI is the internal name', status: 'fail', fixes: ['guest-uri-external'], basis: 'documented' },
+  { code: 'cert/self-signed', title: 'The certificate presented for the web bridge name is self-signed', status: 'fail', fixes: ['edge-cert-trusted-ca'], basis: 'documented' },
+  { code: 'cert/san-missing', title: 'The certificate does not cover the required name', status: 'fail', fixes: ['edge-cert-san'], basis: 'documented' },
+  { code: 'turn/integrity-check-failure', title: 'TURN Allocate answered 431 Integrity Check Failure', status: 'fail', fixes: ['turn-credentials'], basis: 'documented' },
+  { code: 'turn/credentials-rejected', title: 'The TURN server rejected the credentials', status: 'fail', fixes: ['turn-credentials'], basis: 'documented' },
+  { code: 'turn/relay-candidate-timeout', title: 'CMS could not create a TURN relay candidate', status: 'fail', fixes: ['turn-credentials', 'firewall-turn'], basis: 'documented' },
+  { code: 'dns/external-not-edge', title: 'External DNS does not give the Expressway-E public address', status: 'fail', fixes: ['dns-external-webbridge'], basis: 'documented' },
+  { code: 'dns/internal-not-cms', title: 'Internal DNS does not give the CMS web bridge address', status: 'fail', fixes: ['dns-internal-webbridge'], basis: 'documented' },
+  { code: 'dns/unresolved', title: 'A name that must resolve does not', status: 'fail', fixes: ['dns-external-webbridge', 'dns-internal-webbridge'], basis: 'documented' },
+  { code: 'dns/resolver-unreachable', title: 'A named resolver did not answer', status: 'error', fixes: [], basis: 'documented' },
+  { code: 'dns/srv-missing', title: 'An SRV record the deployment needs is missing', status: 'warn', fixes: ['dns-srv'], basis: 'documented' },
+  { code: 'cert/expired', title: 'The certificate has expired', status: 'fail', fixes: ['edge-cert-trusted-ca'], basis: 'documented' },
+  { code: 'cert/not-yet-valid', title: 'The certificate is not valid yet', status: 'fail', fixes: ['edge-cert-trusted-ca'], basis: 'documented' },
+  { code: 'cert/untrusted', title: 'The certificate chain does not lead to a trusted root', status: 'fail', fixes: ['edge-cert-trusted-ca'], basis: 'documented' },
+  { code: 'cert/chain-incomplete', title: 'The server does not send its intermediate certificates', status: 'fail', fixes: ['edge-cert-trusted-ca'], basis: 'documented' },
+  { code: 'turn/unreachable', title: 'The TURN server does not answer on a transport', status: 'fail', fixes: ['firewall-turn'], basis: 'documented' },
+  { code: 'turn/relay-address-private', title: "The relayed address is not the edge's public address", status: 'fail', fixes: ['edge-static-nat'], basis: 'documented' },
+  { code: 'turn/media-path-blocked', title: 'Media sent to the relayed address never comes back', status: 'fail', fixes: ['firewall-turn'], basis: 'inferred' },
+  { code: 'turn/relay-port-outside-range', title: 'The relayed port is outside the media port range', status: 'warn', fixes: ['firewall-turn'], basis: 'documented' },
+  { code: 'expressway/admin-port-443', title: 'The Expressway-E answers 443 with its administration login', status: 'fail', fixes: ['edge-admin-port'], basis: 'inferred' },
+  { code: 'expressway/web-proxy-unreachable', title: 'Nothing answers HTTPS for the web bridge name at the edge', status: 'fail', fixes: ['firewall-https'], basis: 'documented' },
+  { code: 'cms/turn-not-configured', title: 'No TURN server is configured on CMS', status: 'fail', fixes: ['cms-turn-server'], basis: 'documented' },
+  { code: 'cms/turn-status-failure', title: 'CMS cannot reach its TURN server', status: 'fail', fixes: ['cms-turn-server', 'firewall-turn'], basis: 'documented' },
+  { code: 'cms/no-spaces', title: 'No space is configured', status: 'fail', fixes: ['cms-space'], basis: 'documented' },
+  { code: 'cms/call-matching-domain-missing', title: 'Incoming call handling lacks a domain or does not target spaces', status: 'fail', fixes: ['cms-call-matching'], basis: 'documented' },
+  { code: 'cms/license-inactive', title: 'The call bridge license is not active', status: 'fail', fixes: ['callbridge-license'], basis: 'documented' },
+  { code: 'cms/xmpp-multidomain-missing', title: 'XMPP multi-domain lacks the external domain', status: 'fail', fixes: ['xmpp-multidomain'], basis: 'documented' },
+  { code: 'cms/version-unsupported', title: 'This CMS version is not supported for proxy WebRTC here', status: 'fail', fixes: ['cms-upgrade'], basis: 'documented' },
+  { code: 'triage/unreadable-file', title: 'An input file could not be read or parsed', status: 'warn', fixes: [], basis: 'documented' },
+  { code: 'triage/run-deadline', title: "A check did not start before the run's overall deadline", status: 'error', fixes: [], basis: 'documented' },
+  // The runner turns a crash or a missed deadline of any check into `<area>/check-error`.
+  ...AREAS.map((area): CodeInfo => ({ code: `${area}/check-error`, title: `A ${area} check could not decide`, status: 'error', fixes: [], basis: 'documented' })),
+];

@@ -1,0 +1,61 @@
+/** Stable error codes; documented in docs/errors.md. */
+export type ErrorCode =
+  | 'CMSD_USAGE'
+  | 'CMSD_INPUT_MISSING'
+  | 'CMSD_SECRET_MISSING'
+  | 'CMSD_CONFIG_INVALID'
+  | 'CMSD_TIMEOUT'
+  | 'CMSD_ABORTED'
+  | 'CMSD_PARSE'
+  | 'CMSD_NETWORK'
+  | 'CMSD_PROTOCOL'
+  | 'CMSD_UNSUPPORTED'
+  | 'CMSD_NOT_IMPLEMENTED'
+  | 'CMSD_INTERNAL';
+
+const brand = Symbol.for('cms-doctor.error');
+
+/**
+ * Base of every error this project throws on purpose. `instanceof` works across
+ * duplicate installs of the package because it checks a global symbol brand.
+ */
+export class CmsDoctorError extends Error {
+  override name = 'CmsDoctorError';
+  readonly code: ErrorCode;
+  /** Where in an input the problem is: a byte offset, a line number, an attribute. */
+  readonly place?: { offset?: number; line?: number; field?: string; file?: string };
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; place?: CmsDoctorError['place'] } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.place) this.place = options.place;
+    Object.defineProperty(this, brand, { value: true });
+  }
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[brand] === true;
+  }
+}
+
+export const isCmsDoctorError = (v: unknown): v is CmsDoctorError => v instanceof CmsDoctorError;
+
+/** Network failures that mean "could not decide", not "the deployment is broken". */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ETIMEOUT', 'ENOTFOUND',
+  'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET',
+]);
+export function isNetworkError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && NETWORK_CODES.has(code)) || (e as Error | null)?.name === 'TimeoutError';
+}
+
+/** A short, secret-free description of any thrown value. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' && !e.message.includes(code) ? `${code}: ${e.message}` : e.message;
+  }
+  return String(e);
+}

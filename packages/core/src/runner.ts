@@ -1,0 +1,163 @@
+import type { Check, CheckContext, CheckInput, CheckOutcome } from './check.js';
+import type { Finding, FindingDraft, Status } from './model.js';
+import type { Target } from './target.js';
+import type { TriageFile } from './triage.js';
+import { describeError } from './errors.js';
+import { redact } from './redact.js';
+
+export interface CheckRecord {
+  id: string;
+  area: Check['area'];
+  status: Status;
+  durationMs: number;
+  startedAtMs: number;
+}
+
+export interface RunOptions {
+  target: Target;
+  mode: 'live' | 'offline';
+  /** Per-check deadline unless the check sets its own. */
+  checkTimeoutMs?: number;
+  /** Cancels the whole run (the overall `--timeout`). */
+  signal?: AbortSignal;
+  files?: readonly TriageFile[];
+  /** Called as each check settles, for a progress display. */
+  onSettled?: (record: CheckRecord, findings: readonly Finding[]) => void;
+  onStart?: (check: Check<unknown>) => void;
+  now?: () => number;
+}
+
+export interface RunResult {
+  checks: CheckRecord[];
+  findings: Finding[];
+}
+
+const WORST: readonly Status[] = ['error', 'fail', 'warn', 'info', 'pass', 'skip'];
+export function worstStatus(statuses: readonly Status[]): Status {
+  for (const s of WORST) if (statuses.includes(s)) return s;
+  return 'skip';
+}
+
+/** Inputs a check lacks, or [] when it can run. */
+export function missingInputs(check: Check<unknown>, target: Target, files: readonly TriageFile[]): CheckInput[] {
+  const has = (input: CheckInput): boolean =>
+    input.startsWith('file:')
+      ? files.some((f) => f.kind === input.slice(5))
+      : (target as Record<string, unknown>)[input] !== undefined;
+  const missing = check.needs.filter((n) => !has(n));
+  if (check.needsAny && check.needsAny.length > 0 && !check.needsAny.some((group) => group.every(has))) {
+    const best = [...check.needsAny].sort((a, b) => a.filter((n) => !has(n)).length - b.filter((n) => !has(n)).length)[0] ?? [];
+    for (const n of best) if (!has(n) && !missing.includes(n)) missing.push(n);
+  }
+  return missing;
+}
+
+/**
+ * Runs checks concurrently; a check starts when the checks in its `after` list
+ * have settled. Each gets a deadline; a throw or a missed deadline becomes one
+ * `error` finding and the run goes on. Output is in catalogue order.
+ */
+export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunOptions): Promise<RunResult> {
+  const now = opts.now ?? (() => performance.now());
+  const files = opts.files ?? [];
+  const checks = catalogue.filter((c) => c.modes.includes(opts.mode));
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const data = new Map<string, unknown>();
+  const settled = new Map<string, Promise<void>>();
+  const results = new Map<string, { record: CheckRecord; findings: Finding[] }>();
+
+  const runOne = async (check: Check<unknown>): Promise<void> => {
+    const deps = (check.after ?? []).filter((d) => byId.has(d) && d !== check.id);
+    await Promise.all(deps.map((d) => start(d)));
+    const startedAtMs = now();
+    const finish = (findings: Finding[]): void => {
+      const record: CheckRecord = {
+        id: check.id,
+        area: check.area,
+        status: worstStatus(findings.map((f) => f.status)),
+        durationMs: Math.max(0, Math.round(now() - startedAtMs)),
+        startedAtMs,
+      };
+      results.set(check.id, { record, findings });
+      opts.onSettled?.(record, findings);
+    };
+    const complete = (draft: FindingDraft): Finding =>
+      redact({
+        check: check.id,
+        source: opts.mode,
+        evidence: [],
+        fixes: [],
+        basis: 'documented',
+        needs: [],
+        ...draft,
+      } as Finding);
+
+    const missing = missingInputs(check, opts.target, files);
+    if (missing.length > 0) {
+      finish([complete({ code: codeOf(check.id), status: 'skip', title: `${check.title}: skipped`, detail: `needs ${missing.join(', ')}`, needs: missing })]);
+      return;
+    }
+    if (opts.signal?.aborted) {
+      finish([complete({ code: 'triage/run-deadline', status: 'error', title: `${check.title}: not started, the run's deadline passed` })]);
+      return;
+    }
+    const timeoutMs = check.timeoutMs ?? opts.checkTimeoutMs ?? 10_000;
+    const timer = new AbortController();
+    const handle = setTimeout(() => timer.abort(new DOMException(`check ${check.id} exceeded ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timer.signal]) : timer.signal;
+    const ctx: CheckContext = {
+      target: opts.target,
+      signal,
+      deadline: Date.now() + timeoutMs,
+      mode: opts.mode,
+      get: <T>(id: string) => data.get(id) as T | undefined,
+      files: (...kinds: string[]) => files.filter((f) => kinds.includes(f.kind)),
+    };
+    opts.onStart?.(check);
+    // The race makes a check that ignores its signal still end at its deadline.
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = (): void => reject(signal.reason ?? new Error('aborted'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      const out = await Promise.race([check.run(ctx), aborted]);
+      const outcome: CheckOutcome = Array.isArray(out) ? { findings: out } : out;
+      if (outcome.data !== undefined) data.set(check.id, outcome.data);
+      finish(outcome.findings.map(complete));
+    } catch (e) {
+      const timedOut = signal.aborted;
+      finish([
+        complete({
+          code: `${check.area}/check-error`,
+          status: 'error',
+          title: timedOut ? `${check.title}: no decision before the deadline` : `${check.title}: the check failed to run`,
+          detail: timedOut ? describeError(signal.reason) : describeError(e),
+          evidence: [{ kind: 'check-error', error: describeError(e), timedOut }],
+        }),
+      ]);
+    } finally {
+      clearTimeout(handle);
+    }
+  };
+
+  const start = (id: string): Promise<void> => {
+    let p = settled.get(id);
+    if (!p) {
+      const check = byId.get(id);
+      // Register before running so a dependency cycle waits on a resolved placeholder instead of recursing.
+      settled.set(id, Promise.resolve());
+      p = check ? runOne(check) : Promise.resolve();
+      settled.set(id, p);
+    }
+    return p;
+  };
+
+  await Promise.all(checks.map((c) => start(c.id)));
+  const ordered = checks.map((c) => results.get(c.id)).filter((r) => r !== undefined);
+  return { checks: ordered.map((r) => r.record), findings: ordered.flatMap((r) => r.findings) };
+}
+
+/** `turn.allocate` -> `turn/allocate`: the code of a check's own pass/skip/info findings. */
+export const codeOf = (checkId: string): string => checkId.replace('.', '/');

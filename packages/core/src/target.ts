@@ -1,0 +1,46 @@
+import type { Secret } from './secret.js';
+
+/** Everything the user told us about one deployment. Addresses are data until a probe targets them. */
+export interface Target {
+  /** The external web bridge name, e.g. `cmsweb.octavio.com`. */
+  external?: string;
+  externalDomain?: string;
+  internalDomain?: string;
+  /** Resolver of the internal view, `ip[:port]`. */
+  internalDns?: string;
+  /** Resolver of the external view, `ip[:port]`; the system resolver when absent. */
+  externalDns?: string;
+  /** Expressway-E web proxy as clients reach it, `host[:port]`. */
+  edge?: string;
+  edgeNatAddress?: string;
+  cmsAddress?: string;
+  /** TURN server as clients reach it, `host[:port]`. */
+  turn?: string;
+  turnTlsPort?: number;
+  /** Transports to probe; all of udp, tcp, tls when absent. */
+  turnTransports?: readonly ('udp' | 'tcp' | 'tls')[];
+  turnUser?: string;
+  turnPassword?: Secret;
+  /** TURN over TCP 3478 / TLS is expected to answer (CMS tcpPortNumberOverride or the user says so). */
+  turnTcpExpected?: boolean;
+  /** Media port range the firewall is opened for, default 24000-29999. */
+  mediaPortRange?: readonly [number, number];
+  cmsApi?: string;
+  cmsUser?: string;
+  cmsPassword?: Secret;
+  /** Known CMS version, when the API cannot be asked. */
+  cmsVersion?: string;
+  expresswayApi?: string;
+  expresswayUser?: string;
+  expresswayPassword?: Secret;
+  /** Extra trust anchors, PEM file paths. */
+  ca?: readonly string[];
+  insecure?: boolean;
+}
+
+export type TargetKey = keyof Target;
+
+/** Fields that hold secrets: removed from every report. */
+export const SECRET_FIELDS = ['turnPassword', 'cmsPassword', 'expresswayPassword'] as const satisfies readonly TargetKey[];
+
+export const DEFAULT_MEDIA_PORT_RANGE = [24000, 29999] as const;
