@@ -1,0 +1,69 @@
+import { describeError, isCmsDoctorError } from '@cms-doctor/core';
+import { processIo, type CliIo } from './io.js';
+import { ExitError, usageExit } from './exit.js';
+import { VERSION } from './version.js';
+import { refuseArgvPasswords } from './commands/common.js';
+import { runCommand } from './commands/run.js';
+import { triageCommand } from './commands/triage.js';
+import { probeCommand } from './commands/probe.js';
+import { explainCommand } from './commands/explain.js';
+import { checksCommand } from './commands/checks.js';
+import { labCommand, demoCommand } from './commands/lab.js';
+
+const EPILOG = `Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage or input, 3 a check could not decide.
+Passwords: --*-password-file or CMS_DOCTOR_TURN_PASSWORD / CMS_DOCTOR_CMS_PASSWORD; never on the command line.
+Every option can also come from --config <yaml> or a CMS_DOCTOR_<OPTION> variable.
+Docs: docs/ in the repository; cms-doctor explain <code|fix>.`;
+
+/**
+ * Runs the CLI and returns its exit code. Never exits the process itself, so tests
+ * call it in-process; bin/cms-doctor.js turns the code into the process exit.
+ */
+export async function main(rawArgs: readonly string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    refuseArgvPasswords(rawArgs);
+    const { default: yargs } = await import('yargs');
+    const parser = yargs([...rawArgs])
+      .scriptName('cms-doctor')
+      .usage('cms-doctor: diagnose proxy WebRTC for Cisco Meeting Server through Expressway-C/E\n\nUsage: $0 <command> [options]')
+      .command(runCommand(io))
+      .command(triageCommand(io))
+      .command(probeCommand(io))
+      .command(explainCommand(io))
+      .command(checksCommand(io))
+      .command(labCommand(io))
+      .command(demoCommand(io))
+      .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
+      .demandCommand(1, 'name a command, e.g. cms-doctor run --external cmsweb.example.com')
+      .recommendCommands()
+      .strict()
+      .version(VERSION)
+      .help()
+      .alias('h', 'help')
+      .epilog(EPILOG)
+      .wrap(Math.min(110, process.stdout.columns || 100))
+      .exitProcess(false)
+      .fail((msg: string | null, err: Error | undefined) => {
+        throw err ?? new ExitError(2, msg ?? 'invalid usage');
+      });
+    let output = '';
+    await parser.parseAsync([...rawArgs], {}, (_err: unknown, _argv: unknown, out: string) => {
+      output = out;
+    });
+    if (output) io.stdout(output.endsWith('\n') ? output : `${output}\n`);
+    return 0;
+  } catch (e) {
+    const exit = usageExit(e);
+    if (exit) {
+      if (exit.message) io.stderr(`cms-doctor: ${exit.message}\n${exit.exitCode === 2 ? 'Run cms-doctor --help for usage.\n' : ''}`);
+      return exit.exitCode;
+    }
+    // yargs validation errors (unknown option, bad choice, missing argument) are usage errors.
+    if (e instanceof Error && (e.name === 'YError' || /Unknown argument|Invalid values|Not enough non-option|Missing required/.test(e.message))) {
+      io.stderr(`cms-doctor: ${e.message}\nRun cms-doctor --help for usage.\n`);
+      return 2;
+    }
+    io.stderr(`cms-doctor: internal error: ${describeError(e)}\n${isCmsDoctorError(e) ? '' : (e as Error)?.stack ?? ''}\nPlease report it with the command you ran (cms-doctor ${VERSION}, node ${process.version}).\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,93 @@
+import {
+  buildReport, codeOf, defineCheck, runChecks,
+  type Area, type Check, type CheckRecord, type Finding, type Report, type Target,
+} from '@cms-doctor/core';
+import { loadCatalogue, type Catalogue } from './catalogue.js';
+import { collectInputs } from './triage/collect.js';
+import { toTriageFile, type FileEntry } from './triage/input-file.js';
+import { VERSION } from './version.js';
+
+export interface DiagnoseOptions {
+  /** Overall deadline of the run in ms. */
+  timeoutMs: number;
+  only?: readonly Area[];
+  onStart?: (check: Check<unknown>) => void;
+  onSettled?: (record: CheckRecord, findings: readonly Finding[]) => void;
+  catalogue?: Catalogue;
+  signal?: AbortSignal;
+}
+
+const pick = (checks: readonly Check<unknown>[], only?: readonly Area[]): Check<unknown>[] =>
+  only && only.length ? checks.filter((c) => only.includes(c.area)) : [...checks];
+
+/** Per-check deadline: the overall deadline minus a margin for rendering, at least one second. */
+const perCheck = (timeoutMs: number): number => Math.max(1000, timeoutMs - 250);
+
+export async function diagnoseLive(target: Target, opts: DiagnoseOptions): Promise<Report> {
+  const catalogue = opts.catalogue ?? (await loadCatalogue());
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const overall = AbortSignal.timeout(opts.timeoutMs);
+  const result = await runChecks(pick(catalogue.checks, opts.only), {
+    target,
+    mode: 'live',
+    checkTimeoutMs: perCheck(opts.timeoutMs),
+    signal: opts.signal ? AbortSignal.any([overall, opts.signal]) : overall,
+    ...(opts.onStart ? { onStart: opts.onStart } : {}),
+    ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
+  });
+  return buildReport({ version: VERSION, mode: 'live', target, startedAt, durationMs: performance.now() - t0, ...result, fixes: catalogue.fixes });
+}
+
+/** Lists every unreadable input as a `triage/unreadable-file` warning, after the checks that may reject files. */
+function filesCheck(entries: readonly FileEntry[], after: string[]): Check<unknown> {
+  return defineCheck({
+    id: 'triage.files',
+    title: 'Input files',
+    area: 'triage',
+    modes: ['offline'],
+    needs: [],
+    after,
+    run: async () => {
+      const bad = entries.filter((e) => e.kind === 'unreadable');
+      const used = entries.filter((e) => e.kind !== 'unreadable' && e.kind !== 'unrecognised' && !e.kind.startsWith('archive-'));
+      return [
+        { code: codeOf('triage.files'), status: 'info', title: `${used.length} of ${entries.length} input files recognised`, evidence: used.map((e) => ({ kind: 'input-file', path: e.path, as: e.kind, bytes: e.size })) },
+        ...bad.map((e) => ({ code: 'triage/unreadable-file', status: 'warn' as const, title: `Could not read ${e.path}`, detail: e.reason, subject: e.path, evidence: [{ kind: 'input-file', path: e.path, reason: e.reason ?? '' }] })),
+      ];
+    },
+  });
+}
+
+export async function diagnoseOffline(inputs: readonly string[], target: Target, opts: DiagnoseOptions): Promise<Report> {
+  const catalogue = opts.catalogue ?? (await loadCatalogue());
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { entries, workDirs } = await collectInputs(inputs, catalogue.recognisers);
+  try {
+    const files = entries.map(toTriageFile);
+    const checks = pick(catalogue.checks, opts.only).filter((c) => c.modes.includes('offline'));
+    // An offline check with none of its file kinds present is noise, not a skip worth reading.
+    const relevant = checks.filter((c) => {
+      const kinds = [...c.needs, ...(c.needsAny ?? []).flat()].filter((n) => n.startsWith('file:')).map((n) => n.slice(5));
+      return kinds.length === 0 || kinds.some((k) => entries.some((e) => e.kind === k));
+    });
+    const all = [...relevant, filesCheck(entries, relevant.map((c) => c.id))];
+    const overall = AbortSignal.timeout(opts.timeoutMs);
+    const result = await runChecks(all, {
+      target,
+      mode: 'offline',
+      files,
+      checkTimeoutMs: perCheck(opts.timeoutMs),
+      signal: opts.signal ? AbortSignal.any([overall, opts.signal]) : overall,
+      ...(opts.onStart ? { onStart: opts.onStart } : {}),
+      ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
+    });
+    return buildReport({
+      version: VERSION, mode: 'offline', target, startedAt, durationMs: performance.now() - t0, ...result, fixes: catalogue.fixes,
+      files: entries.map((e) => ({ path: e.path, kind: e.kind, ...(e.reason ? { reason: e.reason } : {}) })),
+    });
+  } finally {
+    await Promise.all(workDirs.map((w) => w.dispose()));
+  }
+}

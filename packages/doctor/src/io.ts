@@ -1,0 +1,55 @@
+import { createInterface } from 'node:readline';
+
+/** Everything the CLI touches of the outside world, so tests can run it in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** stdout is a terminal (colour, progress). */
+  stdoutTty: boolean;
+  /** stderr is a terminal (spinner). */
+  stderrTty: boolean;
+  /** stdin is a terminal (password prompts). */
+  stdinTty: boolean;
+  prompt(question: string): Promise<string>;
+  cwd: string;
+}
+
+/** Reads a line from the terminal without echoing it. */
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+      // Echo the question, hide what is typed.
+      if (s.startsWith(question)) write.call(rl, question);
+    };
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    stdoutTty: Boolean(process.stdout.isTTY),
+    stderrTty: Boolean(process.stderr.isTTY),
+    stdinTty: Boolean(process.stdin.isTTY),
+    prompt: promptHidden,
+    cwd: process.cwd(),
+  };
+}
+
+/** Colour on a terminal unless NO_COLOR or --no-color; FORCE_COLOR forces it on. */
+export function useColor(io: CliIo, flag: boolean | undefined): boolean {
+  if (flag === false) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return io.stdoutTty;
+}

@@ -1,0 +1,41 @@
+import type { Check, CheckRecord } from '@cms-doctor/core';
+import type { CliIo } from './io.js';
+
+export interface Progress {
+  onStart(check: Check<unknown>): void;
+  onSettled(record: CheckRecord): void;
+  stop(): void;
+}
+
+const quiet: Progress = { onStart: () => undefined, onSettled: () => undefined, stop: () => undefined };
+
+/** A spinner on a terminal, plain lines on stderr otherwise; nothing for machine formats. */
+export async function createProgress(io: CliIo, enabled: boolean): Promise<Progress> {
+  if (!enabled) return quiet;
+  if (!io.stderrTty) {
+    return {
+      onStart: () => undefined,
+      onSettled: (r) => io.stderr(`[${r.status}] ${r.id} (${r.durationMs} ms)\n`),
+      stop: () => undefined,
+    };
+  }
+  const { default: ora } = await import('ora');
+  const running = new Set<string>();
+  let done = 0;
+  const spinner = ora({ stream: process.stderr, text: 'starting checks' }).start();
+  const update = (): void => {
+    spinner.text = `${done} done · running ${[...running].slice(0, 3).join(', ')}${running.size > 3 ? ` +${running.size - 3}` : ''}`;
+  };
+  return {
+    onStart: (c) => {
+      running.add(c.id);
+      update();
+    },
+    onSettled: (r) => {
+      running.delete(r.id);
+      done += 1;
+      update();
+    },
+    stop: () => spinner.stop(),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Report, Status } from '@cms-doctor/core';
+
+const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '❓', skip: '⏭️', info: 'ℹ️' };
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** For pasting into a support ticket: summary table, problems with evidence and fixes, the rest compact. */
+export function renderMarkdown(report: Report): string {
+  const s = report.summary;
+  const out: string[] = [
+    `## cms-doctor report: ${cell(String(report.target.external ?? report.mode))}`,
+    '',
+    `${report.mode} run, ${report.startedAt}, ${report.durationMs} ms, cms-doctor ${report.tool.version}`,
+    '',
+    '| pass | warn | fail | error | skip | info |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${s.pass} | ${s.warn} | ${s.fail} | ${s.error} | ${s.skip} | ${s.info} |`,
+  ];
+  const problems = report.findings.filter((f) => f.status === 'fail' || f.status === 'warn' || f.status === 'error');
+  if (problems.length) {
+    out.push('', '### Problems');
+    for (const f of problems) {
+      out.push('', `#### ${ICON[f.status]} \`${f.code}\`: ${f.title}`, '');
+      if (f.subject) out.push(`- **Subject:** \`${f.subject}\``);
+      out.push(`- **Check:** \`${f.check}\` (${f.source}, basis: ${f.basis})`);
+      if (f.detail) out.push(`- **Detail:** ${f.detail}`);
+      if (f.evidence.length) {
+        out.push('', '<details><summary>Evidence</summary>', '', '```json', JSON.stringify(f.evidence, null, 2), '```', '', '</details>');
+      }
+      for (const id of f.fixes) {
+        const fix = report.fixes[id];
+        if (!fix) continue;
+        out.push('', `**Fix \`${id}\`: ${fix.title}**`, '');
+        fix.steps.forEach((step, i) => out.push(`${i + 1}. ${step}`));
+        out.push('', `_Reference: ${fix.reference}_`);
+      }
+    }
+  }
+  out.push('', '### All checks', '', '| status | code | title | subject |', '| --- | --- | --- | --- |');
+  for (const f of report.findings) out.push(`| ${ICON[f.status]} ${f.status} | \`${f.code}\` | ${cell(f.title)} | ${cell(f.subject ?? '')} |`);
+  if (report.files?.length) {
+    out.push('', '### Files', '', '| file | kind | note |', '| --- | --- | --- |');
+    for (const f of report.files) out.push(`| \`${cell(f.path)}\` | ${f.kind} | ${cell(f.reason ?? '')} |`);
+  }
+  return out.join('\n') + '\n';
+}

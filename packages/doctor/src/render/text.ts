@@ -1,0 +1,83 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { AREAS, type Area, type Finding, type Report, type Status } from '@cms-doctor/core';
+import { needsLabel } from './needs-label.js';
+
+export interface TextOptions {
+  color: boolean;
+  verbose?: boolean;
+}
+
+const SYMBOL: Record<Status, string> = { pass: '✓', warn: '!', fail: '✗', error: '?', skip: '-', info: 'i' };
+const AREA_TITLE: Record<Area, string> = {
+  dns: 'DNS (split horizon)',
+  cert: 'Certificates',
+  turn: 'TURN and media',
+  cms: 'Cisco Meeting Server',
+  webbridge: 'Web bridge',
+  expressway: 'Expressway',
+  triage: 'Input files',
+};
+
+const paint = (c: ChalkInstance, s: Status, text: string): string =>
+  ({ pass: c.green, warn: c.yellow, fail: c.red, error: c.magenta, skip: c.gray, info: c.cyan })[s](text);
+
+function evidenceLine(e: Record<string, unknown>, max: number): string {
+  const { kind, ...rest } = e;
+  const body = JSON.stringify(rest);
+  const line = `${String(kind)} ${body === '{}' ? '' : body}`.trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Human report: findings grouped by area with status symbols, evidence and numbered fix steps. */
+export function renderText(report: Report, opts: TextOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const out: string[] = [];
+  const subject = String(report.target.external ?? (report.mode === 'offline' ? `${report.files?.length ?? 0} input files` : ''));
+  out.push(c.bold(`cms-doctor ${report.tool.version}`) + c.gray(` · ${report.mode} · ${subject}`));
+  if (report.target.insecure === true) out.push(c.yellow('! TLS verification of the CMS API is disabled (--insecure)'));
+  const shownFixes = new Set<string>();
+  const areaOf = (f: Finding): Area => (f.code.split('/')[0] as Area) ?? 'triage';
+  for (const area of AREAS) {
+    const findings = report.findings.filter((f) => areaOf(f) === area);
+    if (findings.length === 0) continue;
+    out.push('', c.bold(AREA_TITLE[area]));
+    for (const f of findings) {
+      out.push(`  ${paint(c, f.status, SYMBOL[f.status])} ${f.title}${f.subject ? c.gray(`  [${f.subject}]`) : ''}`);
+      if (f.status === 'skip') {
+        if (f.needs.length) out.push(c.gray(`      needs ${f.needs.map(needsLabel).join(', ')}`));
+        continue;
+      }
+      if (f.status === 'pass' && !opts.verbose) continue;
+      out.push(c.gray(`      ${f.code}${f.basis !== 'documented' ? ` · basis: ${f.basis}` : ''}`));
+      if (f.detail) for (const line of f.detail.split('\n')) out.push(`      ${line}`);
+      const evidence = opts.verbose ? f.evidence : f.evidence.slice(0, 3);
+      for (const e of evidence) out.push(c.gray(`      · ${evidenceLine(e, opts.verbose ? 2000 : 140)}`));
+      if (f.evidence.length > evidence.length) out.push(c.gray(`      · … ${f.evidence.length - evidence.length} more (--verbose or --format json)`));
+      for (const id of f.fixes) {
+        const fix = report.fixes[id];
+        if (!fix) continue;
+        if (shownFixes.has(id)) {
+          out.push(`      fix: ${c.bold(id)} (steps above)`);
+          continue;
+        }
+        shownFixes.add(id);
+        out.push(`      fix: ${c.bold(id)}: ${fix.title}`);
+        fix.steps.forEach((step, i) => out.push(`        ${i + 1}. ${step}`));
+        out.push(c.gray(`        ref: ${fix.reference}`));
+      }
+      if (f.status !== 'info') out.push(c.gray(`      more: cms-doctor explain ${f.code}`));
+    }
+  }
+  const unusable = (report.files ?? []).filter((f) => f.kind === 'unrecognised' || f.kind === 'unreadable');
+  if (report.files) {
+    out.push('', c.bold('Files'));
+    for (const f of report.files) out.push(`  ${f.kind === 'unreadable' ? c.yellow('!') : f.kind === 'unrecognised' ? c.gray('-') : c.green('✓')} ${f.path} ${c.gray(`(${f.kind}${f.reason ? `: ${f.reason}` : ''})`)}`);
+    if (unusable.length) out.push(c.gray(`  ${unusable.length} file(s) not used`));
+  }
+  const s = report.summary;
+  out.push(
+    '',
+    `${c.bold('Summary')}: ${paint(c, 'pass', `${s.pass} passed`)}, ${paint(c, 'warn', `${s.warn} warnings`)}, ${paint(c, 'fail', `${s.fail} failed`)}, ${paint(c, 'error', `${s.error} undecided`)}, ${s.skip} skipped, ${s.info} info · ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
+  return out.join('\n') + '\n';
+}
