@@ -85,7 +85,7 @@ export async function extract(kind: ArchiveKind, file: string, name: string, int
   }
   const yauzl = await import('yauzl');
   const zip = await new Promise<import('yauzl').ZipFile>((res, rej) =>
-    yauzl.open(file, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true }, (err, z) => (err ? rej(err) : res(z))),
+    yauzl.open(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, z) => (err ? rej(err) : res(z))),
   );
   let total = 0;
   let entries = 0;
@@ -94,22 +94,24 @@ export async function extract(kind: ArchiveKind, file: string, name: string, int
     zip.on('end', resolve);
     zip.on('entry', (entry: import('yauzl').Entry) => {
       entries += 1;
-      const target = safeJoin(into, entry.fileName);
-      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      // Names are decoded here rather than by yauzl, so one bad name skips a member instead of failing the archive.
+      const name = (entry.fileName as unknown as Buffer).toString('utf8').replace(/\\/g, '/');
+      const target = safeJoin(into, name);
+      if (name.endsWith('/')) return zip.readEntry();
       if (!target || entries > limits.maxEntries || total + entry.uncompressedSize > limits.maxTotalBytes) {
-        skipped.push(`${entry.fileName}: ${!target ? 'path escapes the archive' : 'archive limits reached'}`);
+        skipped.push(`${name}: ${!target ? 'path escapes the archive' : 'archive limits reached'}`);
         return zip.readEntry();
       }
       total += entry.uncompressedSize;
       zip.openReadStream(entry, (err, stream) => {
         if (err) {
-          skipped.push(`${entry.fileName}: ${err.message}`);
+          skipped.push(`${name}: ${err.message}`);
           return zip.readEntry();
         }
         mkdir(dirname(target), { recursive: true })
           .then(() => pipeline(stream, createWriteStream(target)))
           .then(() => zip.readEntry(), (e: Error) => {
-            skipped.push(`${entry.fileName}: ${e.message}`);
+            skipped.push(`${name}: ${e.message}`);
             zip.readEntry();
           });
       });

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { defineCheck, type Check } from './check.js';
+import { runChecks } from './runner.js';
+import { Secret } from './secret.js';
+
+const pass = (id: string, extra: Partial<Check> = {}): Check =>
+  defineCheck({ id, title: id, area: 'dns', modes: ['live'], needs: [], run: async () => [{ code: id.replace('.', '/'), status: 'pass', title: 'ok' }], ...extra });
+
+describe('runChecks', () => {
+  it('turns a throwing check into one error finding and runs the others', async () => {
+    const boom = pass('dns.boom', { run: async () => { throw new Error('kaboom'); } });
+    const { findings, checks } = await runChecks([boom, pass('dns.fine')], { target: {}, mode: 'live' });
+    expect(findings.map((f) => [f.check, f.status, f.code])).toEqual([
+      ['dns.boom', 'error', 'dns/check-error'],
+      ['dns.fine', 'pass', 'dns/fine'],
+    ]);
+    expect(findings[0]?.detail).toContain('kaboom');
+    expect(checks.map((c) => c.status)).toEqual(['error', 'pass']);
+  });
+
+  it('ends a check that ignores its signal at its deadline', async () => {
+    const hang = pass('dns.hang', { timeoutMs: 50, run: () => new Promise(() => undefined) });
+    const { findings } = await runChecks([hang, pass('dns.fine')], { target: {}, mode: 'live' });
+    expect(findings[0]).toMatchObject({ status: 'error', code: 'dns/check-error' });
+    expect(findings[0]?.title).toContain('deadline');
+    expect(findings[1]?.status).toBe('pass');
+  });
+
+  it('aborts the signal it hands a check at the deadline', async () => {
+    let aborted = false;
+    const polite = pass('dns.polite', {
+      timeoutMs: 30,
+      run: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => { aborted = true; reject(ctx.signal.reason); })),
+    });
+    await runChecks([polite], { target: {}, mode: 'live' });
+    expect(aborted).toBe(true);
+  });
+
+  it('runs 50 independent checks concurrently and reports them in catalogue order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const checks = Array.from({ length: 50 }, (_, i) =>
+      pass(`dns.c${i}`, {
+        run: async () => {
+          inFlight += 1;
+          peak = Math.max(peak, inFlight);
+          // Later checks finish first, so completion order is the reverse of catalogue order.
+          await new Promise((r) => setTimeout(r, 100 - i));
+          inFlight -= 1;
+          return [{ code: `dns/c${i}`, status: 'pass', title: 'ok' }];
+        },
+      }),
+    );
+    const { findings } = await runChecks(checks, { target: {}, mode: 'live' });
+    expect(peak).toBe(50);
+    expect(findings.map((f) => f.check)).toEqual(checks.map((c) => c.id));
+  });
+
+  it('starts a check after the checks it depends on and hands it their data', async () => {
+    const order: string[] = [];
+    const producer = defineCheck({
+      id: 'dns.producer', title: 'p', area: 'dns', modes: ['live'], needs: [],
+      run: async () => { await new Promise((r) => setTimeout(r, 20)); order.push('producer'); return { findings: [], data: { addresses: ['127.0.0.1'] } }; },
+    });
+    const consumer = defineCheck({
+      id: 'cert.consumer', title: 'c', area: 'cert', modes: ['live'], needs: [], after: ['dns.producer'],
+      run: async (ctx) => { order.push('consumer'); return [{ code: 'cert/consumer', status: 'info', title: String(ctx.get<{ addresses: string[] }>('dns.producer')?.addresses) }]; },
+    });
+    const { findings } = await runChecks([consumer, producer], { target: {}, mode: 'live' });
+    expect(order).toEqual(['producer', 'consumer']);
+    expect(findings[0]?.title).toBe('127.0.0.1');
+  });
+
+  it('survives a dependency cycle', async () => {
+    const a = pass('dns.a', { after: ['dns.b'] });
+    const b = pass('dns.b', { after: ['dns.a'] });
+    const { findings } = await runChecks([a, b], { target: {}, mode: 'live' });
+    expect(findings).toHaveLength(2);
+  });
+
+  it('skips a check whose inputs are missing and names them', async () => {
+    const needy = pass('turn.allocate', { needs: ['turnPassword'], needsAny: [['turn'], ['edge']] });
+    const { findings } = await runChecks([needy], { target: {}, mode: 'live' });
+    expect(findings[0]).toMatchObject({ status: 'skip', code: 'turn/allocate', needs: ['turnPassword', 'turn'] });
+  });
+
+  it('runs only the checks of the mode', async () => {
+    const offline = pass('dns.offline', { modes: ['offline'] });
+    const { findings } = await runChecks([offline, pass('dns.live')], { target: {}, mode: 'live' });
+    expect(findings.map((f) => f.check)).toEqual(['dns.live']);
+  });
+
+  it('removes secrets from evidence by field name', async () => {
+    const leaky = pass('turn.leaky', {
+      run: async () => [{ code: 'turn/leaky', status: 'info', title: 'cisco is a word', evidence: [{ kind: 'x', password: 'cisco', key: 'abc', nested: { secret: new Secret('s3') }, user: 'turnuser' }] }],
+    });
+    const { findings } = await runChecks([leaky], { target: {}, mode: 'live' });
+    const json = JSON.stringify(findings);
+    expect(json).not.toContain('abc');
+    expect(json).not.toContain('s3');
+    // Redaction is by field: the same word in text is left alone.
+    expect(findings[0]?.title).toBe('cisco is a word');
+    expect(findings[0]?.evidence[0]).toMatchObject({ password: '[redacted]', user: 'turnuser' });
+  });
+
+  it('stops starting checks once the run is cancelled', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    const { findings } = await runChecks([pass('dns.late')], { target: {}, mode: 'live', signal: ctl.signal });
+    expect(findings[0]).toMatchObject({ status: 'error', code: 'triage/run-deadline' });
+  });
+});
