@@ -1,1 +1,18 @@
-export { plugin } from './plugin.js';
+/** @cms-doctor/dns: split-horizon DNS views, their comparison, dig and zone parsers, and the DNS checks. */
+export { plugin, DNS_CODES, DNS_FIXES } from './plugin.js';
+export { parseServer, formatServer, sameServer, DNS_PORT, type DnsServer } from './server-address.js';
+export { systemResolver, firstNameserver } from './system-resolver.js';
+export { normaliseName, rcodeName, type DnsRecord, type RecordType, type SrvData } from './record.js';
+export { query, encodeQuery, type DnsResponse, type QueryOptions } from './query.js';
+export { lookup, followChain, addressesOf, answered, type Lookup, type LookupStatus, type CnameLink } from './lookup.js';
+export { queryViews, type View, type Question, type ViewAnswers } from './views.js';
+export { judgeWebbridge, viewState, lookupEvidence, type ViewLookups, type WebbridgeInput, type WebbridgeVerdict } from './webbridge-judge.js';
+export { judgeSrv, type SrvObservation, type SrvJudgeOptions } from './srv-judge.js';
+export { SRV_RULES, STANDARD_SRV_PORTS, majorVersion, serviceOf, type SrvRule } from './srv-rules.js';
+export { parseDig, type DigQuery, type DigParse, type ParseIssue } from './dig-parse.js';
+export { parseZone, type ZoneParse, type ZoneRecord } from './zone-parse.js';
+export { tokenize, parseRrFields } from './rr-text.js';
+export { digSources, zoneSource, digLookup, type OfflineSource, type DigFile } from './offline-sources.js';
+export { digRecogniser, zoneRecogniser, looksLikeDig, looksLikeZone } from './recognisers.js';
+export { webbridgeCheck } from './checks/webbridge.js';
+export { srvCheck, planSrv, srvDomains, parentDomain } from './checks/srv.js';

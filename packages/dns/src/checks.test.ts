@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runChecks, type Finding, type Target, type TriageFile } from '@cms-doctor/core';
+import { startLabDns, type LabDns, type LabRecord } from '../../lab/src/dns-server/index.js';
+import { plugin } from './plugin.js';
+import { digRecogniser, zoneRecogniser } from './recognisers.js';
+
+const NAME = 'cmsweb.octavio.com';
+const CMS = '127.0.1.80'; // the document's 172.16.85.180, remapped to loopback as data
+const EDGE = '127.0.2.156'; // the document's 10.88.246.156
+
+const INTERNAL: LabRecord[] = [
+  { name: NAME, type: 'A', value: CMS },
+  { name: 'xmpp.cms.octavio.local', type: 'A', value: CMS },
+  { name: 'alias.cms.octavio.local', type: 'CNAME', value: 'xmpp.cms.octavio.local' },
+  { name: '_xmpp-client._tcp.cms.octavio.local', type: 'SRV', priority: 10, weight: 10, port: 5222, target: 'xmpp.cms.octavio.local' },
+  { name: '_xmpp-server._tcp.cms.octavio.local', type: 'SRV', priority: 10, weight: 10, port: 5209, target: 'alias.cms.octavio.local' },
+];
+const EXTERNAL: LabRecord[] = [
+  { name: NAME, type: 'A', value: EDGE },
+  { name: 'vcse.octavio.com', type: 'A', value: EDGE },
+  { name: '_collab-edge._tls.octavio.com', type: 'SRV', priority: 10, weight: 10, port: 8443, target: 'vcse.octavio.com' },
+  { name: '_cisco-uds._tcp.octavio.com', type: 'SRV', priority: 10, weight: 10, port: 8443, target: 'ocucmp.octavio.local' },
+];
+
+const servers: LabDns[] = [];
+let internal: LabDns;
+let external: LabDns;
+let hairpin: LabDns;
+let silent: LabDns;
+const addr = (s: LabDns): string => `${s.host}:${s.port}`;
+
+beforeAll(async () => {
+  [internal, external, hairpin, silent] = await Promise.all([
+    startLabDns({ host: '127.0.0.41', records: INTERNAL }),
+    startLabDns({ host: '127.0.0.42', records: EXTERNAL, fault: 'truncate-udp' }),
+    startLabDns({ host: '127.0.0.43', records: [{ name: NAME, type: 'A', value: EDGE }] }),
+    startLabDns({ host: '127.0.0.44', records: [], fault: 'silent' }),
+  ]);
+  servers.push(internal, external, hairpin, silent);
+});
+afterAll(async () => { await Promise.all(servers.map((s) => s.close())); });
+
+const run = async (target: Target, files: TriageFile[] = [], only?: string): Promise<{ findings: Finding[]; status: (id: string) => string[] }> => {
+  const r = await runChecks(plugin.checks.filter((c) => !only || c.id === only), { target, mode: files.length ? 'offline' : 'live', files, checkTimeoutMs: 3000 });
+  return { findings: r.findings, status: (id) => r.findings.filter((f) => f.check === id).map((f) => `${f.status} ${f.code}`) };
+};
+
+describe('dns.webbridge live', () => {
+  const base = { external: NAME, cmsAddress: CMS, edgeNatAddress: EDGE };
+  it('passes the split horizon (external answer over TCP after truncation)', async () => {
+    const { status, findings } = await run({ ...base, internalDns: addr(internal), externalDns: addr(external) }, [], 'dns.webbridge');
+    expect(status('dns.webbridge')).toEqual(['pass dns/webbridge']);
+    const ev = findings[0]?.evidence.find((e) => e.view === 'external' && e.type === 'A');
+    expect(ev).toMatchObject({ kind: 'dns-lookup', transport: 'tcp', truncatedOverUdp: true, aa: true, rcode: 'NOERROR', records: [{ ttl: 300, data: EDGE }] });
+  });
+
+  it('finds the hairpin', async () => {
+    const { findings } = await run({ ...base, internalDns: addr(hairpin), externalDns: addr(external) }, [], 'dns.webbridge');
+    expect(findings.map((f) => f.code)).toEqual(['dns/internal-not-cms', 'dns/webbridge']);
+    expect(findings[0]?.title).toMatch(/hairpin/);
+  });
+
+  it('reports a silent internal resolver as an error before the check deadline', async () => {
+    const { status } = await run({ ...base, internalDns: addr(silent), externalDns: addr(external) }, [], 'dns.webbridge');
+    expect(status('dns.webbridge')).toEqual(['error dns/resolver-unreachable', 'pass dns/webbridge']);
+  });
+
+  it('publishes DnsWebbridgeData even when failing', async () => {
+    const seen: unknown[] = [];
+    const reader = { id: 'x.reader', title: 'r', area: 'dns' as const, modes: ['live' as const], needs: [], after: ['dns.webbridge'], run: async (ctx: { get: (id: string) => unknown }) => { seen.push(ctx.get('dns.webbridge')); return []; } };
+    await runChecks([plugin.checks[0]!, reader], { target: { ...base, internalDns: addr(hairpin), externalDns: addr(external) }, mode: 'live' });
+    expect(seen).toEqual([{ externalAddresses: [EDGE], internalAddresses: [EDGE] }]);
+  });
+});
+
+describe('dns.srv live', () => {
+  it('checks the SRV records of both views', async () => {
+    const { status, findings } = await run({ external: NAME, internalDomain: 'cms.octavio.local', internalDns: addr(internal), externalDns: addr(external), cmsVersion: '2.9.1' }, [], 'dns.srv');
+    expect(status('dns.srv').sort()).toEqual([
+      'info dns/srv', // _cms-web._tls.cmsweb.octavio.com absent
+      'info dns/srv', // _collab-edge._tls.octavio.com
+      'warn dns/cisco-uds-external',
+      'warn dns/srv-port-nonstandard',
+      'warn dns/srv-target-cname',
+    ]);
+    expect(findings.find((f) => f.code === 'dns/srv-port-nonstandard')?.title).toContain('5269');
+  });
+
+  it('warns about a missing _xmpp-client when the CMS version is unknown', async () => {
+    const { status } = await run({ external: NAME, internalDomain: 'cms.octavio.local', internalDns: addr(hairpin), externalDns: addr(hairpin) }, [], 'dns.srv');
+    expect(status('dns.srv')).toContain('warn dns/srv-missing');
+  });
+});
+
+const FIX = new URL('../../../fixtures/dns/', import.meta.url).pathname;
+function triageFile(rel: string): TriageFile & { rejected: string[] } {
+  const diskPath = `${FIX}${rel}`;
+  const buf = readFileSync(diskPath);
+  const head = new Uint8Array(buf.subarray(0, 65536));
+  const kind = digRecogniser.recognise(head, rel) ? 'dig' : zoneRecogniser.recognise(head, rel) ? 'zone' : 'unrecognised';
+  const rejected: string[] = [];
+  return {
+    path: rel, diskPath, size: buf.length, kind, head, rejected,
+    bytes: async () => buf, text: async () => buf.toString('utf8'),
+    lines: async function* () { yield* buf.toString('utf8').split('\n'); },
+    reject: (reason) => { rejected.push(reason); },
+  };
+}
+
+describe('offline', () => {
+  const doc = (...names: string[]) => names.map((n) => triageFile(`document/${n}`));
+  it('assigns dig files to views by their SERVER line and passes the document', async () => {
+    const { status } = await run({ external: NAME, internalDns: '172.16.85.162', externalDns: '198.51.100.53', cmsAddress: '172.16.85.180', edgeNatAddress: '10.88.246.156' }, doc('dig-internal.txt', 'dig-external.txt'), 'dns.webbridge');
+    expect(status('dns.webbridge')).toEqual(['pass dns/webbridge']);
+  });
+
+  it('finds the hairpin from dig files, one view named and the other inferred', async () => {
+    const { status, findings } = await run({ internalDns: '172.16.85.162', cmsAddress: '172.16.85.180', edgeNatAddress: '10.88.246.156' }, doc('dig-internal-hairpin.txt', 'dig-external.txt'), 'dns.webbridge');
+    expect(status('dns.webbridge')).toEqual(['fail dns/internal-not-cms', 'pass dns/webbridge', 'info dns/webbridge']);
+    expect(findings[0]?.title).toMatch(/hairpin/);
+  });
+
+  it('compares dig files with each other when no view is named', async () => {
+    expect((await run({}, doc('dig-internal-hairpin.txt', 'dig-external.txt'), 'dns.webbridge')).status('dns.webbridge')).toEqual(['warn dns/no-split-horizon']);
+    expect((await run({}, doc('dig-internal.txt', 'dig-external.txt'), 'dns.webbridge')).status('dns.webbridge')).toEqual(['info dns/webbridge']);
+  });
+
+  it('reports a dig timeout as an unreachable resolver', async () => {
+    const { status } = await run({ external: NAME, internalDns: '172.16.85.162' }, doc('dig-timeout.txt'), 'dns.webbridge');
+    expect(status('dns.webbridge')).toContain('error dns/resolver-unreachable');
+  });
+
+  it('reads zone files: answers per zone and the SRV problems of the document', async () => {
+    const files = doc('internal-cms.octavio.local.zone', 'internal-octavio.com.zone', 'external-octavio.com.zone', 'internal-octavio.local.zone');
+    expect(files.map((f) => f.kind)).toEqual(['zone', 'zone', 'zone', 'zone']);
+    const { status } = await run({ external: NAME, internalDomain: 'cms.octavio.local', cmsAddress: '172.16.85.180' }, files);
+    expect(status('dns.webbridge')).toEqual(['info dns/webbridge', 'info dns/webbridge']);
+    expect(status('dns.srv')).toEqual(['warn dns/srv-port-nonstandard']);
+  });
+
+  it('survives every real file as triage input', async () => {
+    const files = ['realdata/jc-dig-fixtures/centos-7.7_dig.out', 'realdata/jc-dig-fixtures/centos-7.7_dig-axfr.out', 'realdata/jc-dig-fixtures/osx-10.14.6_dig-noall-answer.out', 'realdata/bind9-views-test/internal.db', 'realdata/bind9-views-test/example2.db']
+      .map(triageFile);
+    const { findings } = await run({ external: 'a.example' }, files);
+    expect(findings.filter((f) => f.status === 'error')).toEqual([]);
+    expect(findings.filter((f) => f.check === 'dns.webbridge').map((f) => f.title)).toContain('Zone file realdata/bind9-views-test/internal.db gives 10.1.0.1 for a.example');
+    expect(files.flatMap((f) => f.rejected)).toEqual([]);
+  });
+});
+
+describe('offline, real dig output of a dnsmasq split horizon', () => {
+  const files = () => ['dig-internal.txt', 'dig-external.txt', 'dig-nxdomain.txt', 'dig-internal-short.txt'].map((n) => triageFile(`dnsmasq-split/${n}`));
+  it('recognises every capture as dig', () => {
+    expect(files().map((f) => f.kind)).toEqual(['dig', 'dig', 'dig', 'dig']);
+  });
+  it('assigns the views by SERVER (with port) and passes', async () => {
+    const { status } = await run({ external: NAME, internalDns: '127.0.0.71:35355', externalDns: '127.0.0.72:35355', cmsAddress: CMS, edgeNatAddress: EDGE }, files(), 'dns.webbridge');
+    expect(status('dns.webbridge')).toEqual(['pass dns/webbridge']);
+  });
+  it('does not match a view when only the port differs', async () => {
+    const { status } = await run({ external: NAME, internalDns: '127.0.0.71:53', externalDns: '127.0.0.72:53' }, files().slice(0, 2), 'dns.webbridge');
+    expect(status('dns.webbridge')).toEqual(['info dns/webbridge']);
+  });
+});
+
+describe('offline without DNS files', () => {
+  it('skips, naming the file kinds that would enable the checks', async () => {
+    const r = await runChecks(plugin.checks, { target: { external: NAME }, mode: 'offline', files: [] });
+    expect(r.findings.map((f) => `${f.status} ${f.code} ${f.needs.join(',')}`)).toEqual(['skip dns/webbridge file:dig,file:zone', 'skip dns/srv file:dig,file:zone']);
+  });
+});

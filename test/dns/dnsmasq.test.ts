@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { runChecks, type Target } from '@cms-doctor/core';
+import { plugin, lookup, parseDig, query } from '@cms-doctor/dns';
+import { hasPeer } from '../helpers/peers.js';
+import { startDnsmasq, type Dnsmasq } from './dnsmasq.js';
+
+// A real DNS server (Debian dnsmasq) per view, on two loopback addresses.
+const CMS = '127.0.1.80';
+const EDGE = '127.0.2.156';
+const NAME = 'cmsweb.octavio.com';
+const enabled = hasPeer('dnsmasq');
+
+describe.skipIf(!enabled)('split horizon against dnsmasq', () => {
+  let internal: Dnsmasq;
+  let external: Dnsmasq;
+  beforeAll(async () => {
+    [internal, external] = await Promise.all([
+      startDnsmasq('127.0.0.61', [
+        `--host-record=${NAME},${CMS}`,
+        `--host-record=xmpp.cms.octavio.local,${CMS}`,
+        '--cname=alias.cms.octavio.local,xmpp.cms.octavio.local',
+        '--srv-host=_xmpp-client._tcp.cms.octavio.local,xmpp.cms.octavio.local,5222,10,10',
+        '--srv-host=_xmpp-server._tcp.cms.octavio.local,alias.cms.octavio.local,5209,10,10',
+      ], ['octavio.com', 'octavio.local']),
+      startDnsmasq('127.0.0.62', [
+        `--host-record=${NAME},${EDGE}`,
+        `--host-record=vcse.octavio.com,${EDGE}`,
+        '--srv-host=_collab-edge._tls.octavio.com,vcse.octavio.com,8443,10,10',
+      ], ['octavio.com']),
+    ]);
+  });
+  afterAll(async () => { await Promise.all([internal?.stop(), external?.stop()]); });
+  const at = (d: Dnsmasq) => ({ host: d.host, port: d.port });
+  const target = (t: Partial<Target> = {}): Target => ({
+    external: NAME, internalDomain: 'cms.octavio.local', internalDns: `${internal.host}:${internal.port}`, externalDns: `${external.host}:${external.port}`, ...t,
+  });
+
+  it('answers with rcode, AA and TTL over UDP and TCP', async () => {
+    const udp = await query(at(internal), NAME, 'A');
+    const tcp = await query(at(internal), NAME, 'A', { transport: 'tcp' });
+    for (const r of [udp, tcp]) {
+      expect(r).toMatchObject({ rcode: 'NOERROR', aa: true });
+      expect(r.answers.map((a) => a.data)).toEqual([CMS]);
+      expect(typeof r.answers[0]?.ttl).toBe('number');
+    }
+    expect((await query(at(internal), 'nothing.octavio.com', 'A')).rcode).toBe('NXDOMAIN');
+    expect((await lookup(at(internal), NAME, 'AAAA')).status).toBe('nodata');
+  });
+
+  it('follows the CNAME dnsmasq returns', async () => {
+    const l = await lookup(at(internal), 'alias.cms.octavio.local', 'A');
+    expect(l.chain).toEqual([{ name: 'alias.cms.octavio.local', target: 'xmpp.cms.octavio.local', ttl: expect.any(Number) }]);
+    expect(l.records.map((r) => r.data)).toEqual([CMS]);
+  });
+
+  it('passes the document topology', async () => {
+    const r = await runChecks(plugin.checks, { target: target({ cmsAddress: CMS, edgeNatAddress: EDGE, cmsVersion: '2.9.1' }), mode: 'live' });
+    const s = (id: string) => r.findings.filter((f) => f.check === id).map((f) => `${f.status} ${f.code}`).sort();
+    expect(s('dns.webbridge')).toEqual(['pass dns/webbridge']);
+    expect(s('dns.srv')).toEqual(['info dns/srv', 'info dns/srv', 'warn dns/srv-port-nonstandard', 'warn dns/srv-target-cname']);
+  });
+
+  it('finds the hairpin when the internal resolver is the public one', async () => {
+    const r = await runChecks(plugin.checks, { target: target({ internalDns: `${external.host}:${external.port}`, cmsAddress: CMS, edgeNatAddress: EDGE }), mode: 'live' });
+    const f = r.findings.find((x) => x.code === 'dns/internal-not-cms');
+    expect(f?.title).toMatch(/hairpin/);
+    expect(f?.evidence[0]).toMatchObject({ kind: 'dns-lookup', view: 'internal', aa: true, rcode: 'NOERROR' });
+  });
+
+  it('says there is no split horizon when both views are the same server', async () => {
+    const r = await runChecks([plugin.checks[0]!], { target: target({ internalDns: `${external.host}:${external.port}` }), mode: 'live' });
+    expect(r.findings.map((f) => f.code)).toEqual(['dns/no-split-horizon']);
+  });
+
+  it('reads real dig output of both views and judges it offline the same way', () => {
+    const dig = (d: Dnsmasq) => execFileSync('dig', [`@${d.host}`, '-p', String(d.port), NAME, 'A'], { encoding: 'utf8', timeout: 5000 });
+    const [i, e] = [parseDig(dig(internal)), parseDig(dig(external))];
+    expect(i.errors).toEqual([]);
+    expect(i.queries[0]).toMatchObject({ status: 'NOERROR', server: { host: internal.host, port: internal.port }, answer: [{ data: CMS }] });
+    expect(e.queries[0]?.answer[0]?.data).toBe(EDGE);
+  });
+});
