@@ -3,9 +3,8 @@ import { defineCheck, type FindingDraft } from '@cms-doctor/core';
 import { CERT_FILE_KINDS, loadCertificates } from '@cms-doctor/certs';
 import { parseMmpCallbridge, parseMmpWebbridge, parseMmpWebbridge3, type MmpCallbridge } from '@cms-doctor/cms';
 import { judgeTrust, type NamedCertificates } from './judge.js';
-import { CMS_MMP_KINDS, MMP_TRUST_KINDS } from './recognise.js';
+import { MMP_KINDS } from './kinds.js';
 
-const MMP_KINDS = [...MMP_TRUST_KINDS, ...CMS_MMP_KINDS];
 const attempt = <T>(f: () => T): T | undefined => {
   try {
     return f();
@@ -25,7 +24,7 @@ export const trustBundleCheck = defineCheck({
   area: 'webbridge',
   modes: ['offline'],
   needs: [],
-  needsAny: MMP_KINDS.filter((k) => k !== 'mmp-callbridge' && k !== 'cms-mmp-callbridge').map((k) => [`file:${k}` as const]),
+  needsAny: MMP_KINDS.filter((k) => k !== 'cms-mmp-callbridge').map((k) => [`file:${k}` as const]),
   async run(ctx) {
     const texts = await Promise.all(ctx.files(...MMP_KINDS).map(async (f) => ({ path: f.path, text: await f.text() })));
     const certs = new Map<string, NamedCertificates>();
