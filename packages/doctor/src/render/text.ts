@@ -42,11 +42,8 @@ export function renderText(report: Report, opts: TextOptions): string {
     if (findings.length === 0) continue;
     out.push('', c.bold(AREA_TITLE[area]));
     for (const f of findings) {
+      if (f.status === 'skip') continue;
       out.push(`  ${paint(c, f.status, SYMBOL[f.status])} ${f.title}${f.subject ? c.gray(`  [${f.subject}]`) : ''}`);
-      if (f.status === 'skip') {
-        if (f.needs.length) out.push(c.gray(`      needs ${f.needs.map(needsLabel).join(', ')}`));
-        continue;
-      }
       if (f.status === 'pass' && !opts.verbose) continue;
       out.push(c.gray(`      ${f.code}${f.basis !== 'documented' ? ` · basis: ${f.basis}` : ''}`));
       if (f.detail) for (const line of f.detail.split('\n')) out.push(`      ${line}`);
@@ -66,6 +63,17 @@ export function renderText(report: Report, opts: TextOptions): string {
         out.push(c.gray(`        ref: ${fix.reference}`));
       }
       if (f.status !== 'info') out.push(c.gray(`      more: cms-doctor explain ${f.code}`));
+    }
+    // Skips that lack the same inputs read best as one line: what to add to enable them.
+    const skips = new Map<string, Finding[]>();
+    for (const f of findings.filter((x) => x.status === 'skip')) {
+      const key = f.needs.map(needsLabel).join(', ');
+      skips.set(key, [...(skips.get(key) ?? []), f]);
+    }
+    for (const [needs, group] of skips) {
+      const what = group.length === 1 ? (group[0]?.title ?? '').replace(/:? skipped$/, '') : `${group.length} checks`;
+      out.push(`  ${paint(c, 'skip', SYMBOL.skip)} ${what}${c.gray(` · skipped${needs ? `, needs ${needs}` : ''}`)}`);
+      if (group.length > 1 && opts.verbose) for (const f of group) out.push(c.gray(`      ${f.check}`));
     }
   }
   const unusable = (report.files ?? []).filter((f) => f.kind === 'unrecognised' || f.kind === 'unreadable');
