@@ -23,6 +23,18 @@ export async function withApi<T>(ctx: CheckContext, fn: (api: CmsApi) => Promise
 }
 
 /**
+ * Runs `fn` with a client; a failed request becomes the `error` finding `apiErrorFinding`
+ * makes, titled `failTitle`, so every API check fails the same way.
+ */
+export async function apiFindings<T>(ctx: CheckContext, failTitle: string, fn: (api: CmsApi) => Promise<T>): Promise<T | FindingDraft[]> {
+  try {
+    return await withApi(ctx, fn);
+  } catch (e) {
+    return [apiErrorFinding(failTitle, e, ctx.target.insecure === true)];
+  }
+}
+
+/**
  * A request that failed becomes an `error` finding saying why (401: credentials,
  * 404: this version has no such node, TLS, timeout), never a crash.
  */
