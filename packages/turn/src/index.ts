@@ -1,1 +1,17 @@
+export * from './codec/index.js';
+export * from './client/framer.js';
+export * from './client/connection.js';
+export * from './client/client.js';
+export * from './probe/allocate.js';
+export * from './probe/media-path.js';
+export * from './probe/verdict.js';
 export { plugin } from './plugin.js';
+export * from './capture/pcap-reader.js';
+export * from './capture/packet.js';
+export * from './capture/stun-scan.js';
+export * from './capture/analyse.js';
+export * from './capture/verdict.js';
+export * from './checks/server.js';
+export * from './checks/live.js';
+export * from './checks/capture.js';
+export * from './codes.js';

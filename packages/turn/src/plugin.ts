@@ -1,3 +1,12 @@
 import type { Plugin } from '@cms-doctor/core';
+import { allocateCheck, mediaPathCheck } from './checks/live.js';
+import { captureCheck, captureRecognisers } from './checks/capture.js';
+import { TURN_CODES } from './codes.js';
 
-export const plugin: Plugin = { name: 'turn', checks: [], fixes: [], codes: [], recognisers: [] };
+export const plugin: Plugin = {
+  name: 'turn',
+  checks: [allocateCheck, mediaPathCheck, captureCheck],
+  fixes: [],
+  codes: TURN_CODES,
+  recognisers: captureRecognisers,
+};

@@ -1,0 +1,1 @@
+export { startTurnEmulator, type TurnEmulator, type TurnEmulatorMode, type TurnEmulatorOptions } from './turn-emulator.js';
