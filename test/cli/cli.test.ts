@@ -100,3 +100,23 @@ describe('cms-doctor CLI (in-process)', () => {
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });
 });
+
+describe('run --inventory', () => {
+  it('reports each deployment (JSON: an array) and rejects a malformed inventory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cmsd-fleet-'));
+    const fleet = join(dir, 'fleet.yaml');
+    await writeFile(fleet, '- name: north\n  external: cmsweb.north.invalid\n- name: south\n  external: cmsweb.south.invalid\n  internal-domain: south.local\n');
+    const r = await runCli(['run', '--inventory', fleet, '--format', 'json', '--only', 'cms', '--concurrency', '2']);
+    expect([0, 1, 3]).toContain(r.code);
+    const reports = JSON.parse(r.stdout) as { target: { name: string; external: string; internalDomain?: string } }[];
+    expect(reports.map((x) => x.target.name)).toEqual(['north', 'south']);
+    expect(reports[1]?.target.internalDomain).toBe('south.local');
+    for (const report of reports) expect(schemaErrors(report)).toBe('');
+
+    const text = await runCli(['run', '--inventory', fleet, '--only', 'cms']);
+    expect(text.stdout).toMatch(/deployment\s+external\s+fail/);
+
+    await writeFile(fleet, 'external: not-a-list.invalid\n');
+    expect((await runCli(['run', '--inventory', fleet])).code).toBe(2);
+  });
+});

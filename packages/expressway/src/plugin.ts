@@ -1,3 +1,15 @@
 import type { Plugin } from '@cms-doctor/core';
+import { EXPRESSWAY_CODES, EXPRESSWAY_FIXES } from './catalogue.js';
+import { webProxyCheck } from './web-proxy/check.js';
+import { turnPortsCheck } from './turn-ports.js';
+import { adminPortConfigCheck, guestUriConfigCheck, sshTunnelsCheck, turnConfigCheck } from './pages/checks.js';
+import { expresswayPageRecogniser } from './pages/recognise.js';
+import { expresswayWarningsCheck } from './api/warnings.js';
 
-export const plugin: Plugin = { name: 'expressway', checks: [], fixes: [], codes: [], recognisers: [] };
+export const plugin: Plugin = {
+  name: 'expressway',
+  checks: [webProxyCheck, turnPortsCheck, expresswayWarningsCheck, guestUriConfigCheck, turnConfigCheck, adminPortConfigCheck, sshTunnelsCheck],
+  fixes: EXPRESSWAY_FIXES,
+  codes: EXPRESSWAY_CODES,
+  recognisers: [expresswayPageRecogniser],
+};

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { startWebProxy, type WebProxy, type WebProxyMode } from '../../../lab/src/web-proxy/index.js';
+import { testCertificate } from '../testing/tls.js';
+import { probeWebProxy } from './probe.js';
+import { judgeWebProxy, webProxyCheck } from './check.js';
+import type { CheckContext } from '@cms-doctor/core';
+
+const NAME = 'cmsweb.octavio.com';
+const HOST = '127.88.246.156';
+const tls = testCertificate(NAME);
+const proxies = new Map<WebProxyMode, WebProxy>();
+
+beforeAll(async () => {
+  for (const mode of ['web-app', 'bad-request', 'admin-login', 'stall-handshake', 'stall-http'] as const) {
+    proxies.set(mode, await startWebProxy({ host: HOST, tls, mode }));
+  }
+});
+afterAll(async () => {
+  await Promise.all([...proxies.values()].map((p) => p.close()));
+});
+
+const probe = (mode: WebProxyMode, extra: Partial<Parameters<typeof probeWebProxy>[0]> = {}) => {
+  const p = proxies.get(mode)!;
+  return probeWebProxy({ host: p.host, port: p.port, servername: NAME, connectTimeoutMs: 1000, handshakeTimeoutMs: 800, responseTimeoutMs: 800, ...extra });
+};
+
+describe('probeWebProxy against the lab web proxy emulator', () => {
+  it('classifies each served page with the contract code and basis inferred', async () => {
+    const cases: [WebProxyMode, string, string][] = [
+      ['web-app', 'expressway/web-proxy', 'pass'],
+      ['bad-request', 'expressway/guest-uri-internal', 'fail'],
+      ['admin-login', 'expressway/admin-port-443', 'fail'],
+    ];
+    for (const [mode, code, status] of cases) {
+      const r = await probe(mode);
+      expect(r.ok, mode).toBe(true);
+      const p = proxies.get(mode)!;
+      const f = judgeWebProxy(r, p.host, p.port, NAME, false);
+      expect([f.code, f.status, f.basis]).toEqual([code, status, 'inferred']);
+      if (mode !== 'web-app') expect(f.fixes).toEqual(mode === 'bad-request' ? ['guest-uri-external'] : ['edge-admin-port']);
+    }
+  });
+
+  it('sends the web bridge name as SNI and in the Host header', async () => {
+    await probe('web-app');
+    const seen = proxies.get('web-app')!.requests.at(-1);
+    expect(seen?.host).toBe(`${NAME}:${proxies.get('web-app')!.port}`);
+  });
+
+  it('classifies even though the certificate does not verify, and says so in the evidence', async () => {
+    const r = await probe('bad-request');
+    expect(r.ok && r.tls.authorized).toBe(false);
+    const p = proxies.get('bad-request')!;
+    const ev = judgeWebProxy(r, p.host, p.port, NAME, false).evidence ?? [];
+    const session = ev.find((e) => e.kind === 'tls-session');
+    expect(session?.authorized).toBe(false);
+    expect(String(session?.note)).toMatch(/not enforced/);
+  });
+
+  it('trusts the server when its certificate is given as CA', async () => {
+    const r = await probe('web-app', { ca: [tls.cert] });
+    expect(r.ok && r.tls.authorized).toBe(true);
+  });
+
+  it('a refused port is web-proxy-unreachable', async () => {
+    const s = net.createServer();
+    await new Promise<void>((res) => s.listen(0, HOST, res));
+    const port = (s.address() as net.AddressInfo).port;
+    await new Promise<void>((res) => s.close(() => res()));
+    const r = await probeWebProxy({ host: HOST, port, servername: NAME, connectTimeoutMs: 1000 });
+    expect(r.ok).toBe(false);
+    const f = judgeWebProxy(r, HOST, port, NAME, false);
+    expect([f.code, f.status, f.fixes]).toEqual(['expressway/web-proxy-unreachable', 'fail', ['firewall-https']]);
+  });
+
+  it('a stalled TLS handshake ends at its budget as an error, not a hang', async () => {
+    const r = await probe('stall-handshake');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect([r.phase, r.timedOut]).toEqual(['handshake', true]);
+    const p = proxies.get('stall-handshake')!;
+    expect(judgeWebProxy(r, p.host, p.port, NAME, false)).toMatchObject({ code: 'expressway/check-error', status: 'error' });
+  });
+
+  it('a stalled HTTP answer ends at its budget as an error', async () => {
+    const r = await probe('stall-http');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.phase).toBe('response');
+  });
+
+  it('an aborted signal ends the probe at once', async () => {
+    const ac = new AbortController();
+    const pending = probe('stall-handshake', { handshakeTimeoutMs: 60_000, signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    const r = await pending;
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe('webProxyCheck', () => {
+  const ctx = (target: Record<string, unknown>, dns?: unknown): CheckContext => ({
+    target,
+    signal: new AbortController().signal,
+    deadline: Date.now() + 5000,
+    mode: 'live',
+    get: <T>(id: string) => (id === 'dns.webbridge' ? (dns as T) : undefined),
+    files: () => [],
+  });
+  it('uses --edge host:port', async () => {
+    const p = proxies.get('admin-login')!;
+    const out = await webProxyCheck.run(ctx({ external: NAME, edge: `${p.host}:${p.port}` }));
+    expect(Array.isArray(out) ? out[0]?.code : undefined).toBe('expressway/admin-port-443');
+  });
+  it('without --edge and without a DNS answer it skips, naming edge', async () => {
+    const out = await webProxyCheck.run(ctx({ external: NAME }));
+    expect(Array.isArray(out) ? out[0] : undefined).toMatchObject({ status: 'skip', needs: ['edge'] });
+  });
+});

@@ -1,0 +1,2 @@
+export { SCENARIOS, scenarioByName } from './catalogue.js';
+export { defineScenario, type Scenario, type ScenarioSetup } from './scenario.js';

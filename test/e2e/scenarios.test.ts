@@ -1,0 +1,106 @@
+/**
+ * The CLI against every lab scenario: the codes and fixes the contract names show up,
+ * the healthy deployment yields no `fail`, nothing unrelated fails, and runs with a
+ * network fault end within their overall deadline.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLab, SCENARIOS, type Scenario } from '@cms-doctor/lab';
+import { main } from '@cms-doctor/doctor/cli';
+
+interface ReportFinding { code: string; status: string; fixes: string[] }
+interface Report { durationMs: number; findings: ReportFinding[] }
+
+const ROOT = join(import.meta.dirname, '../..');
+const FAULT_TIMEOUT_S = 6;
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function runInProcess(configPath: string, timeoutS: number): Promise<{ exit: number; report: Report }> {
+  let out = '';
+  const exit = await main(['run', '--config', configPath, '--format', 'json', '--timeout', String(timeoutS)], {
+    stdout: (t) => { out += t; },
+    stderr: () => undefined,
+    env: {},
+    stdoutTty: false,
+    stderrTty: false,
+    stdinTty: false,
+    prompt: () => Promise.reject(new Error('no prompt in tests')),
+    cwd: ROOT,
+  });
+  return { exit, report: JSON.parse(out) as Report };
+}
+
+const matches = (code: string, pattern: string): boolean => (pattern.endsWith('/*') ? code.startsWith(pattern.slice(0, -1)) : code === pattern);
+
+/** Asserts the contract for one scenario's report. */
+function judge(s: Scenario, report: Report): void {
+  const problems = report.findings.filter((f) => ['warn', 'fail', 'error'].includes(f.status));
+  for (const code of s.expected.codes) expect(problems.map((f) => f.code), `${s.name}: expected ${code}`).toContain(code);
+  const fixes = new Set(problems.flatMap((f) => f.fixes));
+  for (const fix of s.expected.fixes) expect([...fixes], `${s.name}: expected fix ${fix}`).toContain(fix);
+  const allowed = [...s.expected.codes, ...(s.tolerated ?? [])];
+  const unrelated = problems.filter((f) => f.status === 'fail' && !allowed.some((p) => matches(f.code, p)));
+  expect(unrelated.map((f) => f.code), `${s.name}: unrelated failures`).toEqual([]);
+}
+
+async function withLab<T>(s: Scenario, fn: (configPath: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), `cms-doctor-e2e-${s.name}-`));
+  dirs.push(dir);
+  const lab = await startLab({ scenario: s.name, dir });
+  try {
+    return await fn(lab.configPath);
+  } finally {
+    await lab.close();
+  }
+}
+
+describe('cms-doctor run against the lab', () => {
+  it('healthy: no fail, exit 0 (spawned as a user would)', async () => {
+    if (!existsSync(join(ROOT, 'packages/doctor/dist/cli.js'))) throw new Error('build first: npx tsc -b');
+    const s = SCENARIOS.find((x) => x.name === 'healthy')!;
+    await withLab(s, async (configPath) => {
+      const child = spawn(process.execPath, ['bin/cms-doctor.js', 'run', '--config', configPath, '--format', 'json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+      const exit = await new Promise<number | null>((res) => child.on('close', res));
+      const report = JSON.parse(out) as Report;
+      expect(report.findings.filter((f) => f.status === 'fail')).toEqual([]);
+      // Exit 0; or 3 when another process held 127.16.85.180:443, so the lab's web bridge took
+      // another port and the internal web bridge certificate check could not reach it.
+      const errors = report.findings.filter((f) => f.status === 'error');
+      if (errors.length === 0) expect(exit).toBe(0);
+      else expect(errors.map((f) => f.code)).toEqual(['cert/check-error']);
+      judge(s, report);
+    });
+  });
+
+  const failures = SCENARIOS.filter((s) => s.name !== 'healthy' && !s.networkFault);
+  it.each(failures.map((s) => [s.name, s] as const))('%s: its codes and fixes, nothing unrelated fails', async (_name, s) => {
+    await withLab(s, async (configPath) => {
+      const { exit, report } = await runInProcess(configPath, 15);
+      judge(s, report);
+      // Exit codes of the contract: 1 when anything failed, else 0 or 3 (an error, no fail).
+      if (report.findings.some((f) => f.status === 'fail')) expect(exit, s.name).toBe(1);
+      else expect([0, 3], s.name).toContain(exit);
+    });
+  });
+
+  const faults = SCENARIOS.filter((s) => s.networkFault);
+  it.each(faults.map((s) => [s.name, s] as const))('%s (network fault): run ends within its overall deadline', async (_name, s) => {
+    await withLab(s, async (configPath) => {
+      const t0 = performance.now();
+      const { report } = await runInProcess(configPath, FAULT_TIMEOUT_S);
+      const wall = performance.now() - t0;
+      judge(s, report);
+      // The deadline plus a margin for rendering; a hung probe would take far longer.
+      expect(wall, `${s.name} took ${Math.round(wall)} ms`).toBeLessThan(FAULT_TIMEOUT_S * 1000 + 2500);
+    });
+  });
+});
