@@ -113,10 +113,10 @@ export const webbridgeInternalCheck = defineCheck({
   area: 'cert',
   modes: ['live'],
   needs: ['external'],
-  needsAny: [['cmsAddress'], ['internalDns']],
+  needsAny: [['webbridge'], ['cmsAddress'], ['internalDns']],
   after: [DNS_WEBBRIDGE],
   async run(ctx) {
-    const addr = ctx.get<DnsWebbridgeData>(DNS_WEBBRIDGE)?.internalAddresses[0] ?? ctx.target.cmsAddress;
+    const addr = ctx.target.webbridge ?? ctx.get<DnsWebbridgeData>(DNS_WEBBRIDGE)?.internalAddresses[0] ?? ctx.target.cmsAddress;
     if (!addr) {
       return [{ code: 'cert/webbridge-internal', status: 'skip', title: 'Internal web bridge certificate: skipped', detail: 'internal DNS gave no address and no --cms-address', needs: ['cmsAddress'] }];
     }

@@ -14,6 +14,8 @@ export interface Target {
   edge?: string;
   edgeNatAddress?: string;
   cmsAddress?: string;
+  /** The CMS web bridge as Expressway-C reaches it, `host[:port]`; default: the internal DNS answer, port 443. */
+  webbridge?: string;
   /** TURN server as clients reach it, `host[:port]`. */
   turn?: string;
   turnTlsPort?: number;

@@ -21,6 +21,7 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
   { flag: 'edge', field: 'edge', def: str('Expressway-E web proxy as guests reach it, host[:port] (default: external DNS answer, 443)') },
   { flag: 'edge-nat-address', field: 'edgeNatAddress', def: str('Expressway-E public (static NAT) address') },
   { flag: 'cms-address', field: 'cmsAddress', def: str('CMS web bridge address inside') },
+  { flag: 'webbridge', field: 'webbridge', def: str('CMS web bridge as Expressway-C reaches it, host[:port] (default: internal DNS answer, 443)') },
   { flag: 'turn', field: 'turn', def: str('TURN server as guests reach it, host[:port] (default: the edge address, 3478)') },
   { flag: 'turn-tls-port', field: 'turnTlsPort', def: { type: 'number', describe: 'TURN over TLS port (default 443)', group: 'Target:' } },
   { flag: 'turn-user', field: 'turnUser', def: str('TURN username (default: the one configured on CMS, read through --cms-api)') },

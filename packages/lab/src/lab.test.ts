@@ -34,7 +34,7 @@ describe('startLab', () => {
   it('the healthy lab writes its config, loopback only, secrets in 0600 files, and stops without leaking sockets', async () => {
     const before = sockets();
     const dir = await tempDir();
-    const lab = await startLab({ dir, webBridgeOn443: false });
+    const lab = await startLab({ dir });
     try {
       const yaml = parse(await readFile(lab.configPath, 'utf8')) as Record<string, unknown>;
       expect(yaml).toEqual(lab.config);
@@ -63,7 +63,7 @@ describe('startLab', () => {
   it('starts and stops every scenario', async () => {
     for (const s of SCENARIOS) {
       const dir = await tempDir();
-      const lab = await startLab({ scenario: s.name, dir, webBridgeOn443: false });
+      const lab = await startLab({ scenario: s.name, dir });
       expect(lab.expected).toEqual(s.expected);
       if (s.attachments) expect(lab.attachments.length).toBe(Object.keys(s.attachments).length);
       await lab.close();
@@ -71,7 +71,7 @@ describe('startLab', () => {
   });
 
   it('trust-bundle-none writes the MMP webbridge output a customer would attach', async () => {
-    const lab = await startLab({ scenario: 'trust-bundle-none', dir: await tempDir(), webBridgeOn443: false });
+    const lab = await startLab({ scenario: 'trust-bundle-none', dir: await tempDir() });
     try {
       expect(await readFile(lab.attachments[0]!, 'utf8')).toMatch(/Trust bundle\s+: none/);
     } finally {
@@ -81,7 +81,7 @@ describe('startLab', () => {
 
   it('guest-uri-internal and edge-admin-port-443 serve what the expressway classifier expects', async () => {
     for (const [scenario, verdict] of [['guest-uri-internal', 'bad-request'], ['edge-admin-port-443', 'admin-login']] as const) {
-      const lab = await startLab({ scenario, dir: await tempDir(), webBridgeOn443: false });
+      const lab = await startLab({ scenario, dir: await tempDir() });
       try {
         const [host, port] = String(lab.config['edge']).split(':');
         const r = await probeWebProxy({ host: host!, port: Number(port), servername: 'cmsweb.octavio.com' });

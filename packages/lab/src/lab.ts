@@ -16,11 +16,6 @@ export interface LabOptions {
   scenario?: string;
   /** Folder for cms-doctor.yaml, password files, the CA and attachments; created if missing. */
   dir: string;
-  /**
-   * Try to put the web bridge on 127.16.85.180:443, where the certificate checks look for it
-   * (default true). Tests that run many labs at once pass false to leave 443 to others.
-   */
-  webBridgeOn443?: boolean;
 }
 
 export interface Lab {
@@ -66,21 +61,6 @@ async function startTurn(setup: Scenario['setup'], users: Record<string, string>
 }
 
 /**
- * The certificate checks reach the web bridge at the internal DNS answer on 443 (no option
- * names its port), so the lab takes 127.16.85.180:443 when it may; where it may not
- * (not root, or another lab holds it) the web bridge gets a free port and the internal
- * web bridge certificate check cannot reach it.
- */
-async function startWebBridgeOn443(tls: { key: string; cert: string }, try443: boolean): Promise<WebProxy> {
-  if (!try443) return startWebBridge({ host: LAB.cms, tls });
-  try {
-    return await startWebBridge({ host: LAB.cms, port: 443, tls });
-  } catch {
-    return startWebBridge({ host: LAB.cms, tls });
-  }
-}
-
-/**
  * Starts the document's deployment on loopback with one scenario's fault injected,
  * and writes `cms-doctor.yaml` so `cms-doctor run --config <it>` reaches it.
  */
@@ -104,7 +84,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     const [dnsIn, dnsOut, webBridge, cms, turn] = await Promise.all([
       startLabDns({ host: LAB.internalDns, records: (setup.internalRecords ?? ((r) => r))(internalRecords()), fault: setup.internalDnsFault ?? 'none' }).then((x) => stack.add(x)),
       startLabDns({ host: LAB.externalDns, records: (setup.externalRecords ?? ((r) => r))(externalRecords()), fault: setup.externalDnsFault ?? 'none' }).then((x) => stack.add(x)),
-      startWebBridgeOn443(cmsTls, opts.webBridgeOn443 ?? true).then((x) => stack.add(x)),
+      startWebBridge({ host: LAB.cms, tls: cmsTls }).then((x) => stack.add(x)),
       startCmsSimulator({
         host: LAB.cms,
         tls: cmsTls,
@@ -156,6 +136,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       edge: `${LAB.edgeNat}:${edge.port}`,
       'edge-nat-address': LAB.edgeNat,
       'cms-address': LAB.cms,
+      webbridge: `${LAB.cms}:${webBridge.port}`,
       turn: `${LAB.edgeNat}:${turn.port}`,
       'turn-user': DOCUMENT.turnUser,
       'turn-password-file': files.turnPassword,
