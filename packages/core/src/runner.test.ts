@@ -110,3 +110,21 @@ describe('runChecks', () => {
     expect(findings[0]).toMatchObject({ status: 'error', code: 'triage/run-deadline' });
   });
 });
+
+describe('run budget', () => {
+  it('ends a stalled check early enough for the checks that wait on it', async () => {
+    const stalled = pass('dns.root', { run: () => new Promise(() => undefined) });
+    const waiter = pass('cert.leaf', { after: ['dns.root'], run: async (ctx) => [{ code: 'cert/leaf', status: 'pass', title: `had ${ctx.deadline - Date.now() > 300 ? 'time' : 'no time'}` }] });
+    const t0 = Date.now();
+    const { findings } = await runChecks([stalled, waiter], { target: {}, mode: 'live', budgetMs: 1000 });
+    expect(findings[0]).toMatchObject({ status: 'error', code: 'dns/check-error' });
+    expect(findings[1]).toMatchObject({ status: 'pass', title: 'had time' });
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
+  it('counts the levels of checks waiting on each check', async () => {
+    const { dependentLevels } = await import('./runner.js');
+    const levels = dependentLevels([pass('dns.a'), pass('cert.b', { after: ['dns.a'] }), pass('turn.c', { after: ['cert.b', 'dns.a'] }), pass('cms.d')]);
+    expect(Object.fromEntries(levels)).toEqual({ 'dns.a': 3, 'cert.b': 2, 'turn.c': 1, 'cms.d': 1 });
+  });
+});

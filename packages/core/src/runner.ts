@@ -20,6 +20,12 @@ export interface RunOptions {
   checkTimeoutMs?: number;
   /** Cancels the whole run (the overall `--timeout`). */
   signal?: AbortSignal;
+  /**
+   * The run's overall budget in ms. With it, a check that others wait on must finish early
+   * enough to leave each level of its dependents a fair share, so one stalled probe cannot
+   * spend the time of the checks that need its result.
+   */
+  budgetMs?: number;
   files?: readonly TriageFile[];
   /** Called as each check settles, for a progress display. */
   onSettled?: (record: CheckRecord, findings: readonly Finding[]) => void;
@@ -53,6 +59,29 @@ export function missingInputs(check: Check<unknown>, target: Target, files: read
 }
 
 /**
+ * How many levels of checks wait on each check (1 for a check nothing waits on),
+ * following `after` edges among the checks of this run.
+ */
+export function dependentLevels(checks: readonly Check<unknown>[]): Map<string, number> {
+  const ids = new Set(checks.map((c) => c.id));
+  const waiters = new Map<string, string[]>();
+  for (const c of checks) for (const d of c.after ?? []) if (ids.has(d) && d !== c.id) waiters.set(d, [...(waiters.get(d) ?? []), c.id]);
+  const levels = new Map<string, number>();
+  const level = (id: string, seen: Set<string>): number => {
+    const known = levels.get(id);
+    if (known !== undefined) return known;
+    if (seen.has(id)) return 1; // a cycle: treat as a leaf
+    seen.add(id);
+    const v = 1 + Math.max(0, ...(waiters.get(id) ?? []).map((w) => level(w, seen)));
+    seen.delete(id);
+    levels.set(id, v);
+    return v;
+  };
+  for (const c of checks) level(c.id, new Set());
+  return levels;
+}
+
+/**
  * Runs checks concurrently; a check starts when the checks in its `after` list
  * have settled. Each gets a deadline; a throw or a missed deadline becomes one
  * `error` finding and the run goes on. Output is in catalogue order.
@@ -65,6 +94,10 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
   const data = new Map<string, unknown>();
   const settled = new Map<string, Promise<void>>();
   const results = new Map<string, { record: CheckRecord; findings: Finding[] }>();
+  const levels = dependentLevels(checks);
+  const depth = Math.max(1, ...levels.values());
+  const runEnd = opts.budgetMs === undefined ? Infinity : Date.now() + opts.budgetMs;
+  const slice = opts.budgetMs === undefined ? 0 : opts.budgetMs / depth;
 
   const runOne = async (check: Check<unknown>): Promise<void> => {
     const deps = (check.after ?? []).filter((d) => byId.has(d) && d !== check.id);
@@ -101,7 +134,10 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
       finish([complete({ code: 'triage/run-deadline', status: 'error', title: `${check.title}: not started, the run's deadline passed` })]);
       return;
     }
-    const timeoutMs = check.timeoutMs ?? opts.checkTimeoutMs ?? 10_000;
+    const own = check.timeoutMs ?? opts.checkTimeoutMs ?? 10_000;
+    // Leave each level of waiting checks its share of what remains of the run.
+    const reserve = ((levels.get(check.id) ?? 1) - 1) * slice;
+    const timeoutMs = Math.max(200, Math.min(own, runEnd - reserve - Date.now()));
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(new DOMException(`check ${check.id} exceeded ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timer.signal]) : timer.signal;
