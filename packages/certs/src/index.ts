@@ -14,3 +14,4 @@ export { parseHostPort } from './address.js';
 export { recognisers, CERT_FILE_KINDS } from './recognise.js';
 export { edgeCheck, webbridgeInternalCheck, filesCheck, judgeFile } from './checks.js';
 export { CERT_CODES } from './codes.js';
+export { trustContext } from './tls-trust.js';

@@ -1,3 +1,4 @@
+import { trustContext } from '@cms-doctor/certs';
 import { readFile } from 'node:fs/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Secret } from '@cms-doctor/core';
@@ -80,7 +81,7 @@ export async function createCmsApi(opts: CmsApiOptions): Promise<CmsApi> {
     new Agent({
       connect: {
         rejectUnauthorized: opts.insecure !== true,
-        ...(ca.length > 0 ? { ca: [...ca, ...(await import('node:tls')).rootCertificates] } : {}),
+        ...(ca.length > 0 ? { secureContext: trustContext(ca) } : {}),
       },
       headersTimeout: 60_000,
       bodyTimeout: 60_000,

@@ -30,7 +30,7 @@ export class LiteralSearch {
 
   constructor(anchors: readonly string[]) {
     this.patterns = anchors.map((a) => Uint8Array.from(Buffer.from(a, 'utf8'), fold));
-    if (this.patterns.some((p) => p.length < 3)) throw new RangeError('log anchors need at least three bytes');
+    if (anchors.some((a) => Buffer.byteLength(a) < 3 || a.includes('\n'))) throw new RangeError('log anchors need three bytes or more and no newline');
     const m = (this.m = this.patterns.length === 0 ? 3 : Math.min(200, ...this.patterns.map((p) => p.length)));
     this.shift = new Uint8Array(MASK + 1).fill(this.patterns.length === 0 ? 255 : m - 2);
     const buckets = new Map<number, number[]>();
@@ -55,14 +55,20 @@ export class LiteralSearch {
     this.list = Int32Array.from(flat);
   }
 
+  /** Positions of the last `scan`'s hits (valid up to its return value). */
+  hitPos = new Int32Array(1024);
+  /** Anchor index of each hit. */
+  hitAnchor = new Int32Array(1024);
+
   /**
-   * Every anchor occurrence that starts in `bytes[from, to)` and ends before `to`,
-   * in order of position, as `emit(position, anchorIndex)`. Occurrences at the same
-   * position come in anchor order.
+   * Finds every anchor occurrence that starts in `bytes[from, to)` and ends by `to`,
+   * in order of position (at one position, in anchor order), into `hitPos` and
+   * `hitAnchor`; returns how many. Arrays are reused between scans.
    */
-  search(bytes: Uint8Array, from: number, to: number, emit: (pos: number, anchor: number) => void): void {
+  scan(bytes: Uint8Array, from: number, to: number): number {
     const { m, shift, patterns, head, list } = this;
-    if (patterns.length === 0) return;
+    if (patterns.length === 0) return 0;
+    let n = 0;
     let i = from + m - 1;
     while (i < to) {
       const s = shift[((bytes[i - 2]! << 12) ^ (bytes[i - 1]! << 6) ^ bytes[i]!) & MASK]!;
@@ -78,9 +84,23 @@ export class LiteralSearch {
         if (start + p.length > to) continue;
         let j = 0;
         while (j < p.length && FOLD[bytes[start + j]!] === p[j]) j += 1;
-        if (j === p.length) emit(start, k);
+        if (j < p.length) continue;
+        if (n === this.hitPos.length) this.grow();
+        this.hitPos[n] = start;
+        this.hitAnchor[n] = k;
+        n += 1;
       }
       i += 1;
     }
+    return n;
+  }
+
+  private grow(): void {
+    const pos = new Int32Array(this.hitPos.length * 2);
+    pos.set(this.hitPos);
+    const anchor = new Int32Array(this.hitAnchor.length * 2);
+    anchor.set(this.hitAnchor);
+    this.hitPos = pos;
+    this.hitAnchor = anchor;
   }
 }

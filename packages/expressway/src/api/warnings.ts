@@ -1,7 +1,7 @@
 import https from 'node:https';
-import tls from 'node:tls';
 import { readFile } from 'node:fs/promises';
 import { XMLParser } from 'fast-xml-parser';
+import { trustContext } from '@cms-doctor/certs';
 import { codeOf, CmsDoctorError, defineCheck, remainingMs, withSignal, type FindingDraft } from '@cms-doctor/core';
 
 /**
@@ -50,7 +50,7 @@ export async function fetchStatusWarnings(opts: { baseUrl: string; user: string;
       const req = https.get(url, {
         auth: `${opts.user}:${opts.password}`,
         rejectUnauthorized: !opts.insecure,
-        ...(opts.ca && opts.ca.length ? { ca: [...tls.rootCertificates, ...opts.ca] } : {}),
+        ...(opts.ca && opts.ca.length ? { secureContext: trustContext(opts.ca) } : {}),
         timeout: opts.timeoutMs,
         signal: opts.signal,
       }, (res) => {

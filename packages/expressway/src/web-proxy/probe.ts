@@ -1,3 +1,4 @@
+import { trustContext } from '@cms-doctor/certs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { parseHttpHead, type HttpAnswer } from './classify.js';
@@ -118,7 +119,7 @@ export async function probeWebProxy(opts: WebProxyProbeOptions): Promise<WebProx
         socket: sock,
         servername: opts.servername,
         rejectUnauthorized: false,
-        ...(opts.ca && opts.ca.length > 0 ? { ca: [...tls.rootCertificates, ...opts.ca] } : {}),
+        ...(opts.ca && opts.ca.length > 0 ? { secureContext: trustContext(opts.ca) } : {}),
       });
       secure = s;
       s.once('secureConnect', () => done(s));

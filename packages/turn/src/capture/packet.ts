@@ -22,89 +22,121 @@ export interface TransportSegment {
 
 export const LINKTYPE = { NULL: 0, ETHERNET: 1, RAW: 101, RAW_OLD: 12, RAW_OLD2: 14, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276 } as const;
 
-const ipv4 = (b: Buffer, o: number): string => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
-const ipv6 = (b: Buffer, o: number): string => ipToString(b.subarray(o, o + 16), 6);
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
 
-/** Source and destination address strings, built on first use. */
-class LazyAddresses {
-  private s?: string;
-  private t?: string;
-  constructor(private readonly d: Buffer, private readonly at: number, private readonly v6: boolean) {}
-  get src(): string {
-    return (this.s ??= this.v6 ? ipv6(this.d, this.at) : ipv4(this.d, this.at));
-  }
-  get dst(): string {
-    return (this.t ??= this.v6 ? ipv6(this.d, this.at + 16) : ipv4(this.d, this.at + 4));
-  }
+/**
+ * Where the layers of one frame sit in the buffer that holds it: absolute offsets, no copies
+ * and no views. One instance is filled again for every packet, so decoding allocates nothing.
+ */
+export class TransportLocation {
+  /** 17 (UDP) or 6 (TCP). */
+  proto = 0;
+  v6 = false;
+  /** Offset of the source address; the destination follows it (4 or 16 bytes later). */
+  srcAt = 0;
+  srcPort = 0;
+  dstPort = 0;
+  payloadStart = 0;
+  payloadEnd = 0;
+  /** TCP only. */
+  seq = 0;
+  flags = 0;
+  /** UDP only: the length its header announces minus 8. */
+  udpLength = 0;
+  /** 0 when the segment is not quoted in an ICMP error. */
+  icmpVersion: 0 | 4 | 6 = 0;
+  icmpType = 0;
+  icmpCode = 0;
 }
 
-/** The network-layer bytes and their EtherType-style protocol, or undefined for other traffic. */
-function network(linkType: number, d: Buffer): { proto: number; at: number } | undefined {
+const u16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const u32 = (b: Buffer, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+
+export const ipv4String = (b: Buffer, o: number): string => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+export const ipv6String = (b: Buffer, o: number): string => ipToString(b.subarray(o, o + 16), 6);
+
+/**
+ * Fills `out` with the UDP/TCP layer of the frame `buf[start, end)`; false for other traffic
+ * and for anything truncated. Every read is bounded by `end`, never by the buffer, because the
+ * buffer holds the following records too.
+ */
+export function locateTransport(linkType: number, buf: Buffer, start: number, end: number, out: TransportLocation): boolean {
+  let at: number;
+  let proto: number;
+  const len = end - start;
   switch (linkType) {
     case LINKTYPE.ETHERNET: {
-      let at = 12;
-      if (d.length < 14) return undefined;
-      let type = d.readUInt16BE(at);
+      if (len < 14) return false;
+      at = start + 12;
+      proto = u16(buf, at);
       // 802.1Q / 802.1ad / QinQ tags, possibly stacked.
-      while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && d.length >= at + 6) {
+      while ((proto === 0x8100 || proto === 0x88a8 || proto === 0x9100) && end >= at + 6) {
         at += 4;
-        type = d.readUInt16BE(at);
+        proto = u16(buf, at);
       }
-      return { proto: type, at: at + 2 };
+      at += 2;
+      break;
     }
     case LINKTYPE.LINUX_SLL:
-      return d.length >= 16 ? { proto: d.readUInt16BE(14), at: 16 } : undefined;
+      if (len < 16) return false;
+      proto = u16(buf, start + 14);
+      at = start + 16;
+      break;
     case LINKTYPE.LINUX_SLL2:
-      return d.length >= 20 ? { proto: d.readUInt16BE(0), at: 20 } : undefined;
+      if (len < 20) return false;
+      proto = u16(buf, start);
+      at = start + 20;
+      break;
     case LINKTYPE.NULL:
     case LINKTYPE.LOOP: {
-      if (d.length < 4) return undefined;
+      if (len < 4) return false;
       // NULL stores the family in the capturing host's byte order; LOOP in network order.
-      const fam = linkType === LINKTYPE.LOOP ? d.readUInt32BE(0) : d[0] !== 0 ? d.readUInt32LE(0) : d.readUInt32BE(0);
-      if (fam === 2) return { proto: 0x0800, at: 4 };
-      if (fam === 10 || fam === 24 || fam === 28 || fam === 30) return { proto: 0x86dd, at: 4 };
-      return undefined;
+      const be = u32(buf, start);
+      const fam = linkType === LINKTYPE.LOOP || buf[start] === 0 ? be : ((buf[start + 3]! << 24) | (buf[start + 2]! << 16) | (buf[start + 1]! << 8) | buf[start]!) >>> 0;
+      if (fam === 2) proto = 0x0800;
+      else if (fam === 10 || fam === 24 || fam === 28 || fam === 30) proto = 0x86dd;
+      else return false;
+      at = start + 4;
+      break;
     }
     case LINKTYPE.RAW:
     case LINKTYPE.RAW_OLD:
     case LINKTYPE.RAW_OLD2:
     case LINKTYPE.IPV4:
     case LINKTYPE.IPV6: {
-      const v = (d[0] ?? 0) >> 4;
-      return v === 4 ? { proto: 0x0800, at: 0 } : v === 6 ? { proto: 0x86dd, at: 0 } : undefined;
+      const v = len > 0 ? buf[start]! >> 4 : 0;
+      if (v === 4) proto = 0x0800;
+      else if (v === 6) proto = 0x86dd;
+      else return false;
+      at = start;
+      break;
     }
     default:
-      return undefined;
+      return false;
   }
+  out.icmpVersion = 0;
+  return locateIp(buf, proto, at, end, 0, out);
 }
 
-/** Decodes one frame down to UDP/TCP. Truncated or foreign packets give undefined, never a throw. */
-export function decodePacket(linkType: number, d: Buffer): TransportSegment | undefined {
-  const net = network(linkType, d);
-  return net ? decodeIp(d, net.proto, net.at, 0) : undefined;
-}
-
-function decodeIp(d: Buffer, netProto: number, start: number, depth: number): TransportSegment | undefined {
-  const net = { proto: netProto, at: start };
-  let at = net.at;
+function locateIp(d: Buffer, netProto: number, at: number, end: number, depth: number, out: TransportLocation): boolean {
   let proto: number;
-  // Addresses become strings only when asked for: most packets are not STUN.
   let srcAt: number;
   let v6 = false;
-  let end = d.length;
-  if (net.proto === 0x0800) {
-    if (d.length < at + 20 || d[at]! >> 4 !== 4) return undefined;
+  if (netProto === 0x0800) {
+    if (end < at + 20 || d[at]! >> 4 !== 4) return false;
     const ihl = (d[at]! & 0x0f) * 4;
-    const total = d.readUInt16BE(at + 2);
+    const total = u16(d, at + 2);
     // Non-first fragments carry no transport header.
-    if ((d.readUInt16BE(at + 6) & 0x1fff) !== 0) return undefined;
+    if ((u16(d, at + 6) & 0x1fff) !== 0) return false;
     proto = d[at + 9]!;
     srcAt = at + 12;
     if (total >= ihl) end = Math.min(end, at + total);
     at += ihl;
-  } else if (net.proto === 0x86dd) {
-    if (d.length < at + 40 || d[at]! >> 4 !== 6) return undefined;
-    const payloadLen = d.readUInt16BE(at + 4);
+  } else if (netProto === 0x86dd) {
+    if (end < at + 40 || d[at]! >> 4 !== 6) return false;
+    const payloadLen = u16(d, at + 4);
     proto = d[at + 6]!;
     srcAt = at + 8;
     v6 = true;
@@ -112,39 +144,74 @@ function decodeIp(d: Buffer, netProto: number, start: number, depth: number): Tr
     at += 40;
     // Extension headers: hop-by-hop, routing, destination options, fragment.
     for (let i = 0; i < 8 && (proto === 0 || proto === 43 || proto === 60 || proto === 44); i++) {
-      if (d.length < at + 8) return undefined;
-      if (proto === 44 && (d.readUInt16BE(at + 2) & 0xfff8) !== 0) return undefined;
+      if (end < at + 8) return false;
+      if (proto === 44 && (u16(d, at + 2) & 0xfff8) !== 0) return false;
       const next = d[at]!;
       at += proto === 44 ? 8 : (d[at + 1]! + 1) * 8;
       proto = next;
     }
   } else {
-    return undefined;
+    return false;
   }
   // ICMP errors quote the offending IP packet: a port unreachable for STUN is evidence.
-  if ((proto === 1 && (d[at] === 3 || d[at] === 11)) || (proto === 58 && (d[at] === 1 || d[at] === 3))) {
-    if (end < at + 8 || depth > 0) return undefined;
-    const inner = decodeIp(d.subarray(at + 8, end), d[at + 8]! >> 4 === 6 ? 0x86dd : 0x0800, 0, depth + 1);
-    if (inner) inner.icmp = { type: d[at]!, code: d[at + 1]!, version: proto === 1 ? 4 : 6 };
-    return inner;
+  if (at < end && ((proto === 1 && (d[at] === 3 || d[at] === 11)) || (proto === 58 && (d[at] === 1 || d[at] === 3)))) {
+    if (end < at + 8 || depth > 0) return false;
+    const innerAt = at + 8;
+    const inner = innerAt < end && d[innerAt]! >> 4 === 6 ? 0x86dd : 0x0800;
+    if (!locateIp(d, inner, innerAt, end, depth + 1, out)) return false;
+    out.icmpVersion = proto === 1 ? 4 : 6;
+    out.icmpType = d[at]!;
+    out.icmpCode = d[at + 1]!;
+    return true;
   }
-  const addrs = new LazyAddresses(d, srcAt, v6);
   if (proto === 17) {
-    if (end < at + 8) return undefined;
-    const len = d.readUInt16BE(at + 4);
-    const stop = len >= 8 ? Math.min(end, at + len) : end;
-    return Object.assign(addrs, { protocol: 'udp' as const, srcPort: d.readUInt16BE(at), dstPort: d.readUInt16BE(at + 2), payload: d.subarray(at + 8, stop), udpLength: len - 8 });
+    if (end < at + 8) return false;
+    const len = u16(d, at + 4);
+    out.proto = 17;
+    out.v6 = v6;
+    out.srcAt = srcAt;
+    out.srcPort = u16(d, at);
+    out.dstPort = u16(d, at + 2);
+    out.payloadStart = at + 8;
+    out.payloadEnd = len >= 8 ? Math.min(end, at + len) : end;
+    out.udpLength = len - 8;
+    return true;
   }
   if (proto === 6) {
-    if (end < at + 20) return undefined;
+    if (end < at + 20) return false;
     const off = (d[at + 12]! >> 4) * 4;
-    if (off < 20 || end < at + off) return undefined;
-    const flags = d[at + 13]!;
-    return Object.assign(addrs, {
-      protocol: 'tcp' as const, srcPort: d.readUInt16BE(at), dstPort: d.readUInt16BE(at + 2),
-      seq: d.readUInt32BE(at + 4), syn: (flags & 0x02) !== 0, fin: (flags & 0x01) !== 0, rst: (flags & 0x04) !== 0,
-      payload: d.subarray(at + off, end),
-    });
+    if (off < 20 || end < at + off) return false;
+    out.proto = 6;
+    out.v6 = v6;
+    out.srcAt = srcAt;
+    out.srcPort = u16(d, at);
+    out.dstPort = u16(d, at + 2);
+    out.seq = u32(d, at + 4);
+    out.flags = d[at + 13]!;
+    out.payloadStart = at + off;
+    out.payloadEnd = end;
+    return true;
   }
-  return undefined;
+  return false;
+}
+
+const scratch = new TransportLocation();
+
+/** Decodes one frame down to UDP/TCP. Truncated or foreign packets give undefined, never a throw. */
+export function decodePacket(linkType: number, d: Buffer): TransportSegment | undefined {
+  const l = scratch;
+  if (!locateTransport(linkType, d, 0, d.length, l)) return undefined;
+  const addr = l.v6 ? ipv6String : ipv4String;
+  const seg: TransportSegment = {
+    protocol: l.proto === 17 ? 'udp' : 'tcp',
+    src: addr(d, l.srcAt),
+    dst: addr(d, l.srcAt + (l.v6 ? 16 : 4)),
+    srcPort: l.srcPort,
+    dstPort: l.dstPort,
+    payload: d.subarray(l.payloadStart, Math.max(l.payloadStart, l.payloadEnd)),
+  };
+  if (l.proto === 17) seg.udpLength = l.udpLength;
+  else Object.assign(seg, { seq: l.seq, syn: (l.flags & TCP_SYN) !== 0, fin: (l.flags & TCP_FIN) !== 0, rst: (l.flags & TCP_RST) !== 0 });
+  if (l.icmpVersion !== 0) seg.icmp = { type: l.icmpType, code: l.icmpCode, version: l.icmpVersion };
+  return seg;
 }

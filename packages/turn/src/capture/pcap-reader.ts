@@ -12,6 +12,13 @@ export interface CapturedPacket {
   originalLength: number;
 }
 
+/**
+ * Receives each packet as a range of a chunk buffer the reader reuses: `buf[start, start + length)`
+ * is valid only during the call. No object is made per packet, which is what keeps a large
+ * capture fast and its memory flat.
+ */
+export type PacketSink = (linkType: number, buf: Buffer, start: number, length: number, frame: number, time: number, originalLength: number) => void;
+
 export type CaptureFormat = 'pcap' | 'pcapng';
 
 /** Which capture format the first 4 bytes announce, both byte orders, µs and ns pcap. */
@@ -27,55 +34,222 @@ export function captureFormat(head: Uint8Array): CaptureFormat | undefined {
   return undefined;
 }
 
-const CHUNK = 1 << 20;
+/** Bytes read per I/O call, and the size of the one buffer reused for the whole file. */
+const CHUNK = 4 << 20;
 const MAX_BLOCK = 64 << 20;
 
 const parseError = (message: string, offset: number, field: string): CmsDoctorError =>
   new CmsDoctorError('CMSD_PARSE', message, { place: { offset, field } });
 
-/** Reads a file in chunks through a file handle: memory stays flat whatever the file size. */
-class ChunkReader {
-  private buf = Buffer.alloc(0);
-  private pos = 0;
-  /** File offset of buf[0]. */
-  base = 0;
-  private eof = false;
-  constructor(private readonly fh: import('node:fs/promises').FileHandle, private fileOffset = 0) {}
+const be32 = (b: Buffer, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+const le32 = (b: Buffer, o: number): number => ((b[o + 3]! << 24) | (b[o + 2]! << 16) | (b[o + 1]! << 8) | b[o]!) >>> 0;
+const be16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const le16 = (b: Buffer, o: number): number => (b[o + 1]! << 8) | b[o]!;
 
-  /** Ensures `n` bytes are available at the cursor; false at a clean end of file. */
-  async need(n: number): Promise<boolean> {
-    while (this.buf.length - this.pos < n) {
-      if (this.eof) return false;
-      const chunk = Buffer.allocUnsafe(Math.max(CHUNK, n));
-      const { bytesRead } = await this.fh.read(chunk, 0, chunk.length, this.fileOffset);
-      if (bytesRead === 0) { this.eof = true; continue; }
-      this.fileOffset += bytesRead;
-      const rest = this.buf.subarray(this.pos);
-      this.base += this.pos;
-      this.buf = rest.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([rest, chunk.subarray(0, bytesRead)]);
-      this.pos = 0;
+interface Iface {
+  linkType: number;
+  /** Units per second. */
+  resolution: number;
+}
+
+function tsResolution(b: Buffer, from: number, to: number, le: boolean): number {
+  let o = from;
+  while (o + 4 <= to) {
+    const code = le ? le16(b, o) : be16(b, o);
+    const len = le ? le16(b, o + 2) : be16(b, o + 2);
+    if (code === 0) break;
+    if (code === 9 && len >= 1 && o + 4 < to) {
+      const v = b[o + 4]!;
+      return v & 0x80 ? 2 ** (v & 0x7f) : 10 ** (v & 0x7f);
     }
-    return true;
+    o += 4 + ((len + 3) & ~3);
   }
-  /** Whether `n` bytes are buffered now (no I/O). */
-  has(n: number): boolean {
-    return this.buf.length - this.pos >= n;
+  return 1e6;
+}
+
+/**
+ * Walks the records of a pcap or pcapng file held in a buffer, by offsets. `run` hands every
+ * complete record to the sink and returns where the first incomplete one starts; `need` then
+ * says how many bytes that record takes, `incomplete` what to report if the file ends there.
+ */
+class RecordParser {
+  format: CaptureFormat | undefined;
+  need = 12;
+  incomplete: { message: string; field: string; at: number } = { message: 'file too short for a capture header', field: 'magic', at: 0 };
+  private le = true;
+  private div = 1e6;
+  private linkType = 0;
+  private ifaces: Iface[] = [];
+  private frame = 0;
+
+  /** `base` is the file offset of buf[0]. */
+  run(buf: Buffer, pos: number, end: number, base: number, sink: PacketSink): number {
+    if (this.format === undefined) {
+      if (end - pos < 12) return pos;
+      const format = captureFormat(buf.subarray(pos, pos + 12));
+      if (format === undefined) throw parseError('not a pcap or pcapng file (unknown magic number)', 0, 'magic');
+      if (format === 'pcap') {
+        this.need = 24;
+        this.incomplete = { message: 'pcap global header truncated', field: 'header', at: 0 };
+        if (end - pos < 24) return pos;
+        const magicBE = be32(buf, pos);
+        this.le = magicBE === 0xd4c3b2a1 || magicBE === 0x4d3cb2a1;
+        this.div = magicBE === 0xa1b23c4d || magicBE === 0x4d3cb2a1 ? 1e9 : 1e6;
+        this.linkType = (this.le ? le32(buf, pos + 20) : be32(buf, pos + 20)) & 0x0fffffff;
+        pos += 24;
+      }
+      this.format = format;
+    }
+    return this.format === 'pcap' ? this.pcap(buf, pos, end, base, sink) : this.pcapng(buf, pos, end, base, sink);
   }
-  /** A view of the next `n` bytes (call `need` first); the cursor moves past them. */
-  take(n: number): Buffer {
-    const v = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return v;
+
+  private pcap(buf: Buffer, pos: number, end: number, base: number, sink: PacketSink): number {
+    const le = this.le;
+    const div = this.div;
+    const linkType = this.linkType;
+    for (;;) {
+      if (end - pos < 16) {
+        this.need = 16;
+        this.incomplete = { message: 'pcap record header truncated', field: 'record', at: base + pos };
+        return pos;
+      }
+      const incl = le ? le32(buf, pos + 8) : be32(buf, pos + 8);
+      if (incl > MAX_BLOCK) throw parseError(`pcap record length ${incl} is implausible`, base + pos + 8, 'incl_len');
+      if (end - pos < 16 + incl) {
+        this.need = 16 + incl;
+        this.incomplete = { message: 'pcap record data truncated', field: 'record', at: base + pos + 16 };
+        return pos;
+      }
+      const sec = le ? le32(buf, pos) : be32(buf, pos);
+      const frac = le ? le32(buf, pos + 4) : be32(buf, pos + 4);
+      const orig = le ? le32(buf, pos + 12) : be32(buf, pos + 12);
+      sink(linkType, buf, pos + 16, incl, ++this.frame, sec + frac / div, orig);
+      pos += 16 + incl;
+    }
   }
-  peek(n: number): Buffer {
-    return this.buf.subarray(this.pos, this.pos + n);
+
+  private pcapng(buf: Buffer, pos: number, end: number, base: number, sink: PacketSink): number {
+    for (;;) {
+      if (end - pos < 12) {
+        this.need = 12;
+        this.incomplete = { message: 'pcapng block header truncated', field: 'block', at: base + pos };
+        return pos;
+      }
+      const at = base + pos;
+      if (be32(buf, pos) === 0x0a0d0d0a) {
+        // A new section: its byte-order magic decides how to read everything up to the next one.
+        const bom = be32(buf, pos + 8);
+        if (bom === 0x1a2b3c4d) this.le = false;
+        else if (bom === 0x4d3c2b1a) this.le = true;
+        else throw parseError('pcapng section header with an unknown byte-order magic', at + 8, 'byte-order');
+        this.ifaces = [];
+      }
+      const le = this.le;
+      const u32 = le ? le32 : be32;
+      const u16 = le ? le16 : be16;
+      const type = u32(buf, pos);
+      const len = u32(buf, pos + 4);
+      if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK) throw parseError(`pcapng block length ${len} is invalid`, at + 4, 'block-length');
+      if (end - pos < len) {
+        this.need = len;
+        this.incomplete = { message: 'pcapng block truncated', field: 'block', at };
+        return pos;
+      }
+      const body = pos + 8;
+      const bodyLen = len - 12;
+      switch (type) {
+        case 0x00000001: { // Interface Description Block
+          if (bodyLen < 8) throw parseError('interface description block too short', at, 'idb');
+          this.ifaces.push({ linkType: u16(buf, body), resolution: tsResolution(buf, body + 8, body + bodyLen, le) });
+          break;
+        }
+        case 0x00000006: // Enhanced Packet Block
+        case 0x00000002: { // Packet Block (obsolete): a 16-bit interface id, then the same layout
+          const name = type === 6 ? 'enhanced packet block' : 'packet block';
+          if (bodyLen < 20) throw parseError(`${name} too short`, at, type === 6 ? 'epb' : 'pb');
+          const id = type === 6 ? u32(buf, body) : u16(buf, body);
+          const iface = this.ifaces[id];
+          if (!iface) throw parseError(type === 6 ? `packet for undeclared interface ${id}` : 'packet for undeclared interface', at + 8, 'interface');
+          const caplen = u32(buf, body + 12);
+          if (20 + caplen > bodyLen) throw parseError('packet data runs past its block', at + 20, 'caplen');
+          const ts = u32(buf, body + 4) * 2 ** 32 + u32(buf, body + 8);
+          sink(iface.linkType, buf, body + 20, caplen, ++this.frame, ts / iface.resolution, u32(buf, body + 16));
+          break;
+        }
+        case 0x00000003: { // Simple Packet Block: interface 0, no timestamp
+          const iface = this.ifaces[0];
+          if (!iface || bodyLen < 4) throw parseError('simple packet block without interface', at, 'spb');
+          const orig = u32(buf, body);
+          sink(iface.linkType, buf, body + 4, Math.min(orig, bodyLen - 4), ++this.frame, 0, orig);
+          break;
+        }
+        default:
+          break; // name resolution, statistics, custom blocks: not needed
+      }
+      pos += len;
+    }
   }
-  get offset(): number {
-    return this.base + this.pos;
+}
+
+/**
+ * Reads the file into one reused buffer and parses it synchronously a chunk at a time (one
+ * await per 4 MiB, not per packet). Yields after each chunk, when every packet handed to the
+ * sink so far is still in the buffer; the next step overwrites it.
+ */
+async function* parseChunks(path: string, sink: PacketSink): AsyncGenerator<CaptureFormat | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const parser = new RecordParser();
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let start = 0;
+    let end = 0;
+    let fileOffset = 0;
+    let eof = false;
+    for (;;) {
+      if (!eof) {
+        // Keep the unparsed tail, then fill the rest; grow only for a record larger than the buffer.
+        if (parser.need > buf.length) {
+          const bigger = Buffer.allocUnsafe(parser.need);
+          buf.copy(bigger, 0, start, end);
+          buf = bigger;
+        } else if (start > 0) {
+          buf.copyWithin(0, start, end);
+        }
+        end -= start;
+        start = 0;
+        while (end < buf.length) {
+          const { bytesRead } = await fh.read(buf, end, buf.length - end, fileOffset);
+          if (bytesRead === 0) { eof = true; break; }
+          end += bytesRead;
+          fileOffset += bytesRead;
+        }
+      }
+      start = parser.run(buf, start, end, fileOffset - end, sink);
+      yield parser.format;
+      if (eof) {
+        if (start < end || parser.format === undefined) {
+          const { message, field, at } = parser.incomplete;
+          throw parseError(message, at, field);
+        }
+        return;
+      }
+    }
+  } finally {
+    await fh.close();
   }
-  get remaining(): number {
-    return this.buf.length - this.pos;
+}
+
+/**
+ * Streams every packet of a pcap or pcapng file (format by magic number, never by name) to
+ * `sink`, allocation-free per packet. Resolves with the format; rejects with CMSD_PARSE when
+ * the file is not a capture or breaks off, after handing over every packet before the break.
+ */
+export async function scanCapture(path: string, sink: PacketSink, onFormat?: (f: CaptureFormat) => void): Promise<CaptureFormat> {
+  let format: CaptureFormat | undefined;
+  for await (const f of parseChunks(path, sink)) {
+    if (f !== undefined && format === undefined) onFormat?.((format = f));
   }
+  return format!;
 }
 
 /** Streams packets from a pcap or pcapng file (format by magic number, never by name). */
@@ -84,148 +258,18 @@ export async function* readCapture(path: string): AsyncGenerator<CapturedPacket>
 }
 
 /**
- * The same, a chunk's worth of packets at a time: parsing within a chunk is synchronous,
- * which is what makes a large capture fast (one await per chunk, not per packet).
+ * The same, a chunk's worth of packets at a time. The packets' `data` views the reader's
+ * buffer, which the next batch overwrites: copy what you keep.
  */
 export async function* readCaptureBatches(path: string): AsyncGenerator<CapturedPacket[]> {
-  const fh = await open(path, 'r');
-  try {
-    const r = new ChunkReader(fh);
-    if (!(await r.need(12))) throw parseError('file too short for a capture header', 0, 'magic');
-    const format = captureFormat(r.peek(12));
-    if (format === 'pcap') yield* readPcap(r);
-    else if (format === 'pcapng') yield* readPcapng(r);
-    else throw parseError('not a pcap or pcapng file (unknown magic number)', 0, 'magic');
-  } finally {
-    await fh.close();
-  }
-}
-
-async function* readPcap(r: ChunkReader): AsyncGenerator<CapturedPacket[]> {
-  if (!(await r.need(24))) throw parseError('pcap global header truncated', 0, 'header');
-  const h = r.take(24);
-  const magicBE = h.readUInt32BE(0);
-  const le = magicBE === 0xd4c3b2a1 || magicBE === 0x4d3cb2a1;
-  const nano = magicBE === 0xa1b23c4d || magicBE === 0x4d3cb2a1;
-  const u32 = (b: Buffer, o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-  const linkType = u32(h, 20) & 0x0fffffff;
-  const div = nano ? 1e9 : 1e6;
-  let frame = 0;
   let batch: CapturedPacket[] = [];
-  for (;;) {
-    if (!r.has(16)) {
-      if (batch.length > 0) { yield batch; batch = []; }
-      if (!(await r.need(16))) {
-        if (r.remaining > 0) throw parseError('pcap record header truncated', r.offset, 'record');
-        return;
-      }
-    }
-    const at = r.offset;
-    const rec = r.take(16);
-    const sec = u32(rec, 0);
-    const frac = u32(rec, 4);
-    const incl = u32(rec, 8);
-    const orig = u32(rec, 12);
-    if (incl > MAX_BLOCK) throw parseError(`pcap record length ${incl} is implausible`, at + 8, 'incl_len');
-    if (!r.has(incl)) {
-      if (batch.length > 0) { yield batch; batch = []; }
-      if (!(await r.need(incl))) throw parseError('pcap record data truncated', r.offset, 'record');
-    }
-    batch.push({ frame: ++frame, linkType, time: sec + frac / div, data: r.take(incl), originalLength: orig });
-  }
-}
-
-interface Iface {
-  linkType: number;
-  /** Units per second. */
-  resolution: number;
-}
-
-function tsResolution(options: Buffer, le: boolean): number {
-  let o = 0;
-  while (o + 4 <= options.length) {
-    const code = le ? options.readUInt16LE(o) : options.readUInt16BE(o);
-    const len = le ? options.readUInt16LE(o + 2) : options.readUInt16BE(o + 2);
-    if (code === 0) break;
-    if (code === 9 && len >= 1 && o + 4 < options.length) {
-      const v = options[o + 4]!;
-      return v & 0x80 ? 2 ** (v & 0x7f) : 10 ** (v & 0x7f);
-    }
-    o += 4 + ((len + 3) & ~3);
-  }
-  return 1e6;
-}
-
-async function* readPcapng(r: ChunkReader): AsyncGenerator<CapturedPacket[]> {
-  let le = true;
-  let ifaces: Iface[] = [];
-  let frame = 0;
-  let batch: CapturedPacket[] = [];
-  for (;;) {
-    if (!r.has(12)) {
-      if (batch.length > 0) { yield batch; batch = []; }
-      if (!(await r.need(12))) {
-        if (r.remaining > 0) throw parseError('pcapng block header truncated', r.offset, 'block');
-        return;
-      }
-    }
-    const at = r.offset;
-    const head = r.peek(12);
-    const typeBE = head.readUInt32BE(0);
-    if (typeBE === 0x0a0d0d0a) {
-      // A new section: its byte-order magic decides how to read everything up to the next one.
-      const bom = head.readUInt32BE(8);
-      if (bom === 0x1a2b3c4d) le = false;
-      else if (bom === 0x4d3c2b1a) le = true;
-      else throw parseError('pcapng section header with an unknown byte-order magic', at + 8, 'byte-order');
-      ifaces = [];
-    }
-    const u32 = (b: Buffer, o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-    const u16 = (b: Buffer, o: number): number => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
-    const type = u32(head, 0);
-    const len = u32(head, 4);
-    if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK) throw parseError(`pcapng block length ${len} is invalid`, at + 4, 'block-length');
-    if (!r.has(len)) {
-      if (batch.length > 0) { yield batch; batch = []; }
-      if (!(await r.need(len))) throw parseError('pcapng block truncated', at, 'block');
-    }
-    const block = r.take(len);
-    const body = block.subarray(8, len - 4);
-    switch (type) {
-      case 0x00000001: { // Interface Description Block
-        if (body.length < 8) throw parseError('interface description block too short', at, 'idb');
-        ifaces.push({ linkType: u16(body, 0), resolution: tsResolution(body.subarray(8), le) });
-        break;
-      }
-      case 0x00000006: { // Enhanced Packet Block
-        if (body.length < 20) throw parseError('enhanced packet block too short', at, 'epb');
-        const iface = ifaces[u32(body, 0)];
-        if (!iface) throw parseError(`packet for undeclared interface ${u32(body, 0)}`, at + 8, 'interface');
-        const caplen = u32(body, 12);
-        if (20 + caplen > body.length) throw parseError('packet data runs past its block', at + 20, 'caplen');
-        const ts = u32(body, 4) * 2 ** 32 + u32(body, 8);
-        batch.push({ frame: ++frame, linkType: iface.linkType, time: ts / iface.resolution, data: body.subarray(20, 20 + caplen), originalLength: u32(body, 16) });
-        break;
-      }
-      case 0x00000003: { // Simple Packet Block: interface 0, no timestamp
-        const iface = ifaces[0];
-        if (!iface || body.length < 4) throw parseError('simple packet block without interface', at, 'spb');
-        const orig = u32(body, 0);
-        batch.push({ frame: ++frame, linkType: iface.linkType, time: 0, data: body.subarray(4, 4 + Math.min(orig, body.length - 4)), originalLength: orig });
-        break;
-      }
-      case 0x00000002: { // Packet Block (obsolete)
-        if (body.length < 20) throw parseError('packet block too short', at, 'pb');
-        const iface = ifaces[u16(body, 0)];
-        if (!iface) throw parseError('packet for undeclared interface', at + 8, 'interface');
-        const caplen = u32(body, 12);
-        if (20 + caplen > body.length) throw parseError('packet data runs past its block', at + 20, 'caplen');
-        const ts = u32(body, 4) * 2 ** 32 + u32(body, 8);
-        batch.push({ frame: ++frame, linkType: iface.linkType, time: ts / iface.resolution, data: body.subarray(20, 20 + caplen), originalLength: u32(body, 16) });
-        break;
-      }
-      default:
-        break; // name resolution, statistics, custom blocks: not needed
+  const sink: PacketSink = (linkType, buf, start, length, frame, time, originalLength) => {
+    batch.push({ frame, linkType, time, data: buf.subarray(start, start + length), originalLength });
+  };
+  for await (const _ of parseChunks(path, sink)) {
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
     }
   }
 }
