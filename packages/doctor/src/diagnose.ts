@@ -53,7 +53,8 @@ function filesCheck(entries: readonly FileEntry[], after: string[]): Check<unkno
       const bad = entries.filter((e) => e.kind === 'unreadable');
       const used = entries.filter((e) => e.kind !== 'unreadable' && e.kind !== 'unrecognised' && !e.kind.startsWith('archive-'));
       return [
-        { code: codeOf('triage.files'), status: 'info', title: `${used.length} of ${entries.length} input files recognised`, evidence: used.map((e) => ({ kind: 'input-file', path: e.path, as: e.kind, bytes: e.size })) },
+        // Which file is which is the report's `files` list; the finding only counts.
+        { code: codeOf('triage.files'), status: 'info', title: `${used.length} of ${entries.length} input files recognised` },
         ...bad.map((e) => ({ code: 'triage/unreadable-file', status: 'warn' as const, title: `Could not read ${e.path}`, detail: e.reason, subject: e.path, evidence: [{ kind: 'input-file', path: e.path, reason: e.reason ?? '' }] })),
       ];
     },

@@ -72,7 +72,8 @@ export function renderText(report: Report, opts: TextOptions): string {
     }
     for (const [needs, group] of skips) {
       const what = group.length === 1 ? (group[0]?.title ?? '').replace(/:? skipped$/, '') : `${group.length} checks`;
-      out.push(`  ${paint(c, 'skip', SYMBOL.skip)} ${what}${c.gray(` · skipped${needs ? `, needs ${needs}` : ''}`)}`);
+      const why = needs ? `, needs ${needs}` : group.length === 1 && group[0]?.detail ? `: ${group[0].detail}` : '';
+      out.push(`  ${paint(c, 'skip', SYMBOL.skip)} ${what}${c.gray(` · skipped${why}`)}`);
       if (group.length > 1 && opts.verbose) for (const f of group) out.push(c.gray(`      ${f.check}`));
     }
   }
