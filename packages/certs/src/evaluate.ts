@@ -65,6 +65,11 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
   } else if (path.end === 'untrusted-root') {
     const top = path.path[path.path.length - 1]!;
     v('cert/untrusted', 'fail', 'The certificate chain ends at a root that is not trusted', `The chain ends at ${top.subject}, which is neither one of Node's ${opts.store.sources.bundled} bundled roots nor in the CA files given${opts.store.sources.files.length ? ` (${opts.store.sources.files.join(', ')})` : ''}.`, leaf.subject);
+  } else if (path.end === 'issuer-missing' && path.path.length > 1) {
+    // The server sent its intermediates; what is missing is the root above them, which
+    // servers need not send: an unknown or private root, not an incomplete chain.
+    const top = path.path[path.path.length - 1]!;
+    v('cert/untrusted', 'fail', 'The certificate chain ends at an issuer that is not trusted', `The chain ends at ${top.subject}, issued by ${path.missingIssuer}, which is neither one of Node's ${opts.store.sources.bundled} bundled roots nor in the CA files given${opts.store.sources.files.length ? ` (${opts.store.sources.files.join(', ')})` : ''}. If it is a private CA, give its root with --ca.`, leaf.subject);
   } else if (path.end === 'issuer-missing') {
     const top = path.path[path.path.length - 1]!;
     v('cert/chain-incomplete', 'fail', 'The issuer of the certificate is neither sent nor trusted', `${top.subject} is issued by ${path.missingIssuer}, which the server did not send and which is not a trusted root. If it is an intermediate the server must send it after the leaf; if it is a private CA, give it with --ca.`, leaf.subject);
