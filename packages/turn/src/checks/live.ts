@@ -62,13 +62,16 @@ export const allocateCheck = defineCheck<TurnAllocateData>({
     if (!plan) return [noServer('turn.allocate', this.title)];
     // Transports in parallel: a silent UDP port must not eat the TCP and TLS budgets.
     const results = await Promise.all(plan.transports.map((t) => probe(ctx, plan, t, false)));
+    // Say whose credentials were tried: with the username CMS hands to browsers, a
+    // rejection proves the mismatch between CMS and Expressway-E the document describes.
+    const source = plan.username === undefined ? [] : [{ kind: 'turn-credentials', username: plan.username, from: plan.usernameFrom === 'cms.turn-servers' ? 'CMS API /api/v1/turnServers' : '--turn-user' }];
     const findings = results.flatMap((r) =>
       allocateFindings(r, {
         ...(ctx.target.edgeNatAddress ? { natAddress: ctx.target.edgeNatAddress } : {}),
         ...(ctx.target.mediaPortRange ? { portRange: ctx.target.mediaPortRange } : {}),
         tcpExpected: plan.tcpExpected,
         missing: plan.missing,
-      }),
+      }).map((f) => ({ ...f, evidence: [...(f.evidence ?? []), ...source] })),
     );
     return {
       findings,
