@@ -50,7 +50,7 @@ export const defineCheck = <T = unknown>(check: Check<T>): Check<T> => check;
 /** What a package contributes to the doctor: its checks, fixes, problem codes and file recognisers. */
 export interface Plugin {
   readonly name: string;
-  readonly checks: readonly Check<any>[];
+  readonly checks: readonly Check<unknown>[];
   readonly fixes?: readonly Fix[];
   readonly codes?: readonly CodeInfo[];
   readonly recognisers?: readonly import('./triage.js').Recogniser[];

@@ -4,7 +4,7 @@ import {
   COLLECTIONS, decodeTurnServer, decodeTurnServerStatus, decodeWebBridgeStatus, decodeInboundDialPlanRule,
   decodeSystemStatus, decodeLicensing,
   type TurnServer, type TurnServerStatus, type WebBridge, type WebBridgeStatus, type CallBridge, type CoSpace,
-  type InboundDialPlanRule, type SystemStatus, type Alarm, type Licensing,
+  type InboundDialPlanRule, type Alarm, type Licensing,
 } from './decode.js';
 
 /** A typed answer plus the raw XML bodies it came from (kept as evidence). */
