@@ -1,7 +1,7 @@
 /** Offline checks: the same judgements on what a customer attached to a ticket. */
 import { defineCheck, codeOf, describeError, type FindingDraft, type TriageFile, type Evidence } from '@cms-doctor/core';
 import { KINDS, stripHttpHead } from '../recognisers.js';
-import { scanFile, scanFindings, LogScanner } from '../logs/scanner.js';
+import { scanFile, scanFindings, LogScanner, hasAnchor } from '../logs/scanner.js';
 import { SIGNATURES } from '../logs/signatures.js';
 import { isEventLogLine, parseLogLine } from '../logs/line.js';
 import { parseCmsXml, rootOf, childList, int } from '../xml.js';
@@ -58,7 +58,7 @@ export const faultConditions = defineCheck({
       for await (const line of f.lines()) {
         n += 1;
         if (!isEventLogLine(line)) continue;
-        const known = SIGNATURES.some((s) => s.role === 'problem' && s.anchors.some((a) => line.includes(a)) && s.pattern.test(line));
+        const known = SIGNATURES.some((s) => s.role === 'problem' && hasAnchor(s, line) && s.pattern.test(line));
         if (known) continue;
         const row = parseLogLine(line);
         out.push({ code: 'cms/fault-condition-active', status: 'warn', title: `CMS fault condition: ${row.message.slice(0, 200)}`, subject: `${f.path}:${n}`, evidence: [{ kind: 'log-lines', file: f.path, count: 1, firstLine: n, lastLine: n, lines: [{ line: n, text: line.slice(0, 600) }] }], fixes: ['cms-alarm'], basis: 'documented' });

@@ -1,7 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import type { Evidence, FindingDraft, Status } from '@cms-doctor/core';
 import { SIGNATURES, type Signature } from './signatures.js';
 import { parseLogLine } from './line.js';
+import { LiteralSearch } from './literal-search.js';
 
 /** Longest line text kept as evidence. */
 const MAX_EVIDENCE_LINE = 600;
@@ -49,12 +52,59 @@ export interface ScanResult {
   bytes: number;
 }
 
+/**
+ * A line a timeline may show. With a `LineReader` its text stays in the file (`at`,
+ * `len`) and is read back only if the line ends up in a finding's timeline; without
+ * one it is copied when seen.
+ */
+interface Ev {
+  line: number;
+  text: string | undefined;
+  at: number;
+  len: number;
+}
+/**
+ * An open login or call: its events as (line, at, len) triples in one number array
+ * (no object per event: millions of them churn through the bounded maps), and in
+ * the copying mode their texts alongside.
+ */
 interface OpenThing {
   user?: string;
-  events: LineRef[];
+  /** The login request this login came in as (logins only). */
+  req?: string;
+  ev: number[];
+  texts: string[] | undefined;
 }
+/** Reads `len` bytes at byte offset `at` of the scanned file (for timeline texts). */
+export type LineReader = (at: number, len: number) => Buffer;
 
 const clip = (s: string): string => (s.length > MAX_EVIDENCE_LINE ? `${s.slice(0, MAX_EVIDENCE_LINE)}…` : s);
+/**
+ * A copy of `s` that holds no reference to the string it was cut from. A slice of a
+ * 1 MiB chunk keeps the whole chunk alive (V8 sliced strings), so every text the
+ * scanner keeps past the chunk goes through here; concatenating and slicing again
+ * makes V8 copy the characters into a string of their own.
+ */
+const own = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
+/** Bytes read back for a lazy timeline line: enough for MAX_EVIDENCE_LINE characters of UTF-8. */
+const READ_BACK = 4 * MAX_EVIDENCE_LINE + 4;
+const foldAscii = (s: string): string => s.replace(/[A-Z]+/g, (x) => x.toLowerCase());
+
+/**
+ * Anchors after removing those that contain another (ignoring ASCII case): a line
+ * holding the longer one holds the shorter, so searching the shorter suffices.
+ */
+export function minimalAnchors(anchors: readonly string[]): string[] {
+  const folded = [...new Map(anchors.map((a) => [foldAscii(a), a])).entries()];
+  return folded.filter(([f]) => !folded.some(([g]) => g !== f && f.includes(g))).map(([, a]) => a);
+}
+
+/** True when `text` holds one of the signature's anchors (ignoring case when its pattern does). */
+export function hasAnchor(sig: Signature, text: string): boolean {
+  if (!sig.pattern.flags.includes('i')) return sig.anchors.some((a) => text.includes(a));
+  const lower = text.toLowerCase();
+  return sig.anchors.some((a) => lower.includes(a.toLowerCase()));
+}
 
 /**
  * The streaming signature scan. Feed it lines (in any order of files, one file per
@@ -68,38 +118,64 @@ export class LogScanner {
   private readonly logins = new Map<string, OpenThing>();
   private readonly users = new Map<string, OpenThing>();
   private lastLogin: OpenThing | undefined;
+  /** Aggregates whose latest sample may still be a slice of the block being scanned. */
+  private readonly unsettled = new Set<Aggregate>();
   evictedCalls = 0;
   evictedLogins = 0;
   overlongLines = 0;
   lines = 0;
   bytes = 0;
   /**
-   * The byte prefilter: the catalogue's anchors minus those that contain another
-   * anchor (a line holding the longer one holds the shorter), so the byte scan makes
-   * as few passes as possible. `masks[i]` says which prefilter anchors lead to signature i.
+   * The byte prefilter: the catalogue's anchors minus those that contain another,
+   * searched in one pass ignoring ASCII case. Bit min(k, 31) of a line's mask says
+   * prefilter anchor k is in the line; `masks[i]` says which bits lead to signature i,
+   * `direct[i]` which of those are one of signature i's own anchors (no recheck needed).
    */
   readonly prefilter: readonly string[];
-  /** The prefilter anchors as latin1 strings of their UTF-8 bytes (what scanBlock searches). */
-  readonly prefilterLatin1: readonly string[];
+  readonly search: LiteralSearch;
   private readonly masks: readonly number[];
+  private readonly direct: readonly number[];
+  private readonly caseless: readonly boolean[];
+  private readonly lowerAnchors: readonly (readonly string[])[];
+  /** Where the line being matched sits in the file (set by the byte scan, -1 otherwise). */
+  private at = -1;
+  private len = 0;
+  /** Set by scanFile: timeline lines are then read back from the file, not copied. */
+  reader: LineReader | undefined;
   constructor(private readonly limits: ScanLimits = DEFAULT_LIMITS, private readonly signatures: readonly Signature[] = SIGNATURES) {
-    const all = [...new Set(signatures.flatMap((sg) => sg.anchors))];
-    this.prefilter = all.filter((a) => !all.some((b) => b !== a && a.includes(b))).slice(0, 30);
-    this.prefilterLatin1 = this.prefilter.map((a) => Buffer.from(a, 'utf8').toString('latin1'));
-    this.masks = signatures.map((sg) => this.prefilter.reduce((m, p, i) => (sg.anchors.some((a) => a.includes(p)) ? m | (1 << i) : m), 0));
+    this.prefilter = minimalAnchors(signatures.flatMap((sg) => sg.anchors));
+    this.search = new LiteralSearch(this.prefilter);
+    const bit = (k: number): number => 1 << Math.min(k, 31);
+    const folded = this.prefilter.map(foldAscii);
+    this.masks = signatures.map((sg) => folded.reduce((m, p, k) => (sg.anchors.some((a) => foldAscii(a).includes(p)) ? m | bit(k) : m), 0));
+    this.direct = signatures.map((sg) => folded.reduce((m, p, k) => (k < 31 && sg.anchors.some((a) => foldAscii(a) === p) ? m | bit(k) : m), 0));
+    this.caseless = signatures.map((sg) => sg.pattern.flags.includes('i'));
+    this.lowerAnchors = signatures.map((sg) => sg.anchors.map((a) => a.toLowerCase()));
   }
 
-  /** One line (1-based number). Cheap for lines that hold no anchor. */
-  line(text: string, lineNo: number, prefilterMask = -1): void {
+  /**
+   * One line (1-based number). `prefilterMask` comes from the byte scan (which anchors
+   * the line holds); without it every signature's anchors are checked here.
+   */
+  line(text: string, lineNo: number, prefilterMask = -1, at = -1, len = 0): void {
+    this.at = at;
+    this.len = len;
+    let lower: string | undefined;
     for (let i = 0; i < this.signatures.length; i += 1) {
-      const sig = this.signatures[i]!;
       if ((this.masks[i]! & prefilterMask) === 0) continue;
-      if (!sig.anchors.some((a) => text.includes(a))) continue;
+      if (prefilterMask === -1 || (this.direct[i]! & prefilterMask) === 0) {
+        if (this.caseless[i]) {
+          lower ??= text.toLowerCase();
+          const l = lower;
+          if (!this.lowerAnchors[i]!.some((a) => l.includes(a))) continue;
+        } else if (!this.signatures[i]!.anchors.some((a) => text.includes(a))) continue;
+      }
+      const sig = this.signatures[i]!;
       const m = sig.pattern.exec(text);
       if (!m) continue;
       const g = (m.groups ?? {}) as Record<string, string | undefined>;
-      if (sig.role === 'timeline') this.timeline(sig, g, { line: lineNo, text: clip(text) });
-      else this.problem(sig, g, { line: lineNo, text: clip(text) });
+      if (sig.role === 'timeline') this.timeline(sig, g, lineNo, text);
+      else this.problem(sig, g, lineNo, text);
     }
   }
 
@@ -115,48 +191,82 @@ export class LogScanner {
     return evicted;
   }
 
-  private push(t: OpenThing, ref: LineRef): void {
-    if (t.events.length < this.limits.maxEventsPerCall) t.events.push(ref);
-    else t.events[t.events.length - 1] = ref; // keep the newest at the end
+  /** Timeline lines stay in the file when it can be read back, else their text is copied. */
+  private get lazy(): boolean {
+    return this.reader !== undefined && this.at >= 0;
   }
 
-  private timeline(sig: Signature, g: Record<string, string | undefined>, ref: LineRef): void {
+  private thing(): OpenThing {
+    return { ev: [], texts: this.lazy ? undefined : [] };
+  }
+
+  /** The current line as a timeline event of `t` (the newest replaces the last when full). */
+  private push(t: OpenThing, lineNo: number, text: string): void {
+    let i = t.ev.length;
+    if (i >= 3 * this.limits.maxEventsPerCall) i -= 3; // keep the newest at the end
+    t.ev[i] = lineNo;
+    t.ev[i + 1] = this.at;
+    t.ev[i + 2] = this.len;
+    if (t.texts !== undefined) t.texts[i / 3] = own(clip(text));
+  }
+
+  /** The events of `t` for a finding (texts made or read back in result()). */
+  private events(t: OpenThing | undefined): Ev[] {
+    const out: Ev[] = [];
+    if (t) for (let i = 0; i < t.ev.length; i += 3) out.push({ line: t.ev[i]!, text: t.texts?.[i / 3], at: t.ev[i + 1]!, len: t.ev[i + 2]! });
+    return out;
+  }
+
+  private timeline(sig: Signature, g: Record<string, string | undefined>, lineNo: number, text: string): void {
     switch (sig.event) {
       case 'login': {
-        const req = g['req'] ?? g['req2'] ?? '?';
+        const req = own(g['req'] ?? g['req2'] ?? '?');
         let t = this.logins.get(req);
         if (!t) {
-          t = { events: [] };
+          t = this.thing();
+          t.req = req;
           this.evictedLogins += this.bounded(this.logins, req, t, this.limits.maxOpenLogins);
         }
-        this.push(t, ref);
+        this.push(t, lineNo, text);
         this.lastLogin = t;
         return;
       }
       case 'guest-created': {
-        const t = this.lastLogin ?? { events: [] };
-        t.user = g['user'];
-        this.push(t, ref);
-        if (g['user']) this.evictedLogins += this.bounded(this.users, g['user'], t, this.limits.maxOpenLogins);
+        const t = this.lastLogin ?? this.thing();
+        const user = g['user'] === undefined ? undefined : own(g['user']);
+        t.user = user;
+        this.push(t, lineNo, text);
+        if (user) this.evictedLogins += this.bounded(this.users, user, t, this.limits.maxOpenLogins);
         return;
       }
       case 'login-ok': {
         const t = g['user'] ? this.users.get(g['user']) : undefined;
-        if (t) this.push(t, ref);
+        if (t) this.push(t, lineNo, text);
         return;
       }
       case 'allocated': {
-        const call = g['call']!;
-        const user = g['user'];
+        const call = own(g['call']!);
+        const user = g['user'] === undefined ? undefined : own(g['user']);
         const login = user ? (this.users.get(user) ?? this.users.get(user.replace(/@.*$/, ''))) : undefined;
-        const t: OpenThing = { ...(user ? { user } : {}), events: [...(login?.events ?? []).slice(-(this.limits.maxEventsPerCall - 4)), ref] };
+        // The call's story starts with its guest's login (its latest events, leaving room).
+        const t = this.thing();
+        if (user) t.user = user;
+        if (login) {
+          const from = Math.max(0, login.ev.length / 3 - (this.limits.maxEventsPerCall - 4));
+          t.ev = login.ev.slice(3 * from);
+          if (t.texts) t.texts = login.texts?.slice(from) ?? t.ev.filter((_, i) => i % 3 === 0).map(() => '');
+        }
+        this.push(t, lineNo, text);
         if (user) this.users.delete(user);
+        // A claimed login is no longer open (ScanLimits.maxOpenLogins): it leaves the
+        // map now instead of ageing out later, and is not counted as evicted.
+        if (login?.req !== undefined && this.logins.get(login.req) === login) this.logins.delete(login.req);
         this.evictedCalls += this.bounded(this.calls, call, t, this.limits.maxOpenCalls);
         return;
       }
       case 'media': {
         const t = this.calls.get(g['call']!);
-        if (t) this.push(t, ref);
+        if (t) this.push(t, lineNo, text);
         return;
       }
       case 'teardown':
@@ -165,28 +275,59 @@ export class LogScanner {
     }
   }
 
-  private problem(sig: Signature, g: Record<string, string | undefined>, ref: LineRef): void {
-    const groups: Record<string, string> = {};
-    for (const [k, v] of Object.entries(g)) if (v !== undefined) groups[k] = v;
-    const key = `${sig.id}\u0000${(sig.key ?? []).map((k) => groups[k] ?? '').join('\u0000')}`;
+  private problem(sig: Signature, g: Record<string, string | undefined>, lineNo: number, text: string): void {
+    let key = sig.id;
+    for (const k of sig.key ?? []) key += `\u0000${g[k] ?? ''}`;
     let a = this.aggs.get(key);
     if (!a) {
-      a = { signature: sig, groups, count: 0, firstLine: ref.line, lastLine: ref.line, samples: [], calls: [], timelines: [] };
-      this.aggs.set(key, a);
+      const groups: Record<string, string> = {};
+      for (const [k, v] of Object.entries(g)) if (v !== undefined) groups[k] = own(v);
+      a = { signature: sig, groups, count: 0, firstLine: lineNo, lastLine: lineNo, samples: [], calls: [], timelines: [] };
+      this.aggs.set(own(key), a);
     }
     a.count += 1;
-    a.lastLine = ref.line;
-    if (a.samples.length < SAMPLES) a.samples.push(ref);
-    else a.samples[SAMPLES - 1] = ref; // first two and the latest
-    const call = groups['call'];
+    a.lastLine = lineNo;
+    // The first two and the latest. The latest is replaced on every repeat, so it is
+    // kept as a slice and made a string of its own only once the block is done.
+    const latest: LineRef = { line: lineNo, text: clip(text) };
+    if (a.samples.length < SAMPLES) a.samples.push(latest);
+    else a.samples[SAMPLES - 1] = latest;
+    this.unsettled.add(a);
+    const call = g['call'];
     if (call !== undefined) {
-      if (a.calls.length < MAX_CALLS_LISTED && !a.calls.includes(call)) a.calls.push(call);
-      const open = this.calls.get(call);
-      if (a.timelines.length < MAX_TIMELINES) a.timelines.push({ call, ...(open?.user ? { user: open.user } : {}), events: [...(open?.events ?? []), ref] });
+      if (a.calls.length < MAX_CALLS_LISTED && !a.calls.includes(call)) a.calls.push(own(call));
+      if (a.timelines.length < MAX_TIMELINES) {
+        const open = this.calls.get(call);
+        a.timelines.push({ call: own(call), ...(open?.user ? { user: open.user } : {}), events: [...this.events(open), this.lazy ? { line: lineNo, text: undefined, at: this.at, len: this.len } : { line: lineNo, text: own(clip(text)), at: -1, len: 0 }] as unknown as LineRef[] });
+      }
     }
   }
 
+  /** Makes every kept text a string of its own (call before the scanned block goes away). */
+  settle(): void {
+    for (const a of this.unsettled) for (const s of a.samples) s.text = own(s.text);
+    this.unsettled.clear();
+  }
+
+  /** The text of a timeline event, read back from the file if it was left there. */
+  private textOf(e: Ev): string {
+    if (e.text !== undefined) return e.text;
+    let text: string;
+    try {
+      const b = this.reader!(e.at, Math.min(e.len, READ_BACK));
+      text = b.toString('latin1');
+      if (NON_ASCII.test(text)) text = b.toString('utf8');
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+    } catch {
+      text = '(line could not be read back)';
+    }
+    return own(clip(text));
+  }
+
   result(): ScanResult {
+    this.settle();
+    // Timelines hold events until here; their texts are made (or read back) once.
+    for (const a of this.aggs.values()) for (const t of a.timelines) t.events = (t.events as unknown as Ev[]).map((e) => ({ line: e.line, text: this.textOf(e) }));
     return { lines: this.lines, aggregates: [...this.aggs.values()], evictedCalls: this.evictedCalls, evictedLogins: this.evictedLogins, overlongLines: this.overlongLines, bytes: this.bytes };
   }
 }
@@ -196,10 +337,13 @@ export async function scanLines(lines: AsyncIterable<string> | Iterable<string>,
   let n = 0;
   for await (const line of lines) {
     n += 1;
-    if ((n & 0xffff) === 0 && signal?.aborted) throw signal.reason;
+    if ((n & 0xfff) === 0) {
+      if (signal?.aborted) throw signal.reason;
+      scanner.settle();
+    }
     scanner.bytes += line.length + 1;
-    if (line.length > 64 * 1024) scanner.overlongLines += 1;
-    scanner.line(line.length > 64 * 1024 ? line.slice(0, 64 * 1024) : line, n);
+    if (line.length > MAX_LINE) scanner.overlongLines += 1;
+    scanner.line(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line, n);
   }
   scanner.lines = n;
   return scanner.result();
@@ -207,30 +351,38 @@ export async function scanLines(lines: AsyncIterable<string> | Iterable<string>,
 
 /** Longest partial line carried between chunks; longer lines are scanned in pieces and counted. */
 const MAX_CARRY = 256 * 1024;
+/** Longest line text matched against the signatures (only its start is scanned). */
 const MAX_LINE = 64 * 1024;
 const NL = 0x0a;
+/** Bytes of whole lines scanned as one block. */
+const PIECE = 64 * 1024;
 
 /**
- * The fast path: scans a byte stream without decoding it. Prefilter anchors are found
- * in the raw bytes (Buffer.indexOf, a memmem), and only lines holding one are decoded
- * and matched against the signatures that anchor leads to. Memory: one chunk, a carry
- * of one partial line, and the scanner's bounded state.
+ * The fast path: scans a byte stream without decoding it line by line. All prefilter
+ * anchors are found in one pass over the raw bytes (LiteralSearch), and only lines
+ * holding one are cut out and matched against the signatures that anchor leads to.
+ * Memory: one chunk, a carry of one partial line, and the scanner's bounded state.
+ * The chunk may be reused by the producer once the next one is asked for.
  */
 export async function scanStream(chunks: AsyncIterable<Buffer | Uint8Array>, scanner = new LogScanner(), signal?: AbortSignal): Promise<ScanResult> {
-  const anchors = scanner.prefilter.map((a) => Buffer.from(a, 'utf8'));
   let carry: Buffer | undefined;
+  let carryAt = 0; // byte offset of `carry` in the stream
+  let offset = 0; // byte offset of the current chunk
   let lineNo = 1; // number of the line `carry` (or the next block) starts
   let overlong = false;
   for await (const raw of chunks) {
     if (signal?.aborted) throw signal.reason;
     const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const at = offset;
+    offset += chunk.length;
     scanner.bytes += chunk.length;
     const firstNl = chunk.indexOf(NL);
     if (firstNl < 0) {
+      if (!carry) carryAt = at;
       carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
       if (carry.length > MAX_CARRY) {
         // A line without end (binary junk, a minified blob): scan what we have, drop it.
-        scanBlock(carry, lineNo, anchors, scanner);
+        scanBlock(carry, lineNo, scanner, carryAt);
         if (!overlong) scanner.overlongLines += 1;
         overlong = true;
         carry = undefined;
@@ -238,22 +390,27 @@ export async function scanStream(chunks: AsyncIterable<Buffer | Uint8Array>, sca
       continue;
     }
     // The carried partial line ends in this chunk: scan it on its own (a small copy)...
-    if (carry) {
-      lineNo = scanBlock(Buffer.concat([carry, chunk.subarray(0, firstNl + 1)]), lineNo, anchors, scanner);
-      carry = undefined;
-    } else if (overlong) {
-      lineNo = scanBlock(chunk.subarray(0, firstNl + 1), lineNo, anchors, scanner);
-    } else {
-      lineNo = scanBlock(chunk.subarray(0, firstNl + 1), lineNo, anchors, scanner);
-    }
+    const head = chunk.subarray(0, firstNl + 1);
+    lineNo = carry ? scanBlock(Buffer.concat([carry, head]), lineNo, scanner, carryAt) : scanBlock(head, lineNo, scanner, at);
+    carry = undefined;
     overlong = false;
     // ...then the whole lines of the chunk in place, without copying.
     const lastNl = chunk.lastIndexOf(NL);
-    if (lastNl > firstNl) lineNo = scanBlock(chunk.subarray(firstNl + 1, lastNl + 1), lineNo, anchors, scanner);
-    if (lastNl + 1 < chunk.length) carry = Buffer.from(chunk.subarray(lastNl + 1));
+    for (let from = firstNl + 1; from <= lastNl; ) {
+      // Line-aligned pieces of about PIECE bytes: their latin1 strings stay small
+      // young-generation strings instead of one large external string per chunk.
+      let to = from + PIECE >= lastNl ? lastNl : chunk.lastIndexOf(NL, from + PIECE - 1);
+      if (to < from) to = chunk.indexOf(NL, from + PIECE);
+      lineNo = scanBlock(chunk.subarray(from, to + 1), lineNo, scanner, at + from);
+      from = to + 1;
+    }
+    if (lastNl + 1 < chunk.length) {
+      carry = Buffer.from(chunk.subarray(lastNl + 1));
+      carryAt = at + lastNl + 1;
+    }
   }
   if (carry && carry.length > 0) {
-    scanBlock(carry, lineNo, anchors, scanner);
+    scanBlock(carry, lineNo, scanner, carryAt);
     lineNo += 1;
   }
   scanner.lines = lineNo - 1;
@@ -261,66 +418,95 @@ export async function scanStream(chunks: AsyncIterable<Buffer | Uint8Array>, sca
 }
 
 /**
- * Scans the lines of `block` (whole lines, the last possibly without its '\n');
- * returns the number of the line after the last '\n'. Candidate lines come from
- * anchor hits; line numbers from counting newlines only up to each hit.
+ * Scans the lines of `block` (whole lines, the last possibly without its '\n'; `at`
+ * is its byte offset in the stream); returns the number of the line after the last
+ * '\n'. Candidate lines come from anchor hits; line numbers from counting newlines
+ * only up to each hit.
  */
-function scanBlock(block: Buffer, firstLine: number, anchors: readonly Buffer[], scanner: LogScanner): number {
-  // One latin1 view of the bytes (1:1, never fails on junk) makes every search a
-  // JIT-compiled string search instead of a native call per hit and per newline.
-  const s = block.toString('latin1');
-  const keys = scanner.prefilterLatin1;
-  let nHits = 0;
-  let hits = new Float64Array(64);
-  for (let k = 0; k < keys.length; k += 1) {
-    const a = keys[k]!;
-    for (let i = s.indexOf(a); i >= 0; i = s.indexOf(a, i + a.length)) {
-      if (nHits === hits.length) {
-        const bigger = new Float64Array(hits.length * 2);
-        bigger.set(hits);
-        hits = bigger;
-      }
-      hits[nHits++] = i * 32 + k; // position and anchor in one sortable number
-    }
-  }
+function scanBlock(block: Buffer, firstLine: number, scanner: LogScanner, at: number): number {
+  const search = scanner.search;
+  const nHits = search.scan(block, 0, block.length);
+  // One latin1 view of the bytes (1:1, never fails on junk): line ends and line
+  // numbers are JIT-compiled string searches rather than a native call each.
+  const s = (block as LatinBuffer).latin1Slice(0, block.length);
+  const ascii = nHits === 0 || isAscii(block);
+  const pos = search.hitPos;
+  const anchor = search.hitAnchor;
   let line = firstLine;
   let counted = 0; // newlines before this offset are counted
-  if (nHits > 0) {
-    const sorted = hits.subarray(0, nHits).sort();
-    let h = 0;
-    while (h < nHits) {
-      const pos = Math.floor(sorted[h]! / 32);
-      const start = pos === 0 ? 0 : s.lastIndexOf('\n', pos - 1) + 1;
-      let end = s.indexOf('\n', pos);
-      if (end < 0) end = s.length;
-      // Every hit inside this line adds its anchor to the line's mask.
-      let mask = 0;
-      while (h < nHits && sorted[h]! < end * 32) {
-        mask |= 1 << (sorted[h]! % 32);
-        h += 1;
-      }
-      for (let i = s.indexOf('\n', counted); i >= 0 && i < start; i = s.indexOf('\n', i + 1)) {
-        line += 1;
-        counted = i + 1;
-      }
-      counted = Math.max(counted, start);
-      const stop = Math.min(end, start + MAX_LINE);
-      let text = s.slice(start, stop);
-      // Non-ASCII bytes: decode the line properly as UTF-8.
-      if (NON_ASCII.test(text)) text = block.toString('utf8', start, stop);
-      if (text.endsWith('\r')) text = text.slice(0, -1);
-      if (end - start > MAX_LINE) scanner.overlongLines += 1;
-      scanner.line(text, line, mask);
+  let h = 0;
+  while (h < nHits) {
+    const p = pos[h]!;
+    const start = p === 0 ? 0 : s.lastIndexOf('\n', p - 1) + 1;
+    let end = s.indexOf('\n', p);
+    if (end < 0) end = s.length;
+    // Every hit inside this line adds its anchor to the line's mask.
+    let mask = 0;
+    while (h < nHits && pos[h]! < end) {
+      mask |= 1 << Math.min(anchor[h]!, 31);
+      h += 1;
     }
+    for (let i = s.indexOf('\n', counted); i >= 0 && i < start; i = s.indexOf('\n', i + 1)) line += 1;
+    counted = start;
+    const stop = Math.min(end, start + MAX_LINE);
+    let text = s.slice(start, stop);
+    // Non-ASCII bytes: decode the line properly as UTF-8.
+    if (!ascii && NON_ASCII.test(text)) text = block.toString('utf8', start, stop);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (end - start > MAX_LINE) scanner.overlongLines += 1;
+    scanner.line(text, line, mask, at + start, stop - start);
   }
   for (let i = s.indexOf('\n', counted); i >= 0; i = s.indexOf('\n', i + 1)) line += 1;
+  scanner.settle();
   return line;
 }
 const NON_ASCII = /[\x80-\xff]/;
+/** Buffer's own latin1 decoder (what toString('latin1') calls, minus the argument checks). */
+type LatinBuffer = Buffer & { latin1Slice(start: number, end: number): string };
 
-/** Scans a file on disk through the fast path, 1 MiB at a time. */
-export function scanFile(path: string, scanner = new LogScanner(), signal?: AbortSignal): Promise<ScanResult> {
-  return scanStream(createReadStream(path, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) }), scanner, signal);
+/** Bytes read at a time by scanFile. */
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * A file's bytes in READ_CHUNK pieces, two buffers taking turns so the next read
+ * runs while the current piece is scanned (a piece is valid until the next is asked for).
+ */
+async function* readPieces(fh: FileHandle, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const bufs = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+  let turn = 0;
+  let next = fh.read(bufs[0]!, 0, READ_CHUNK, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await next;
+      if (bytesRead === 0) return;
+      if (signal?.aborted) throw signal.reason;
+      const current = bufs[turn]!.subarray(0, bytesRead);
+      turn ^= 1;
+      next = fh.read(bufs[turn]!, 0, READ_CHUNK, null);
+      yield current;
+    }
+  } finally {
+    await next.catch(() => undefined); // never close under a read in flight
+  }
+}
+
+/**
+ * Scans a file on disk through the fast path, 1 MiB at a time. Timeline lines are
+ * remembered by position and read back from the file only for the findings that
+ * show them (the file must not change during the scan: triage inputs do not).
+ */
+export async function scanFile(path: string, scanner = new LogScanner(), signal?: AbortSignal): Promise<ScanResult> {
+  const fh = await open(path, 'r');
+  try {
+    scanner.reader = (at, len) => {
+      const b = Buffer.alloc(len);
+      return b.subarray(0, readSync(fh.fd, b, 0, len, at));
+    };
+    return await scanStream(readPieces(fh, signal), scanner, signal);
+  } finally {
+    scanner.reader = undefined;
+    await fh.close();
+  }
 }
 
 const fill = (template: string, a: Aggregate): string =>

@@ -11,7 +11,12 @@ export interface Signature {
    * (guest login to failure) for the problem findings that name the call.
    */
   role: 'problem' | 'timeline';
-  /** Literal substrings, at least one of which every matching line holds (the byte prefilter). */
+  /**
+   * Literal substrings, at least one of which every line `pattern` matches holds as
+   * written (ignoring ASCII case when `pattern` has the `i` flag). They are the byte
+   * prefilter: one pass finds them all, ignoring case, and it skips ahead by about the
+   * length of the shortest anchor of the catalogue, so keep every anchor 7 bytes or longer.
+   */
   anchors: readonly string[];
   pattern: RegExp;
   /** Problem code; `self` means an info finding under the log check's own code. */
@@ -52,13 +57,13 @@ export const SIGNATURES: readonly Signature[] = [
     title: 'The call bridge failed to connect to a web bridge link ({reason})', basis: 'documented', source: TZ210800,
   },
   {
-    id: 'ice-relay-candidate-timeout', role: 'problem', anchors: ['relay candidate creation timeout'],
+    id: 'ice-relay-candidate-timeout', role: 'problem', anchors: ['ICE failure; relay candidate creation timeout'],
     pattern: /call (?<call>\d+): ICE failure; relay candidate creation timeout/,
     code: 'turn/relay-candidate-timeout', status: 'fail', fixes: ['turn-credentials', 'firewall-turn'],
     title: 'CMS could not create a TURN relay candidate ({count} call(s))', basis: 'documented', source: `${DOC} 4 (media never flows)`,
   },
   {
-    id: 'ice-unauthorized', role: 'problem', anchors: ['ICE failure 4'],
+    id: 'ice-unauthorized', role: 'problem', anchors: ['ICE failure 4 (unauthorized - check credentials)'],
     pattern: /call (?<call>\d+): ICE failure 4 \(unauthorized - check credentials\)/,
     code: 'turn/credentials-rejected', status: 'fail', fixes: ['turn-credentials'],
     title: 'The TURN server rejected the CMS credentials ({count} call(s))', basis: 'documented', source: TZ210800,
@@ -71,7 +76,7 @@ export const SIGNATURES: readonly Signature[] = [
     title: 'ICE failed on {count} call(s)', basis: 'inferred', source: 'inferred from the documented ICE failure lines',
   },
   {
-    id: 'license-expired', role: 'problem', anchors: ['icense', 'ICENSE'],
+    id: 'license-expired', role: 'problem', anchors: ['licence', 'license'],
     pattern: /licen[cs]e[^\n]{0,40}?\b(?<state>expired|not activated|grace period)/i,
     code: 'cms/license-inactive', status: 'fail', fixes: ['callbridge-license'],
     title: 'CMS logs a licence problem ({state})', basis: 'inferred', source: 'inferred: no verbatim CMS licence-expiry log line was found (facts §2.2 NOT FOUND)',
@@ -83,7 +88,8 @@ export const SIGNATURES: readonly Signature[] = [
     title: 'CMS could not apply a {what}: no licence for it ({count} time(s))', basis: 'field', source: 'Cisco TAC 221729 (CMS Edge) log',
   },
   {
-    id: 'xmpp-failure', role: 'problem', anchors: ['XMPP', 'xmpp'],
+    id: 'xmpp-failure', role: 'problem', // Anchored on the failure words rather than "xmpp": 4 bytes would slow the prefilter.
+    anchors: ['authentication fail', 'registration fail', 'connection lost', 'connection failed', 'connection refused', 'unable to connect', 'disconnected'],
     pattern: /xmpp[^\n]{0,60}\b(?<what>authentication fail\w*|registration fail\w*|connection (?:lost|failed|refused)|unable to connect|disconnected)/i,
     code: 'cms/alarm-xmpp-registration', status: 'fail', fixes: ['cms-xmpp-registration'], key: ['what'],
     title: 'CMS logs an XMPP problem ({what})', basis: 'inferred', source: 'inferred: the alarm types xmppRegistrationFailure/xmppAuthenticationRegistrationFailure are documented, their log text was not found',
