@@ -1,5 +1,5 @@
 import { CmsDoctorError } from '@cms-doctor/core';
-import { field, findScreen, valueOrNone } from './labelled-fields.js';
+import { findScreen, listValue, readFields, valueOrNone, type FieldRow } from './labelled-fields.js';
 
 /**
  * MMP `callbridge`: the 2.x shape of the source document (Listening interfaces,
@@ -24,9 +24,8 @@ const SIGNATURE = ['Listening interfaces', 'Preferred interface', 'Certificate f
 
 export const hasMmpCallbridge = (text: string): boolean => findScreen(text, SIGNATURE) !== undefined;
 
-const list = (v: string): string[] => (valueOrNone(v) ? v.split(/[\s,]+/).filter(Boolean) : []);
-const FIELDS: readonly [Exclude<keyof MmpCallbridge, 'lines'>, string, (v: string) => unknown][] = [
-  ['listeningInterfaces', 'Listening interfaces', list],
+const FIELDS: readonly FieldRow<Exclude<keyof MmpCallbridge, 'lines'>>[] = [
+  ['listeningInterfaces', 'Listening interfaces', listValue],
   ['preferredInterface', 'Preferred interface', valueOrNone],
   ['keyFile', 'Key file', valueOrNone],
   ['certificateFile', 'Certificate file', valueOrNone],
@@ -39,13 +38,5 @@ const FIELDS: readonly [Exclude<keyof MmpCallbridge, 'lines'>, string, (v: strin
 export function parseMmpCallbridge(text: string): MmpCallbridge {
   const s = findScreen(text, SIGNATURE);
   if (!s) throw new CmsDoctorError('CMSD_PARSE', 'no MMP `callbridge` output (needs "Listening interfaces", "Preferred interface" and "Certificate file" lines)');
-  const out: MmpCallbridge = { lines: {} };
-  for (const [key, label, conv] of FIELDS) {
-    const f = field(s, label);
-    if (!f) continue;
-    const v = conv(f.value);
-    if (v !== undefined) (out as unknown as Record<string, unknown>)[key] = v;
-    out.lines[key] = f.line;
-  }
-  return out;
+  return readFields(s, FIELDS) as MmpCallbridge;
 }

@@ -1,28 +1,4 @@
-/** One `Label : value` line of MMP output, with its 1-based line number. */
-export interface MmpField {
-  label: string;
-  value: string;
-  line: number;
-}
-
-/**
- * `Label<spaces>: value` lines (colon columns differ per block). Lines without a
- * colon are skipped, so prompts and blank lines are harmless.
- */
-export function parseFields(text: string, firstLine = 1): MmpField[] {
-  const out: MmpField[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const m = /^\s*([A-Za-z][^:]{0,60}?)\s*:\s*(.*?)\s*$/.exec(raw);
-    if (m && !/^\S+>/.test(raw)) out.push({ label: m[1]!, value: m[2]!, line: firstLine + i });
-  });
-  return out;
-}
-
-/** Value of a label, matched case- and space-insensitively. */
-export function field(fields: readonly MmpField[], label: string): MmpField | undefined {
-  const want = label.toLowerCase().replace(/\s+/g, ' ');
-  return fields.find((f) => f.label.toLowerCase().replace(/\s+/g, ' ') === want);
-}
+export { parseFields, findField as field, type MmpField } from './labelled-fields.js';
 
 /** One command's output in an MMP transcript (`host> command` then its output). */
 export interface MmpSection {

@@ -1,5 +1,5 @@
 import { CmsDoctorError } from '@cms-doctor/core';
-import { enabledValue, field, findScreen, valueOrNone } from './labelled-fields.js';
+import { enabledValue, findScreen, listValue, readFields, valueOrNone, type FieldRow } from './labelled-fields.js';
 
 /** MMP `webbridge3` (CMS 3.x), shape from Cisco TechNote 221729. */
 export interface MmpWebbridge3 {
@@ -20,14 +20,13 @@ const SIGNATURE = ['C2W Trust bundle'] as const;
 
 export const hasMmpWebbridge3 = (text: string): boolean => findScreen(text, SIGNATURE) !== undefined;
 
-const list = (v: string): string[] => (valueOrNone(v) ? v.split(/[\s,]+/).filter(Boolean) : []);
-const FIELDS: readonly [Exclude<keyof MmpWebbridge3, 'lines'>, string, (v: string) => unknown][] = [
+const FIELDS: readonly FieldRow<Exclude<keyof MmpWebbridge3, 'lines'>>[] = [
   ['enabled', 'Enabled', enabledValue],
-  ['httpsListen', 'HTTPS listening ports and interfaces', list],
+  ['httpsListen', 'HTTPS listening ports and interfaces', listValue],
   ['httpsKeyFile', 'HTTPS Key file', valueOrNone],
   ['httpsCertificateFile', 'HTTPS Full chain certificate file', valueOrNone],
   ['httpRedirect', 'HTTP redirect', enabledValue],
-  ['c2wListen', 'C2W listening ports and interfaces', list],
+  ['c2wListen', 'C2W listening ports and interfaces', listValue],
   ['c2wKeyFile', 'C2W Key file', valueOrNone],
   ['c2wCertificateFile', 'C2W Full chain certificate file', valueOrNone],
   ['c2wTrustBundle', 'C2W Trust bundle', valueOrNone],
@@ -36,13 +35,5 @@ const FIELDS: readonly [Exclude<keyof MmpWebbridge3, 'lines'>, string, (v: strin
 export function parseMmpWebbridge3(text: string): MmpWebbridge3 {
   const s = findScreen(text, SIGNATURE);
   if (!s) throw new CmsDoctorError('CMSD_PARSE', 'no MMP `webbridge3` output (needs a "C2W Trust bundle" line)');
-  const out: MmpWebbridge3 = { lines: {} };
-  for (const [key, label, conv] of FIELDS) {
-    const f = field(s, label);
-    if (!f) continue;
-    const v = conv(f.value);
-    if (v !== undefined) (out as unknown as Record<string, unknown>)[key] = v;
-    out.lines[key] = f.line;
-  }
-  return out;
+  return readFields(s, FIELDS) as MmpWebbridge3;
 }
