@@ -140,7 +140,7 @@ export const filesCheck = defineCheck({
     const loaded: { file: TriageFile; certs: Certificate[] }[] = [];
     for (const file of ctx.files(...CERT_FILE_KINDS)) {
       try {
-        loaded.push({ file, certs: loadCertificates(await file.bytes(), { source: file.path }).certificates });
+        loaded.push({ file, certs: loadCertificates(await file.bytes(), { source: file.path, ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}) }).certificates });
       } catch (e) {
         file.reject(describeError(e));
       }

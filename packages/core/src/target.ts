@@ -35,6 +35,8 @@ export interface Target {
   expresswayApi?: string;
   expresswayUser?: string;
   expresswayPassword?: Secret;
+  /** Password of PKCS#12 files given to triage. */
+  certPassword?: Secret;
   /** Extra trust anchors, PEM file paths. */
   ca?: readonly string[];
   insecure?: boolean;
@@ -43,6 +45,6 @@ export interface Target {
 export type TargetKey = keyof Target;
 
 /** Fields that hold secrets: removed from every report. */
-export const SECRET_FIELDS = ['turnPassword', 'cmsPassword', 'expresswayPassword'] as const satisfies readonly TargetKey[];
+export const SECRET_FIELDS = ['turnPassword', 'cmsPassword', 'expresswayPassword', 'certPassword'] as const satisfies readonly TargetKey[];
 
 export const DEFAULT_MEDIA_PORT_RANGE = [24000, 29999] as const;

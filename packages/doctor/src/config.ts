@@ -13,7 +13,7 @@ export function normaliseKeys(values: ConfigValues): ConfigValues {
 }
 
 /** Options whose values are file paths: relative paths are taken from the config file's folder. */
-const PATH_KEYS = new Set(['turn-password-file', 'cms-password-file', 'expressway-password-file', 'ca', 'inventory']);
+const PATH_KEYS = new Set(['turn-password-file', 'cms-password-file', 'expressway-password-file', 'cert-password-file', 'ca', 'inventory']);
 
 export function resolvePaths(values: ConfigValues, baseDir: string): ConfigValues {
   const out: ConfigValues = {};

@@ -35,6 +35,7 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
   { flag: 'expressway-api', field: 'expresswayApi', def: str('Expressway-E REST API base URL') },
   { flag: 'expressway-user', field: 'expresswayUser', def: str('Expressway API user') },
   { flag: 'expressway-password-file', field: 'expresswayPassword', def: str('File holding the Expressway password (or set CMS_DOCTOR_EXPRESSWAY_PASSWORD)') },
+  { flag: 'cert-password-file', field: 'certPassword', def: str('File holding the password of PKCS#12 (.p12/.pfx) files given to triage (or set CMS_DOCTOR_CERT_PASSWORD)') },
   { flag: 'ca', field: 'ca', def: { type: 'string', array: true, describe: 'Extra trusted CA certificate file (PEM); repeatable', group: 'Target:' } },
   { flag: 'insecure', field: 'insecure', def: { type: 'boolean', describe: 'Do not verify the CMS API certificate (reported in the output)', group: 'Target:' } },
 ];
@@ -44,9 +45,10 @@ export const SECRETS = [
   { field: 'turnPassword', fileFlag: 'turn-password-file', env: 'CMS_DOCTOR_TURN_PASSWORD', userField: 'turnUser', what: 'TURN password' },
   { field: 'cmsPassword', fileFlag: 'cms-password-file', env: 'CMS_DOCTOR_CMS_PASSWORD', userField: 'cmsUser', what: 'CMS API password' },
   { field: 'expresswayPassword', fileFlag: 'expressway-password-file', env: 'CMS_DOCTOR_EXPRESSWAY_PASSWORD', userField: 'expresswayUser', what: 'Expressway password' },
+  { field: 'certPassword', fileFlag: 'cert-password-file', env: 'CMS_DOCTOR_CERT_PASSWORD', userField: undefined, what: 'PKCS#12 password' },
 ] as const;
 
 /** Flags people might try that would put a password on the command line. */
-export const FORBIDDEN_FLAGS = ['password', 'turn-password', 'cms-password', 'expressway-password', 'turnPassword', 'cmsPassword', 'expresswayPassword'];
+export const FORBIDDEN_FLAGS = ['password', 'turn-password', 'cms-password', 'expressway-password', 'cert-password', 'turnPassword', 'cmsPassword', 'expresswayPassword', 'certPassword'];
 
 export const envName = (flag: string): string => `CMS_DOCTOR_${flag.toUpperCase().replace(/-/g, '_')}`;

@@ -65,7 +65,7 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
     const file = values[s.fileFlag];
     if (typeof file === 'string') t[s.field] = await readSecretFile(file, s.what);
     else if (env[s.env]) t[s.field] = new Secret(env[s.env] ?? '');
-    else if (t[s.userField] !== undefined) {
+    else if (s.userField !== undefined && t[s.userField] !== undefined) {
       if (!secrets.interactive)
         throw new CmsDoctorError('CMSD_SECRET_MISSING', `the ${s.what} is needed for --${s.userField.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: set ${s.env} or use --${s.fileFlag}`);
       t[s.field] = new Secret(await secrets.prompt(`${s.what}: `));

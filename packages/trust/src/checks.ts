@@ -31,7 +31,7 @@ export const trustBundleCheck = defineCheck({
     for (const f of ctx.files(...CERT_FILE_KINDS)) {
       let loaded;
       try {
-        loaded = loadCertificates(await f.bytes(), { source: f.path });
+        loaded = loadCertificates(await f.bytes(), { source: f.path, ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}) });
       } catch {
         continue; // cert.files reports an unreadable certificate file
       }
