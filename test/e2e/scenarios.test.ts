@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, SCENARIOS, type Scenario } from '@cms-doctor/lab';
 import { main } from '@cms-doctor/doctor/cli';
+import { loadCatalogue } from '@cms-doctor/doctor';
 
-interface ReportFinding { code: string; status: string; fixes: string[] }
+const problemCodes = new Set((await loadCatalogue()).codes.keys());
+
+interface ReportFinding { check: string; code: string; status: string; fixes: string[] }
 interface Report { durationMs: number; findings: ReportFinding[] }
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -41,6 +44,11 @@ const matches = (code: string, pattern: string): boolean => (pattern.endsWith('/
 
 /** Asserts the contract for one scenario's report. */
 function judge(s: Scenario, report: Report): void {
+  // The contract's two kinds of code: a check's own id for pass/skip/info, a documented problem code otherwise.
+  for (const f of report.findings) {
+    if (['pass', 'skip', 'info'].includes(f.status)) expect(f.code, `${s.name}: ${f.check}`).toBe(f.check.replace('.', '/'));
+    else expect(problemCodes.has(f.code), `${s.name}: ${f.code} is not a catalogued problem code`).toBe(true);
+  }
   const problems = report.findings.filter((f) => ['warn', 'fail', 'error'].includes(f.status));
   for (const code of s.expected.codes) expect(problems.map((f) => f.code), `${s.name}: expected ${code}`).toContain(code);
   const fixes = new Set(problems.flatMap((f) => f.fixes));
