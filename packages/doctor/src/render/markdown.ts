@@ -1,4 +1,5 @@
 import type { Report, Status } from '@cms-doctor/core';
+import { fixPlan } from './fix-plan.js';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '❓', skip: '⏭️', info: 'ℹ️' };
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -15,6 +16,11 @@ export function renderMarkdown(report: Report): string {
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${s.pass} | ${s.warn} | ${s.fail} | ${s.error} | ${s.skip} | ${s.info} |`,
   ];
+  const plan = fixPlan(report);
+  if (plan.length) {
+    out.push('', '### What to do, in order', '');
+    plan.forEach((p, i) => out.push(`${i + 1}. **\`${p.id}\`**: ${p.title} (${p.codes.map((c) => `\`${c}\``).join(', ')})`));
+  }
   const problems = report.findings.filter((f) => f.status === 'fail' || f.status === 'warn' || f.status === 'error');
   if (problems.length) {
     out.push('', '### Problems');

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { AREAS, type Area, type Finding, type Report, type Status } from '@cms-doctor/core';
 import { needsLabel } from './needs-label.js';
+import { fixPlan } from './fix-plan.js';
 
 export interface TextOptions {
   color: boolean;
@@ -76,6 +77,11 @@ export function renderText(report: Report, opts: TextOptions): string {
       out.push(`  ${paint(c, 'skip', SYMBOL.skip)} ${what}${c.gray(` · skipped${why}`)}`);
       if (group.length > 1 && opts.verbose) for (const f of group) out.push(c.gray(`      ${f.check}`));
     }
+  }
+  const plan = fixPlan(report);
+  if (plan.length) {
+    out.push('', c.bold('What to do, in order'));
+    plan.forEach((p, i) => out.push(`  ${i + 1}. ${c.bold(p.id)}: ${p.title} ${c.gray(`(${p.codes.join(', ')})`)}`));
   }
   const unusable = (report.files ?? []).filter((f) => f.kind === 'unrecognised' || f.kind === 'unreadable');
   if (report.files) {
