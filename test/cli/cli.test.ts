@@ -120,3 +120,24 @@ describe('run --inventory', () => {
     expect((await runCli(['run', '--inventory', fleet])).code).toBe(2);
   });
 });
+
+describe('config file errors', () => {
+  it.each([
+    ['not yaml', 'external: [unclosed\n'],
+    ['a list', '- a\n- b\n'],
+    ['an alias bomb', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n'],
+  ])('%s exits 2 with a message naming the file', async (_name, text) => {
+    const dir = await mkdtemp(join(tmpdir(), 'cmsd-badcfg-'));
+    const cfg = join(dir, 'bad.yaml');
+    await writeFile(cfg, text);
+    const r = await runCli(['run', '--config', cfg, '--external', 'a.example.invalid', '--only', 'cms']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(cfg);
+  });
+
+  it('a missing password file exits 2 naming it', async () => {
+    const r = await runCli(['run', '--external', 'a.example.invalid', '--turn-user', 'u', '--turn-password-file', '/nonexistent/pw', '--only', 'cms']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/nonexistent/pw');
+  });
+});
