@@ -1,7 +1,6 @@
-import { ATTR, ERROR_REASONS, methodName, splitMessageType } from '../codec/constants.js';
+import { ATTR, ERROR_REASONS, methodName } from '../codec/constants.js';
 import { fmtAddress, readFacts } from '../codec/attributes.js';
-import { findAttribute, transactionKey } from '../codec/message.js';
-import { readCaptureBatches, type CaptureFormat } from './pcap-reader.js';
+import { scanCapture, type CaptureFormat } from './pcap-reader.js';
 import { StunScanner, type CapturedStun, type ScanCounts } from './stun-scan.js';
 
 /** One answered (or ICMP-bounced) TURN request, as evidence. */
@@ -51,66 +50,126 @@ export interface CaptureAnalysis {
 }
 
 const MAX_EVENTS = 200;
-const MAX_PENDING = 100_000;
-const TURN_METHODS = new Set([3, 4, 8, 9]);
+/** Routine errors (the 401 challenge, a 438 stale nonce) may not crowd out the ones that matter. */
+const MAX_ROUTINE_EVENTS = 20;
+/** Requests waiting for an answer; beyond the window (capture time) one is given up as unanswered. */
+const MAX_PENDING = 50_000;
+const PENDING_WINDOW_SECONDS = 60;
+const MAX_SERVERS = 4096;
+/** Allocate (3), Refresh (4), CreatePermission (8), ChannelBind (9), as a bit set. */
+const TURN_METHOD_BITS = (1 << 3) | (1 << 4) | (1 << 8) | (1 << 9);
+const isTurnMethod = (method: number): boolean => method < 32 && ((TURN_METHOD_BITS >>> method) & 1) === 1;
 
+/** Method and class bits straight from the 14-bit type (RFC 5389 §6), without an object. */
+const methodOf = (type: number): number => (type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2);
+const CLS_REQUEST = 0;
+const CLS_INDICATION = 1;
+const CLS_SUCCESS = 2;
+const CLS_ERROR = 3;
+const clsOf = (type: number): number => ((type >> 4) & 1) | ((type >> 7) & 2);
+
+/** Only TURN requests and responses make findings: Binding checks and indications are counted, never decoded. */
+const wantsTurn = (type: number, kind: 'stun' | 'classic'): boolean => kind === 'stun' && isTurnMethod(methodOf(type)) && clsOf(type) !== CLS_INDICATION;
+
+/** The ERROR-CODE number read in place (class * 100 + number), or undefined. */
+function errorCodeOf(c: CapturedStun): number | undefined {
+  const v = c.attribute(ATTR.ERROR_CODE);
+  return v && v.length >= 4 && v[3]! <= 99 ? (v[2]! & 0x07) * 100 + v[3]! : undefined;
+}
+
+/** One shape for every entry (username undefined when absent). */
 interface Pending {
   frame: number;
-  method: number;
+  time: number;
   authenticated: boolean;
-  username?: string;
-  server: string;
+  username: string | undefined;
   answered: boolean;
 }
 
-const endpoint = (addr: string, port: number): string => fmtAddress({ address: addr, port });
+const endpoint = (addr: string, port: number): string => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
 
-/** Streams a capture once, pairing requests with responses by transaction id (not 5-tuple). */
+/**
+ * Streams a capture once, pairing requests with responses by transaction id (not 5-tuple).
+ * Memory is bounded whatever the file size: pending requests by a time window and a cap,
+ * servers and events by caps, the scanner's flows by its own bounds.
+ */
 export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
   const pending = new Map<string, Pending>();
-  const servers = new Map<string, ServerTally>();
+  // Keyed by the endpoint numbers the scanner gives, so no string is made per message.
+  const servers = new Map<number, ServerTally>();
   const out: CaptureAnalysis = { counts: undefined as unknown as ScanCounts, paired: 0, unanswered: 0, errors: [], allocations: [], icmp: [], servers: [] };
-  const tally = (server: string, protocol: 'udp' | 'tcp'): ServerTally => {
-    const key = `${server}/${protocol}`;
+  let routineErrors = 0;
+  const overflow: ServerTally = { server: '', protocol: 'udp', requests: 0, responses: 0, icmpErrors: 0 };
+  /** The tally of the message's source (a response) or destination (a request). */
+  const tally = (c: CapturedStun, source: boolean): ServerTally => {
+    const key = source ? c.srcKey : c.dstKey;
     let t = servers.get(key);
-    if (!t) servers.set(key, (t = { server, protocol, requests: 0, responses: 0, icmpErrors: 0 }));
+    if (!t) {
+      if (servers.size >= MAX_SERVERS) return overflow;
+      const server = source ? endpoint(c.src, c.srcPort) : endpoint(c.dst, c.dstPort);
+      servers.set(key, (t = { server, protocol: c.protocol, requests: 0, responses: 0, icmpErrors: 0 }));
+    }
     return t;
+  };
+  const forget = (key: string): void => {
+    const p = pending.get(key);
+    if (p && !p.answered) out.unanswered++;
+    pending.delete(key);
+  };
+  /**
+   * Gives up requests older than the window, oldest first (the map keeps arrival order).
+   * Looked at once per second of capture time, or when the cap is reached.
+   */
+  let expiredAt = Number.NEGATIVE_INFINITY;
+  const expire = (now: number): void => {
+    if (now >= expiredAt && now - expiredAt < 1 && pending.size < MAX_PENDING) return;
+    expiredAt = now;
+    for (const [key, p] of pending) {
+      if (p.time >= now - PENDING_WINDOW_SECONDS && pending.size < MAX_PENDING) break;
+      forget(key);
+    }
   };
 
   const onMessage = (c: CapturedStun): void => {
-    const m = c.message;
-    if (c.kind !== 'stun') return;
-    if (!m) {
+    const cls = clsOf(c.type);
+    if (c.error !== undefined) {
       // Undecodable (MS-TURN lengths, cut short): the header still says an answer came.
-      const { method, cls } = splitMessageType(c.type);
-      if (TURN_METHODS.has(method) && (cls === 'success' || cls === 'error') && !c.icmp) tally(endpoint(c.src, c.srcPort), c.protocol).responses++;
+      if ((cls === CLS_SUCCESS || cls === CLS_ERROR) && !c.icmp) tally(c, true).responses++;
       return;
     }
-    const key = transactionKey(m);
-    // Only TURN methods are tallied: unanswered ICE Binding checks are normal.
-    if (!TURN_METHODS.has(m.method)) return;
-    if (m.cls === 'request') {
-      const server = endpoint(c.dst, c.dstPort);
+    const method = methodOf(c.type);
+    const key = c.transactionKey;
+    if (cls === CLS_REQUEST) {
+      const t = tally(c, false);
       if (c.icmp) {
-        const t = tally(server, c.protocol);
         t.icmpErrors++;
-        if (out.icmp.length < MAX_EVENTS) out.icmp.push({ frame: c.frame, time: c.time, protocol: c.protocol, client: endpoint(c.src, c.srcPort), server, method: methodName(m.method), class: 'icmp' });
+        if (out.icmp.length < MAX_EVENTS) out.icmp.push({ frame: c.frame, time: c.time, protocol: c.protocol, client: endpoint(c.src, c.srcPort), server: endpoint(c.dst, c.dstPort), method: methodName(method), class: 'icmp' });
         return;
       }
-      tally(server, c.protocol).requests++;
-      if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value as string);
-      const username = findAttribute(m, ATTR.USERNAME)?.value.toString('utf8');
-      pending.set(key, { frame: c.frame, method: m.method, authenticated: findAttribute(m, ATTR.MESSAGE_INTEGRITY) !== undefined || findAttribute(m, ATTR.MESSAGE_INTEGRITY_SHA256) !== undefined, ...(username !== undefined ? { username } : {}), server, answered: false });
+      t.requests++;
+      expire(c.time);
+      const username = c.attributeText(ATTR.USERNAME);
+      const authenticated = c.hasAttribute(ATTR.MESSAGE_INTEGRITY) || c.hasAttribute(ATTR.MESSAGE_INTEGRITY_SHA256);
+      pending.set(key, { frame: c.frame, time: c.time, authenticated, username, answered: false });
       return;
     }
-    if (m.cls !== 'success' && m.cls !== 'error') return;
     const req = pending.get(key);
-    const server = endpoint(c.src, c.srcPort);
-    tally(server, c.protocol).responses++;
+    tally(c, true).responses++;
     if (req && !req.answered) {
       req.answered = true;
       out.paired++;
     }
+    // Decode only what becomes evidence: events are capped, counting is not.
+    let routine = false;
+    if (cls === CLS_ERROR) {
+      const code = errorCodeOf(c);
+      routine = (code === 401 && req?.authenticated !== true) || code === 438;
+      if (out.errors.length >= MAX_EVENTS || (routine && routineErrors >= MAX_ROUTINE_EVENTS)) return;
+    } else if (method !== 3 || out.allocations.length >= MAX_EVENTS) {
+      return;
+    }
+    const m = c.message;
+    if (!m) return;
     let facts;
     try {
       facts = readFacts(m);
@@ -122,32 +181,33 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
       time: c.time,
       protocol: c.protocol,
       client: endpoint(c.dst, c.dstPort),
-      server,
-      method: methodName(m.method),
-      class: m.cls,
+      server: endpoint(c.src, c.srcPort),
+      method: methodName(method),
+      class: cls === CLS_ERROR ? 'error' : 'success',
       ...(req ? { requestFrame: req.frame, authenticated: req.authenticated } : {}),
       ...(req?.username !== undefined ? { username: req.username } : {}),
       ...(facts.realm !== undefined ? { realm: facts.realm } : {}),
     };
-    if (m.cls === 'error') {
+    if (cls === CLS_ERROR) {
       if (facts.errorCode) {
         ev.code = facts.errorCode.code;
         ev.reason = facts.errorCode.reason;
         const name = ERROR_REASONS.get(facts.errorCode.code)?.reason;
         if (name) ev.codeName = name;
       }
-      if (out.errors.length < MAX_EVENTS) out.errors.push(ev);
-    } else if (m.method === 3) {
+      if (routine) routineErrors++;
+      out.errors.push(ev);
+    } else {
       if (facts.relayed) ev.relayed = fmtAddress(facts.relayed);
       if (facts.mapped) ev.mapped = fmtAddress(facts.mapped);
       if (facts.lifetime !== undefined) ev.lifetime = facts.lifetime;
-      if (out.allocations.length < MAX_EVENTS) out.allocations.push(ev);
+      out.allocations.push(ev);
     }
   };
 
-  const scanner = new StunScanner(onMessage);
+  const scanner = new StunScanner(onMessage, { wants: wantsTurn });
   try {
-    for await (const batch of readCaptureBatches(path)) for (const p of batch) scanner.push(p);
+    await scanCapture(path, (linkType, buf, start, length, frame, time) => scanner.frame(linkType, buf, start, length, frame, time), (f) => { out.format = f; });
   } catch (e) {
     out.error = (e as Error).message;
   }

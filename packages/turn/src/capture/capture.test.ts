@@ -13,8 +13,9 @@ import { errorCodeValue, stringValue, transportValue } from '../codec/attributes
 import { finalize, longTermKey } from '../codec/integrity.js';
 import { analyseCapture } from './analyse.js';
 import { captureFindings } from './verdict.js';
-import { captureFormat, readCapture } from './pcap-reader.js';
-import { decodePacket } from './packet.js';
+import { captureFormat, readCapture, scanCapture } from './pcap-reader.js';
+import { decodePacket, ipv6String } from './packet.js';
+import { ipToString } from '../codec/attributes.js';
 import { StunScanner } from './stun-scan.js';
 import { captureRecognisers } from '../checks/capture.js';
 
@@ -134,6 +135,11 @@ describe('real captures', () => {
       expect(a.counts.stunFrames).toBe(tsharkCount(join(FIX, name)));
       expect(a.counts.stunMessages).toBe(tsharkCount(join(FIX, name), true));
     });
+    it.each(captures)('%s: classic RFC 3489 count agrees with -Y classicstun', async (name) => {
+      const a = await analyseCapture(join(FIX, name));
+      const out = execFileSync('tshark', ['-r', join(FIX, name), '-Y', 'classicstun'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      expect(a.counts.classic).toBe(out.split('\n').filter((l) => l.trim() !== '').length);
+    });
   });
 
   it('the .pcap-named pcapng files are recognised by content', () => {
@@ -188,6 +194,108 @@ describe('synthetic captures: every link layer, byte order and resolution', () =
   });
 });
 
+describe('large files: chunk boundaries, big records, bounded evidence', () => {
+  it('a file of several chunks, with records cut at every boundary and one larger than the tail room, reads whole', async () => {
+    // Sizes chosen so records straddle the 4 MiB chunk edges at varied offsets; one of 1.5 MiB.
+    const sizes: number[] = [];
+    for (let i = 0; sizes.reduce((a, b) => a + b + 16, 24) < 10 << 20; i++) sizes.push(i === 300 ? 1_500_000 : 60 + ((i * 7919) % 9000));
+    const packets = sizes.map((n, i) => { const b = Buffer.alloc(n, i & 0xff); b.writeUInt32BE(i, 0); return b; });
+    const file = write('big.pcap', pcap(1, packets, { le: true, nano: false }));
+    let i = 0;
+    for await (const p of readCapture(file)) {
+      expect(p.frame).toBe(i + 1);
+      expect(p.data.length).toBe(sizes[i]);
+      expect(p.data.readUInt32BE(0)).toBe(i);
+      expect(p.data[p.data.length - 1]).toBe(p.data.length > 4 ? i & 0xff : p.data[p.data.length - 1]);
+      i++;
+    }
+    expect(i).toBe(sizes.length);
+    // The sink sees the same ranges, in place.
+    let seen = 0;
+    const format = await scanCapture(file, (_lt, buf, start, length, frame) => { if (buf.readUInt32BE(start) === frame - 1 && length === sizes[frame - 1]) seen++; });
+    expect(format).toBe('pcap');
+    expect(seen).toBe(sizes.length);
+  });
+
+  it('a truncated last record is reported after every earlier packet is handed over', async () => {
+    const full = pcap(1, udpExchange('ethernet-vlan'), { le: true, nano: false });
+    const file = write('cut.pcap', full.subarray(0, full.length - 5));
+    let frames = 0;
+    await expect(scanCapture(file, () => { frames++; })).rejects.toMatchObject({ code: 'CMSD_PARSE' });
+    expect(frames).toBe(3);
+    const a = await analyseCapture(file);
+    expect(a.error).toMatch(/truncated/);
+    expect(a.counts.stunMessages).toBe(3);
+  });
+
+  it('a request waits at most 60 s of capture time for its answer: pending state is bounded by time', async () => {
+    // pcap() stamps packet i at second i: the answer to the first Allocate comes 72 s later.
+    const filler = Array.from({ length: 70 }, () => frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.9', udp(40000, 40001, Buffer.alloc(30)))));
+    const [req, challengeA] = [udpExchange('raw')[0]!, udpExchange('raw')[1]!];
+    const other = frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(50000, 3478, authed)));
+    const late = await analyseCapture(write('late.pcap', pcap(101, [req, ...filler, other, challengeA], { le: true, nano: false })));
+    expect(late.paired).toBe(0);
+    expect(late.unanswered).toBe(2);
+    const inTime = await analyseCapture(write('in-time.pcap', pcap(101, [req, ...filler.slice(0, 10), other, challengeA], { le: true, nano: false })));
+    expect(inTime.paired).toBe(1);
+    expect(inTime.unanswered).toBe(1);
+  });
+
+  it('routine 401 challenges, however many, do not crowd a 431 out of the evidence', async () => {
+    const packets: Buffer[] = [];
+    for (let i = 0; i < 300; i++) {
+      const tid = Buffer.alloc(12); tid.writeUInt32BE(i + 1, 8);
+      const req = encodeMessage({ method: METHOD.Allocate, cls: 'request', transactionId: tid, attributes: [{ type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) }] });
+      const ch = encodeMessage({ method: METHOD.Allocate, cls: 'error', transactionId: tid, attributes: [{ type: ATTR.ERROR_CODE, value: errorCodeValue(401, 'Unauthorized') }, { type: ATTR.REALM, value: stringValue('TANDBERG') }, { type: ATTR.NONCE, value: stringValue('abc') }] });
+      packets.push(frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(50000, 3478, req))), frame('raw', ipv4Packet(17, '127.0.0.2', '127.0.0.1', udp(3478, 50000, ch))));
+    }
+    packets.push(...udpExchange('raw'));
+    const a = await analyseCapture(write('many-challenges.pcap', pcap(101, packets, { le: true, nano: false })));
+    expect(a.paired).toBe(302);
+    expect(a.errors.filter((e) => e.code === 401).length).toBeLessThanOrEqual(20);
+    expect(captureFindings(a, 'f')[0]).toMatchObject({ code: 'turn/integrity-check-failure' });
+  });
+});
+
+describe('classic RFC 3489 STUN off port 3478', () => {
+  /** A cookieless message: type, 16-byte id, a MAPPED-ADDRESS for answers. */
+  const classic = (type: number, id: Buffer): Buffer => {
+    const attrs = type === 0x0101 ? Buffer.from([0, 1, 0, 8, 0, 1, 0xd7, 0x0a, 172, 16, 63, 224]) : Buffer.alloc(0);
+    const h = Buffer.alloc(20);
+    h.writeUInt16BE(type, 0); h.writeUInt16BE(attrs.length, 2); id.copy(h, 4);
+    return Buffer.concat([h, attrs]);
+  };
+  const dgram = (up: boolean, payload: Buffer): Buffer => frame('raw', up ? ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(55050, 13958, payload)) : ipv4Packet(17, '127.0.0.2', '127.0.0.1', udp(13958, 55050, payload)));
+  const scan = (packets: Buffer[]): StunScanner => {
+    const s = new StunScanner(() => undefined);
+    packets.forEach((p, i) => s.push({ frame: i + 1, linkType: 101, time: i, data: p, originalLength: p.length }));
+    return s;
+  };
+  const id = Buffer.from('0123456789abcdef');
+
+  it('a request and the answer with its 128-bit id count as two; either alone, or ids that differ, count nothing', () => {
+    expect(scan([dgram(true, classic(0x0001, id)), dgram(false, classic(0x0101, id))]).counts.classic).toBe(2);
+    expect(scan([dgram(true, classic(0x0001, id))]).counts.classic).toBe(0);
+    expect(scan([dgram(false, classic(0x0101, id))]).counts.classic).toBe(0);
+    expect(scan([dgram(true, classic(0x0001, id)), dgram(false, classic(0x0101, Buffer.from('0123456789abcdeX')))]).counts.classic).toBe(0);
+    // The answer must come back within the same conversation.
+    const elsewhere = frame('raw', ipv4Packet(17, '127.0.0.3', '127.0.0.1', udp(13958, 55050, classic(0x0101, id))));
+    expect(scan([dgram(true, classic(0x0001, id)), elsewhere]).counts.classic).toBe(0);
+  });
+
+  it(`random payloads shaped like classic STUN (right type, right length) are never counted (${2000} runs)`, () => {
+    // Ids unique per run: two equal ids in one conversation would be a genuine pair.
+    fc.assert(fc.property(fc.uniqueArray(fc.tuple(fc.boolean(), fc.constantFrom(0x0001, 0x0002, 0x0101, 0x0111, 0x0102, 0x0112), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 40 })), { minLength: 1, maxLength: 12, selector: (m) => Buffer.from(m[2]).toString('hex') }), (msgs) => {
+      const packets = msgs.map(([up, type, tid, body]) => {
+        const h = Buffer.alloc(20);
+        h.writeUInt16BE(type, 0); h.writeUInt16BE(body.length, 2); Buffer.from(tid).copy(h, 4);
+        return dgram(up, Buffer.concat([h, Buffer.from(body)]));
+      });
+      expect(scan(packets).counts.classic).toBe(0);
+    }), { numRuns: 2000 });
+  });
+});
+
 describe('fuzz (fast-check)', () => {
   const RUNS = 2000;
   it(`decodePacket and the scanner never throw on random frames (${RUNS} runs)`, () => {
@@ -196,6 +304,28 @@ describe('fuzz (fast-check)', () => {
       decodePacket(lt, data);
       new StunScanner(() => undefined).push({ frame: 1, linkType: lt, time: 0, data, originalLength: data.length });
     }), { numRuns: RUNS });
+  });
+
+  it(`the scanner reads a frame in place inside a larger buffer exactly as alone (${RUNS} runs)`, () => {
+    // In place, the bytes after a frame belong to the next record: every read must stop at the frame's end.
+    const seeds = [...udpExchange('ethernet-vlan'), ...udpExchange('sll'), ...udpExchange('null', true), ...tcpExchange()];
+    fc.assert(fc.property(fc.constantFrom(...seeds.keys()), fc.array(fc.tuple(fc.nat(120), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat(200), fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.nat(40), (k, edits, cut, noise, lead) => {
+      const lt = k < 4 ? 1 : k < 8 ? 113 : k < 12 ? 0 : 101;
+      const f = Buffer.from(seeds[k]!).subarray(0, cut === 0 ? undefined : Math.min(cut, seeds[k]!.length));
+      for (const [at, v] of edits) if (at < f.length) f[at] = v;
+      const alone = new StunScanner(() => undefined);
+      alone.push({ frame: 1, linkType: lt, time: 0, data: Buffer.from(f), originalLength: f.length });
+      const inPlace = new StunScanner(() => undefined);
+      const big = Buffer.concat([Buffer.alloc(lead, 0xaa), f, Buffer.from(noise)]);
+      inPlace.frame(lt, big, lead, f.length, 1, 0);
+      expect(inPlace.counts).toEqual(alone.counts);
+    }), { numRuns: RUNS });
+  });
+
+  it(`ipv6String agrees with ipToString (${RUNS * 5} runs)`, () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }).chain((b) => fc.array(fc.nat(7), { maxLength: 8 }).map((zeros) => { const x = Buffer.from(b); for (const z of zeros) x.writeUInt16BE(0, 2 * z); return x; })), (b) => {
+      expect(ipv6String(b, 0)).toBe(ipToString(b, 6));
+    }), { numRuns: RUNS * 5 });
   });
 
   it(`random or mutated capture files fail only with CMSD_PARSE (${RUNS / 10} runs)`, async () => {

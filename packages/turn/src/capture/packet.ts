@@ -1,4 +1,4 @@
-import { ipToString } from '../codec/attributes.js';
+// ipToString (codec/attributes) is the reference for ipv6String below; the tests compare them.
 
 /** Link, network and transport layers of a captured packet, down to the UDP/TCP payload. */
 
@@ -40,7 +40,7 @@ export class TransportLocation {
   dstPort = 0;
   payloadStart = 0;
   payloadEnd = 0;
-  /** TCP only. */
+  /** TCP only; as a signed 32-bit number (a u32 above 2^31 would change the field's representation). */
   seq = 0;
   flags = 0;
   /** UDP only: the length its header announces minus 8. */
@@ -55,7 +55,30 @@ const u16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
 const u32 = (b: Buffer, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
 export const ipv4String = (b: Buffer, o: number): string => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
-export const ipv6String = (b: Buffer, o: number): string => ipToString(b.subarray(o, o + 16), 6);
+/** RFC 5952 text of the 16 bytes at `o` (same output as ipToString), without intermediate arrays. */
+export function ipv6String(b: Buffer, o: number): string {
+  // The longest run of two or more zero groups is written `::` (the first such run on a tie).
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (b[o + 2 * i] !== 0 || b[o + 2 * i + 1] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && b[o + 2 * j] === 0 && b[o + 2 * j + 1] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out !== '' && !out.endsWith(':')) out += ':';
+    out += (((b[o + 2 * i]! << 8) | b[o + 2 * i + 1]!)).toString(16);
+  }
+  return out;
+}
 
 /**
  * Fills `out` with the UDP/TCP layer of the frame `buf[start, end)`; false for other traffic
@@ -186,7 +209,7 @@ function locateIp(d: Buffer, netProto: number, at: number, end: number, depth: n
     out.srcAt = srcAt;
     out.srcPort = u16(d, at);
     out.dstPort = u16(d, at + 2);
-    out.seq = u32(d, at + 4);
+    out.seq = u32(d, at + 4) | 0;
     out.flags = d[at + 13]!;
     out.payloadStart = at + off;
     out.payloadEnd = end;
@@ -211,7 +234,7 @@ export function decodePacket(linkType: number, d: Buffer): TransportSegment | un
     payload: d.subarray(l.payloadStart, Math.max(l.payloadStart, l.payloadEnd)),
   };
   if (l.proto === 17) seg.udpLength = l.udpLength;
-  else Object.assign(seg, { seq: l.seq, syn: (l.flags & TCP_SYN) !== 0, fin: (l.flags & TCP_FIN) !== 0, rst: (l.flags & TCP_RST) !== 0 });
+  else Object.assign(seg, { seq: l.seq >>> 0, syn: (l.flags & TCP_SYN) !== 0, fin: (l.flags & TCP_FIN) !== 0, rst: (l.flags & TCP_RST) !== 0 });
   if (l.icmpVersion !== 0) seg.icmp = { type: l.icmpType, code: l.icmpCode, version: l.icmpVersion };
   return seg;
 }

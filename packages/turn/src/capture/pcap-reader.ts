@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { CmsDoctorError } from '@cms-doctor/core';
 
 /** One captured packet. `data` is only valid until the iterator advances: copy what you keep. */
@@ -67,6 +67,16 @@ function tsResolution(b: Buffer, from: number, to: number, le: boolean): number 
   return 1e6;
 }
 
+/** Messages for a file that ends inside a record: [message, field, offset from the record start]. */
+const INCOMPLETE: readonly (readonly [string, string, number])[] = [
+  ['file too short for a capture header', 'magic', 0],
+  ['pcap global header truncated', 'header', 0],
+  ['pcap record header truncated', 'record', 0],
+  ['pcap record data truncated', 'record', 16],
+  ['pcapng block header truncated', 'block', 0],
+  ['pcapng block truncated', 'block', 0],
+];
+
 /**
  * Walks the records of a pcap or pcapng file held in a buffer, by offsets. `run` hands every
  * complete record to the sink and returns where the first incomplete one starts; `need` then
@@ -75,7 +85,16 @@ function tsResolution(b: Buffer, from: number, to: number, le: boolean): number 
 class RecordParser {
   format: CaptureFormat | undefined;
   need = 12;
-  incomplete: { message: string; field: string; at: number } = { message: 'file too short for a capture header', field: 'magic', at: 0 };
+  /**
+   * What the first incomplete record is (an index into INCOMPLETE) and where it starts: plain
+   * numbers, set on the way out of the hot loops (an object built there costs a deoptimisation).
+   */
+  incompleteKind = 0;
+  incompleteAt = 0;
+  get incomplete(): { message: string; field: string; at: number } {
+    const [message, field, skip] = INCOMPLETE[this.incompleteKind]!;
+    return { message, field, at: this.incompleteAt + skip };
+  }
   private le = true;
   private div = 1e6;
   private linkType = 0;
@@ -90,7 +109,8 @@ class RecordParser {
       if (format === undefined) throw parseError('not a pcap or pcapng file (unknown magic number)', 0, 'magic');
       if (format === 'pcap') {
         this.need = 24;
-        this.incomplete = { message: 'pcap global header truncated', field: 'header', at: 0 };
+        this.incompleteKind = 1;
+        this.incompleteAt = 0;
         if (end - pos < 24) return pos;
         const magicBE = be32(buf, pos);
         this.le = magicBE === 0xd4c3b2a1 || magicBE === 0x4d3cb2a1;
@@ -110,14 +130,16 @@ class RecordParser {
     for (;;) {
       if (end - pos < 16) {
         this.need = 16;
-        this.incomplete = { message: 'pcap record header truncated', field: 'record', at: base + pos };
+        this.incompleteKind = 2;
+        this.incompleteAt = base + pos;
         return pos;
       }
       const incl = le ? le32(buf, pos + 8) : be32(buf, pos + 8);
       if (incl > MAX_BLOCK) throw parseError(`pcap record length ${incl} is implausible`, base + pos + 8, 'incl_len');
       if (end - pos < 16 + incl) {
         this.need = 16 + incl;
-        this.incomplete = { message: 'pcap record data truncated', field: 'record', at: base + pos + 16 };
+        this.incompleteKind = 3;
+        this.incompleteAt = base + pos;
         return pos;
       }
       const sec = le ? le32(buf, pos) : be32(buf, pos);
@@ -132,7 +154,8 @@ class RecordParser {
     for (;;) {
       if (end - pos < 12) {
         this.need = 12;
-        this.incomplete = { message: 'pcapng block header truncated', field: 'block', at: base + pos };
+        this.incompleteKind = 4;
+        this.incompleteAt = base + pos;
         return pos;
       }
       const at = base + pos;
@@ -152,7 +175,8 @@ class RecordParser {
       if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK) throw parseError(`pcapng block length ${len} is invalid`, at + 4, 'block-length');
       if (end - pos < len) {
         this.need = len;
-        this.incomplete = { message: 'pcapng block truncated', field: 'block', at };
+        this.incompleteKind = 5;
+        this.incompleteAt = at;
         return pos;
       }
       const body = pos + 8;
@@ -191,50 +215,77 @@ class RecordParser {
   }
 }
 
+/** Room before each chunk for the unparsed end of the previous one (a record cut in two). */
+const TAIL = 1 << 20;
+
+interface Filled {
+  n: number;
+  eof: boolean;
+}
+
+async function fill(fh: FileHandle, buf: Buffer, at: number, fileOffset: number): Promise<Filled> {
+  let n = 0;
+  while (n < CHUNK) {
+    const { bytesRead } = await fh.read(buf, at + n, CHUNK - n, fileOffset + n);
+    if (bytesRead === 0) return { n, eof: true };
+    n += bytesRead;
+  }
+  return { n, eof: false };
+}
+
 /**
- * Reads the file into one reused buffer and parses it synchronously a chunk at a time (one
- * await per 4 MiB, not per packet). Yields after each chunk, when every packet handed to the
- * sink so far is still in the buffer; the next step overwrites it.
+ * Reads the file through two reused buffers and parses it synchronously a chunk at a time
+ * (one await per 4 MiB, not per packet). The next chunk is read in the thread pool while
+ * this one is parsed. Yields after each chunk, when every packet handed to the sink so far
+ * is still in its buffer; the step after next overwrites it.
  */
 async function* parseChunks(path: string, sink: PacketSink): AsyncGenerator<CaptureFormat | undefined> {
   const fh = await open(path, 'r');
+  let inflight: Promise<Filled> | undefined;
   try {
     const parser = new RecordParser();
-    let buf = Buffer.allocUnsafe(CHUNK);
-    let start = 0;
-    let end = 0;
-    let fileOffset = 0;
-    let eof = false;
+    const bufs = [Buffer.allocUnsafe(TAIL + CHUNK), Buffer.allocUnsafe(TAIL + CHUNK)] as const;
+    let cur = 0;
+    let readOffset = 0;
+    inflight = fill(fh, bufs[0], TAIL, 0);
+    // The unparsed end of the previous chunk, and the file offset of its first byte.
+    let prev: { buf: Buffer; start: number; end: number; fileOffset: number } = { buf: bufs[1], start: TAIL, end: TAIL, fileOffset: 0 };
     for (;;) {
-      if (!eof) {
-        // Keep the unparsed tail, then fill the rest; grow only for a record larger than the buffer.
-        if (parser.need > buf.length) {
-          const bigger = Buffer.allocUnsafe(parser.need);
-          buf.copy(bigger, 0, start, end);
-          buf = bigger;
-        } else if (start > 0) {
-          buf.copyWithin(0, start, end);
-        }
-        end -= start;
-        start = 0;
-        while (end < buf.length) {
-          const { bytesRead } = await fh.read(buf, end, buf.length - end, fileOffset);
-          if (bytesRead === 0) { eof = true; break; }
-          end += bytesRead;
-          fileOffset += bytesRead;
-        }
+      const { n, eof }: Filled = await inflight!;
+      inflight = undefined;
+      const data = bufs[cur]!;
+      const tailLen = prev.end - prev.start;
+      let work: Buffer;
+      let ws: number;
+      if (tailLen <= TAIL) {
+        prev.buf.copy(data, TAIL - tailLen, prev.start, prev.end);
+        work = data;
+        ws = TAIL - tailLen;
+      } else {
+        // A record larger than the tail room: join the pieces (rare; snap lengths are 256 KiB).
+        work = Buffer.concat([prev.buf.subarray(prev.start, prev.end), data.subarray(TAIL, TAIL + n)]);
+        ws = 0;
       }
-      start = parser.run(buf, start, end, fileOffset - end, sink);
+      const we = ws + tailLen + n;
+      const base = prev.fileOffset - ws;
+      readOffset += n;
+      // The other buffer's bytes are all parsed or copied above: read the next chunk into it now.
+      if (!eof) inflight = fill(fh, bufs[1 - cur]!, TAIL, readOffset);
+      const start = parser.run(work, ws, we, base, sink);
       yield parser.format;
       if (eof) {
-        if (start < end || parser.format === undefined) {
+        if (start < we || parser.format === undefined) {
           const { message, field, at } = parser.incomplete;
           throw parseError(message, at, field);
         }
         return;
       }
+      prev = { buf: work, start, end: we, fileOffset: base + start };
+      cur = 1 - cur;
     }
   } finally {
+    // A read still in flight must finish before the handle closes.
+    await inflight?.catch(() => undefined);
     await fh.close();
   }
 }
@@ -247,7 +298,10 @@ async function* parseChunks(path: string, sink: PacketSink): AsyncGenerator<Capt
 export async function scanCapture(path: string, sink: PacketSink, onFormat?: (f: CaptureFormat) => void): Promise<CaptureFormat> {
   let format: CaptureFormat | undefined;
   for await (const f of parseChunks(path, sink)) {
-    if (f !== undefined && format === undefined) onFormat?.((format = f));
+    if (f !== undefined && format === undefined) {
+      format = f;
+      onFormat?.(f);
+    }
   }
   return format!;
 }

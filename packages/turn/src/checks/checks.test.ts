@@ -40,3 +40,21 @@ describe.skipIf(!hasPeer('turnserver'))('checks through the runner, against cotu
     expect(none.findings.map((f) => [f.code, f.status, f.needs])).toEqual([['turn/allocate', 'skip', ['turnPassword']], ['turn/media-path', 'skip', ['turnPassword']]]);
   });
 });
+
+describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('checks through the runner, against coturn over TLS', () => {
+  let coturn: Coturn;
+  beforeAll(async () => { coturn = await startCoturn({ tls: true }); });
+  afterAll(async () => { await coturn?.stop(); });
+  // An address for the edge and its name from `external`, the CA from a file, as `probe turn --ca` gives them.
+  const target = (password: string): Target => ({
+    turn: `127.0.0.1:${coturn.port}`, turnTlsPort: coturn.tls!.port, turnTransports: ['tls'], turnUser: 'turnuser', turnPassword: new Secret(password),
+    external: coturn.tls!.servername, ca: [coturn.tls!.caFile], mediaPortRange: coturn.relayRange,
+  });
+
+  it('right password over TLS passes; wrong password is credentials rejected', async () => {
+    const good = await runChecks(plugin.checks, { target: target('cisco'), mode: 'live' });
+    expect(good.findings.map((f) => `${f.check} ${f.code} ${f.status}`)).toEqual(['turn.allocate turn/allocate pass', 'turn.media-path turn/media-path pass']);
+    const bad = await runChecks(plugin.checks, { target: target('nope'), mode: 'live' });
+    expect(bad.findings.filter((f) => f.check === 'turn.allocate').map((f) => `${f.code} ${f.status}`)).toEqual(['turn/credentials-rejected fail']);
+  });
+});

@@ -5,6 +5,7 @@ import { Secret } from '@cms-doctor/core';
 import { hasPeer } from '../../../../test/helpers/peers.js';
 import { startCoturn, type Coturn } from '../../test/coturn.js';
 import { probeAllocate, type AllocateProbeResult } from './allocate.js';
+import type { TlsOptions } from '../client/connection.js';
 import { allocateFindings, mediaPathFindings, probeEvidence, reachabilityData } from './verdict.js';
 import { longTermKey } from '../codec/integrity.js';
 
@@ -72,6 +73,47 @@ describe.skipIf(!hasPeer('turnserver'))('against coturn', () => {
     const [f] = allocateFindings(r, { missing: ['turnPassword'] });
     expect(f).toMatchObject({ code: 'turn/allocate', status: 'skip', needs: ['turnPassword'] });
     expect(reachabilityData([r]).transports).toEqual([{ transport: 'udp', port: coturn.port, answered: true, code: undefined }].map(({ code: _c, ...t }) => t));
+  });
+});
+
+// The prober's TLS transport against a real TLS peer: coturn with a certificate signed by a CA
+// made for the run. Verification stays on (rejectUnauthorized, servername, ca), as in production.
+describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('against coturn over TLS', () => {
+  let coturn: Coturn;
+  beforeAll(async () => { coturn = await startCoturn({ tls: true }); });
+  afterAll(async () => { await coturn?.stop(); });
+  const tlsOpts = (): TlsOptions => ({ servername: coturn.tls!.servername, ca: [coturn.tls!.caPem], rejectUnauthorized: true });
+
+  it('right password over TLS: allocation with a verified certificate, media path comes back, release', async () => {
+    const r = await probeAllocate({ host: '127.0.0.1', port: coturn.tls!.port, transport: 'tls', tls: tlsOpts(), username: 'turnuser', password: new Secret(PASSWORD), mediaPath: true });
+    expect(r.transport).toBe('tls');
+    expect(r.outcome).toBe('allocated');
+    expect(r.realm).toBe('example');
+    expect(r.relayed!.port).toBeGreaterThanOrEqual(coturn.relayRange[0]);
+    expect(r.relayed!.port).toBeLessThanOrEqual(coturn.relayRange[1]);
+    expect(r.released).toBe(true);
+    expect(r.mediaPath?.outcome).toBe('returned');
+    expect(r.transactions.find((t) => t.step === 'allocate-authenticated')?.responseIntegrity).toBe('valid');
+    expect(allocateFindings(r, { portRange: coturn.relayRange }).map((f) => [f.code, f.status])).toEqual([['turn/allocate', 'pass']]);
+    expectNoSecrets(r, PASSWORD);
+  });
+
+  it.each([['wrong password', 'turnuser', 'wrong'], ['unknown user', 'nobody', PASSWORD]])('%s over TLS: credentials rejected, never retried', async (_, user, password) => {
+    const r = await probeAllocate({ host: '127.0.0.1', port: coturn.tls!.port, transport: 'tls', tls: tlsOpts(), username: user, password: new Secret(password) });
+    expect(r.outcome).toBe('rejected');
+    expect(r.code).toBe(401);
+    expect(r.transactions.map((t) => t.step)).toEqual(['allocate', 'allocate-authenticated']);
+    expect(allocateFindings(r)[0]).toMatchObject({ code: 'turn/credentials-rejected', status: 'fail', fixes: ['turn-credentials'] });
+    expectNoSecrets(r, password, user);
+  });
+
+  it('the certificate is really verified: an untrusted CA or a wrong name fails the connection, not the credentials', async () => {
+    const untrusted = await probeAllocate({ host: '127.0.0.1', port: coturn.tls!.port, transport: 'tls', tls: { servername: coturn.tls!.servername }, username: 'turnuser', password: new Secret(PASSWORD) });
+    expect(untrusted.outcome).toBe('connect-failed');
+    expect(untrusted.errorCode).toMatch(/CERT|SIGNATURE|ISSUER/);
+    const wrongName = await probeAllocate({ host: '127.0.0.1', port: coturn.tls!.port, transport: 'tls', tls: { servername: 'other.lab.test', ca: [coturn.tls!.caPem] }, username: 'turnuser', password: new Secret(PASSWORD) });
+    expect(wrongName.outcome).toBe('connect-failed');
+    expect(wrongName.errorCode).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
   });
 });
 
