@@ -8,7 +8,10 @@ export default defineConfig({
     // Tests run against the sources, so a package's tests need no build of the packages it imports.
     alias: [
       { find: '@cms-doctor/doctor/cli', replacement: fileURLToPath(new URL('./packages/doctor/src/cli.ts', import.meta.url)) },
-      ...pkgs.map((p) => ({ find: `@cms-doctor/${p}`, replacement: fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url)) })),
+      ...pkgs.map((p) => ({
+        find: `@cms-doctor/${p}`,
+        replacement: fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url)),
+      })),
     ],
   },
   test: {

@@ -84,8 +84,14 @@ function toEre(re) {
 const real = [
   ...readFileSync(join(root, 'fixtures/cms/logs/cms-core-syslog_tac221729_webrtc-join.txt'), 'utf8').split('\n'),
   ...readFileSync(join(root, 'fixtures/cms/logs/cms-core-syslog_tac221729_webrtc-leave.txt'), 'utf8').split('\n'),
-  ...readFileSync(join(root, 'fixtures/cms/logs/doc-troubleshoot4-eventlog.txt'), 'utf8').split('\n').map((l) => l.split('\t').slice(3).join('\t')).map((m) => `May 20 19:43:14.133 user.info proxyWebRTC host:server: INFO : ${m}`),
-  ...readFileSync(join(root, 'fixtures/cms/logs/cms-webadmin-eventlog_tac210800.txt'), 'utf8').split('\n').map((l) => l.split('\t').at(-1)).map((m) => `Apr 15 10:34:56.536 user.warning cms1 host:server: WARNING : ${m}`),
+  ...readFileSync(join(root, 'fixtures/cms/logs/doc-troubleshoot4-eventlog.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.split('\t').slice(3).join('\t'))
+    .map((m) => `May 20 19:43:14.133 user.info proxyWebRTC host:server: INFO : ${m}`),
+  ...readFileSync(join(root, 'fixtures/cms/logs/cms-webadmin-eventlog_tac210800.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.split('\t').at(-1))
+    .map((m) => `Apr 15 10:34:56.536 user.warning cms1 host:server: WARNING : ${m}`),
 ].filter((l) => l && l.trim() !== '' && !l.endsWith(': '));
 const block = real.join('\n') + '\n';
 
@@ -133,24 +139,26 @@ try {
     console.log(JSON.stringify({ innerMs: Number(process.hrtime.bigint() - t) / 1e6, lines: r.lines, aggregates: r.aggregates.map((a) => [a.signature.id, a.count]), evictedCalls: r.evictedCalls, maxRssKiB: process.resourceUsage().maxRSS }));`;
   const ours = best(process.execPath, ['--input-type=module', '-e', scanScript]);
   const res = JSON.parse(ours.out);
-  console.log(JSON.stringify({
-    bench: 'cms-logs',
-    ratio: Number((ours.ms / grep.ms).toFixed(2)),
-    ratioAnchors: Number((ours.ms / grepAnchors.ms).toFixed(2)),
-    sizeMb: Math.round(written / 1048576),
-    scanMs: Math.round(ours.ms),
-    scanInProcessMs: Math.round(res.innerMs),
-    grepMs: Math.round(grep.ms),
-    grepAnchorsMs: Math.round(grepAnchors.ms),
-    peakRssMb: Math.round(res.maxRssKiB / 1024),
-    grepMatchedLines: Number(grep.out.trim()),
-    grepAnchorMatchedLines: Number(grepAnchors.out.trim()),
-    lines: res.lines,
-    findings: res.aggregates,
-    evictedCalls: res.evictedCalls,
-    locale: 'LC_ALL=C',
-    target: { ratio: 3, peakRssMb: 200 },
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'cms-logs',
+      ratio: Number((ours.ms / grep.ms).toFixed(2)),
+      ratioAnchors: Number((ours.ms / grepAnchors.ms).toFixed(2)),
+      sizeMb: Math.round(written / 1048576),
+      scanMs: Math.round(ours.ms),
+      scanInProcessMs: Math.round(res.innerMs),
+      grepMs: Math.round(grep.ms),
+      grepAnchorsMs: Math.round(grepAnchors.ms),
+      peakRssMb: Math.round(res.maxRssKiB / 1024),
+      grepMatchedLines: Number(grep.out.trim()),
+      grepAnchorMatchedLines: Number(grepAnchors.out.trim()),
+      lines: res.lines,
+      findings: res.aggregates,
+      evictedCalls: res.evictedCalls,
+      locale: 'LC_ALL=C',
+      target: { ratio: 3, peakRssMb: 200 },
+    }),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -16,9 +16,13 @@ const records = (addr) => [
   { name: '_collab-edge._tls.octavio.com', type: 'SRV', priority: 10, weight: 10, port: 8443, target: 'xmpp.cms.octavio.local' },
 ];
 const questions = [
-  { name: NAME, type: 'A' }, { name: NAME, type: 'AAAA' }, { name: NAME, type: 'CNAME' },
-  { name: '_xmpp-client._tcp.cms.octavio.local', type: 'SRV' }, { name: '_xmpp-server._tcp.cms.octavio.local', type: 'SRV' },
-  { name: '_cms-web._tls.cmsweb.octavio.com', type: 'SRV' }, { name: '_collab-edge._tls.octavio.com', type: 'SRV' },
+  { name: NAME, type: 'A' },
+  { name: NAME, type: 'AAAA' },
+  { name: NAME, type: 'CNAME' },
+  { name: '_xmpp-client._tcp.cms.octavio.local', type: 'SRV' },
+  { name: '_xmpp-server._tcp.cms.octavio.local', type: 'SRV' },
+  { name: '_cms-web._tls.cmsweb.octavio.com', type: 'SRV' },
+  { name: '_collab-edge._tls.octavio.com', type: 'SRV' },
   { name: '_cisco-uds._tcp.octavio.com', type: 'SRV' },
 ];
 
@@ -48,12 +52,14 @@ try {
 }
 const c = median(concurrent);
 const s = median(sequential);
-console.log(JSON.stringify({
-  bench: 'dns-views',
-  ratio: Number((c / s).toFixed(3)),
-  concurrentMs: Number(c.toFixed(1)),
-  sequentialMs: Number(s.toFixed(1)),
-  queries: views.length * questions.length,
-  slowestResolverMs: Math.max(LATENCY.internal, LATENCY.external),
-  rounds: ROUNDS,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'dns-views',
+    ratio: Number((c / s).toFixed(3)),
+    concurrentMs: Number(c.toFixed(1)),
+    sequentialMs: Number(s.toFixed(1)),
+    queries: views.length * questions.length,
+    slowestResolverMs: Math.max(LATENCY.internal, LATENCY.external),
+    rounds: ROUNDS,
+  }),
+);

@@ -15,7 +15,11 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const dir = await mkdtemp(join(tmpdir(), 'cms-doctor-bench-'));
 const lab = await startLab({ scenario: 'healthy', dir });
 const catalogue = await loadCatalogue();
-const target = await buildTarget(mergeSources({}, {}, await loadConfigFile(lab.configPath)), {}, { interactive: false, prompt: async () => '' });
+const target = await buildTarget(
+  mergeSources({}, {}, await loadConfigFile(lab.configPath)),
+  {},
+  { interactive: false, prompt: async () => '' },
+);
 const live = catalogue.checks.filter((c) => c.modes.includes('live'));
 const byId = new Map(live.map((c) => [c.id, c]));
 
@@ -47,12 +51,14 @@ await lab.close();
 await rm(dir, { recursive: true, force: true });
 samples.sort((a, b) => a.wall - b.wall);
 const median = samples[Math.floor(samples.length / 2)];
-console.log(JSON.stringify({
-  bench: 'run-healthy',
-  ratio: Number((median.wall / Math.max(1, median.critical)).toFixed(3)),
-  wallMs: Math.round(median.wall),
-  criticalPathMs: Math.round(median.critical),
-  rounds: ROUNDS,
-  under2s: median.wall < 2000,
-  fails: median.fails,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'run-healthy',
+    ratio: Number((median.wall / Math.max(1, median.critical)).toFixed(3)),
+    wallMs: Math.round(median.wall),
+    criticalPathMs: Math.round(median.critical),
+    rounds: ROUNDS,
+    under2s: median.wall < 2000,
+    fails: median.fails,
+  }),
+);

@@ -14,7 +14,16 @@ const max = Math.max(...COUNTS);
 const dir = await mkdtemp(join(tmpdir(), 'cms-doctor-bench-inv-'));
 const labs = [];
 for (let i = 0; i < max; i++) labs.push(await startLab({ scenario: 'healthy', dir: join(dir, `lab${i}`) }));
-const quiet = { stdout: () => undefined, stderr: () => undefined, env: {}, stdoutTty: false, stderrTty: false, stdinTty: false, prompt: async () => '', cwd: dir };
+const quiet = {
+  stdout: () => undefined,
+  stderr: () => undefined,
+  env: {},
+  stdoutTty: false,
+  stderrTty: false,
+  stdinTty: false,
+  prompt: async () => '',
+  cwd: dir,
+};
 const points = [];
 for (const n of COUNTS) {
   const fleet = join(dir, `fleet-${n}.yaml`);
@@ -27,4 +36,11 @@ await Promise.all(labs.map((l) => l.close()));
 await rm(dir, { recursive: true, force: true });
 const base = points.find((p) => p.n === Math.min(...COUNTS));
 const top = points.find((p) => p.n === max);
-console.log(JSON.stringify({ bench: 'run-inventory', ratio: Number((top.ms / Math.max(1, base.ms)).toFixed(2)), perDeploymentMs: Math.round(top.ms / max), points }));
+console.log(
+  JSON.stringify({
+    bench: 'run-inventory',
+    ratio: Number((top.ms / Math.max(1, base.ms)).toFixed(2)),
+    perDeploymentMs: Math.round(top.ms / max),
+    points,
+  }),
+);

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
 let failed = 0;
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()) {
   if (only.length && !only.some((o) => name.includes(o))) continue;
   process.stderr.write(`# ${name}\n`);
   const r = spawnSync(process.execPath, ['--expose-gc', `${dir}/${name}`], { stdio: 'inherit' });

@@ -18,7 +18,21 @@ function median(args) {
 }
 
 const baseline = median(['-e', '0']);
-for (const [name, args] of [['version', [bin, '--version']], ['help', [bin, '--help']], ['explain', [bin, 'explain', 'turn-credentials']]]) {
+for (const [name, args] of [
+  ['version', [bin, '--version']],
+  ['help', [bin, '--help']],
+  ['explain', [bin, 'explain', 'turn-credentials']],
+]) {
   const ms = median(args);
-  console.log(JSON.stringify({ bench: `startup-${name}`, baseline: 'node -e 0', baselineMs: +baseline.toFixed(1), ms: +ms.toFixed(1), ratio: +(ms / baseline).toFixed(2), target: name === 'version' ? 1.5 : undefined, runs }));
+  console.log(
+    JSON.stringify({
+      bench: `startup-${name}`,
+      baseline: 'node -e 0',
+      baselineMs: +baseline.toFixed(1),
+      ms: +ms.toFixed(1),
+      ratio: +(ms / baseline).toFixed(2),
+      target: name === 'version' ? 1.5 : undefined,
+      runs,
+    }),
+  );
 }

@@ -21,7 +21,13 @@ import { fileURLToPath } from 'node:url';
 
 const dist = new URL('../packages/turn/dist/index.js', import.meta.url);
 const FIX = fileURLToPath(new URL('../fixtures/stun/', import.meta.url));
-const sources = ['nDPI_stun.pcap', 'nDPI_stun_signal.pcapng', 'nDPI_stun_dtls_rtp.pcapng', 'zeek-spicy-stun_stun-ice-testcall.pcap', 'nDPI_teams.pcap'];
+const sources = [
+  'nDPI_stun.pcap',
+  'nDPI_stun_signal.pcapng',
+  'nDPI_stun_dtls_rtp.pcapng',
+  'zeek-spicy-stun_stun-ice-testcall.pcap',
+  'nDPI_teams.pcap',
+];
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const mb = (bytes) => bytes / 2 ** 20;
 
@@ -35,7 +41,9 @@ if (process.argv[2] === '--measure') {
   // Sampled, not ru_maxrss: that survives execve, so it would report the parent's peak.
   // The analysis awaits once per 4 MiB chunk, so the sampler runs throughout.
   let peakRss = rssBefore;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 2);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 2);
   const t0 = performance.now();
   const a = await analyseCapture(file);
   const coldMs = performance.now() - t0;
@@ -65,7 +73,10 @@ const TCP_SEQ_STEP = 0x10000000;
 function tcpOffset(d) {
   let at = 12;
   let type = d.readUInt16BE(at);
-  while (type === 0x8100 || type === 0x88a8) { at += 4; type = d.readUInt16BE(at); }
+  while (type === 0x8100 || type === 0x88a8) {
+    at += 4;
+    type = d.readUInt16BE(at);
+  }
   at += 2;
   if (type === 0x0800 && d.length >= at + 20 && d[at + 9] === 6 && (d.readUInt16BE(at + 6) & 0x1fff) === 0) return at + (d[at] & 0x0f) * 4;
   if (type === 0x86dd && d.length >= at + 40 && d[at + 6] === 6) return at + 40;
@@ -97,7 +108,11 @@ async function loadSources() {
 function build(file, targetBytes, { packets, period }) {
   const fd = openSync(file, 'w');
   const g = Buffer.alloc(24);
-  g.writeUInt32LE(0xa1b2c3d4, 0); g.writeUInt16LE(2, 4); g.writeUInt16LE(4, 6); g.writeUInt32LE(262144, 16); g.writeUInt32LE(1, 20);
+  g.writeUInt32LE(0xa1b2c3d4, 0);
+  g.writeUInt16LE(2, 4);
+  g.writeUInt16LE(4, 6);
+  g.writeUInt32LE(262144, 16);
+  g.writeUInt32LE(1, 20);
   writeSync(fd, g);
   let written = 24;
   let copies = 0;
@@ -107,8 +122,10 @@ function build(file, targetBytes, { packets, period }) {
     for (const p of packets) {
       const t = 1_700_000_000 + copies * period + p.rel;
       const h = Buffer.alloc(16);
-      h.writeUInt32LE(Math.floor(t), 0); h.writeUInt32LE(Math.round((t % 1) * 1e6) % 1_000_000, 4);
-      h.writeUInt32LE(p.data.length, 8); h.writeUInt32LE(p.data.length, 12);
+      h.writeUInt32LE(Math.floor(t), 0);
+      h.writeUInt32LE(Math.round((t % 1) * 1e6) % 1_000_000, 4);
+      h.writeUInt32LE(p.data.length, 8);
+      h.writeUInt32LE(p.data.length, 12);
       let d = p.data;
       if (p.tcp >= 0 && copies > 0) {
         d = Buffer.from(d);
@@ -136,7 +153,11 @@ function warmPageCache(file) {
   closeSync(fd);
 }
 const tshark = (args) => execFileSync('tshark', args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
-const lines = (out) => { let n = 0; for (let i = 0; i < out.length; i++) if (out[i] === 10) n++; return n; };
+const lines = (out) => {
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (out[i] === 10) n++;
+  return n;
+};
 
 const sizes = (process.env.BENCH_CAPTURE_MB ?? '64,256').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -148,7 +169,11 @@ try {
     const file = join(dir, `big-${size}.pcap`);
     const { bytes, copies } = build(file, size * 2 ** 20, src);
     warmPageCache(file);
-    const child = JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--measure', file, String(runs)], { encoding: 'utf8' }));
+    const child = JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--measure', file, String(runs)], {
+        encoding: 'utf8',
+      }),
+    );
     let tsharkMs = Infinity;
     let tsharkFrames = 0;
     for (let i = 0; i < runs; i++) {
@@ -157,29 +182,47 @@ try {
       tsharkMs = Math.min(tsharkMs, performance.now() - t);
       tsharkFrames = lines(out);
     }
-    const tsharkMessages = tshark(['-r', file, '-Y', 'stun', '-T', 'fields', '-e', 'stun.type']).toString().split(/[\n,]/).filter((s) => s.trim() !== '').length;
+    const tsharkMessages = tshark(['-r', file, '-Y', 'stun', '-T', 'fields', '-e', 'stun.type'])
+      .toString()
+      .split(/[\n,]/)
+      .filter((s) => s.trim() !== '').length;
     const c = child.counts;
     results.push({
-      sizeMb: round(mb(bytes)), copies, packets: c.packets,
-      oursMs: round(child.warmMs), coldMs: round(child.coldMs), tsharkMs: round(tsharkMs),
-      ratio: round(tsharkMs / child.warmMs), coldRatio: round(tsharkMs / child.coldMs),
-      memGrowthMb: round(child.memGrowthMb), retainedMb: round(child.retainedMb, 2),
-      stunFrames: c.stunFrames, tsharkFrames, stunMessages: c.stunMessages, tsharkMessages,
+      sizeMb: round(mb(bytes)),
+      copies,
+      packets: c.packets,
+      oursMs: round(child.warmMs),
+      coldMs: round(child.coldMs),
+      tsharkMs: round(tsharkMs),
+      ratio: round(tsharkMs / child.warmMs),
+      coldRatio: round(tsharkMs / child.coldMs),
+      memGrowthMb: round(child.memGrowthMb),
+      retainedMb: round(child.retainedMb, 2),
+      stunFrames: c.stunFrames,
+      tsharkFrames,
+      stunMessages: c.stunMessages,
+      tsharkMessages,
       agree: c.stunFrames === tsharkFrames && c.stunMessages === tsharkMessages && child.error === undefined,
     });
-    if (!process.env.KEEP) rmSync(file, { force: true }); else console.error(file);
+    if (!process.env.KEEP) rmSync(file, { force: true });
+    else console.error(file);
   }
 } finally {
   if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
 }
 const big = results[results.length - 1];
-console.log(JSON.stringify({
-  bench: 'turn-capture',
-  ratio: Math.min(...results.map((r) => r.ratio)),
-  coldRatio: Math.min(...results.map((r) => r.coldRatio)),
-  oursMs: big.oursMs, coldMs: big.coldMs, tsharkMs: big.tsharkMs, sizeMb: big.sizeMb,
-  memGrowthMb: Object.fromEntries(results.map((r) => [r.sizeMb, r.memGrowthMb])),
-  retainedMb: Object.fromEntries(results.map((r) => [r.sizeMb, r.retainedMb])),
-  agree: results.every((r) => r.agree),
-  sizes: results,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'turn-capture',
+    ratio: Math.min(...results.map((r) => r.ratio)),
+    coldRatio: Math.min(...results.map((r) => r.coldRatio)),
+    oursMs: big.oursMs,
+    coldMs: big.coldMs,
+    tsharkMs: big.tsharkMs,
+    sizeMb: big.sizeMb,
+    memGrowthMb: Object.fromEntries(results.map((r) => [r.sizeMb, r.memGrowthMb])),
+    retainedMb: Object.fromEntries(results.map((r) => [r.sizeMb, r.retainedMb])),
+    agree: results.every((r) => r.agree),
+    sizes: results,
+  }),
+);

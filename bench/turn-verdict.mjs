@@ -24,19 +24,27 @@ const silent = dgram.createSocket('udp4');
 await new Promise((r) => silent.bind(0, '127.0.0.1', r));
 const deadlineMs = 3000;
 const t0 = performance.now();
-const u = await probeAllocate({ host: '127.0.0.1', port: silent.address().port, transport: 'udp', deadline: Date.now() + deadlineMs, answerTimeoutMs: deadlineMs });
+const u = await probeAllocate({
+  host: '127.0.0.1',
+  port: silent.address().port,
+  transport: 'udp',
+  deadline: Date.now() + deadlineMs,
+  answerTimeoutMs: deadlineMs,
+});
 const unreachableMs = performance.now() - t0;
 silent.close();
 const rfcMs = retransmitSchedule().giveUpAt;
-console.log(JSON.stringify({
-  bench: 'turn-verdict',
-  ratio: Math.round((rfcMs / unreachableMs) * 10) / 10,
-  wrongPasswordMsAfterChallenge: Math.round(median(afterChallenge) * 10) / 10,
-  roundTripMs: median(roundTrips),
-  requestsAfterRejection: extraRequests,
-  unreachableDecidedMs: Math.round(unreachableMs),
-  unreachableOutcome: u.outcome,
-  transmissions: u.transactions[0]?.transmissions,
-  deadlineMs,
-  rfc5389GiveUpMs: rfcMs,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'turn-verdict',
+    ratio: Math.round((rfcMs / unreachableMs) * 10) / 10,
+    wrongPasswordMsAfterChallenge: Math.round(median(afterChallenge) * 10) / 10,
+    roundTripMs: median(roundTrips),
+    requestsAfterRejection: extraRequests,
+    unreachableDecidedMs: Math.round(unreachableMs),
+    unreachableOutcome: u.outcome,
+    transmissions: u.transactions[0]?.transmissions,
+    deadlineMs,
+    rfc5389GiveUpMs: rfcMs,
+  }),
+);

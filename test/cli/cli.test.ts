@@ -9,14 +9,26 @@ describe('cms-doctor CLI (in-process)', () => {
   it('--help lists every command of the contract', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['run', 'triage', 'probe', 'explain', 'checks', 'lab', 'demo', 'completion']) expect(r.stdout).toContain(`cms-doctor ${cmd}`);
+    for (const cmd of ['run', 'triage', 'probe', 'explain', 'checks', 'lab', 'demo', 'completion'])
+      expect(r.stdout).toContain(`cms-doctor ${cmd}`);
     expect(r.stdout).toContain('Exit codes');
   });
 
   it('run --help explains the target options', async () => {
     const r = await runCli(['run', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--external', '--internal-dns', '--edge-nat-address', '--turn-password-file', '--cms-api', '--insecure', '--inventory', '--format', '--timeout', '--only'])
+    for (const flag of [
+      '--external',
+      '--internal-dns',
+      '--edge-nat-address',
+      '--turn-password-file',
+      '--cms-api',
+      '--insecure',
+      '--inventory',
+      '--format',
+      '--timeout',
+      '--only',
+    ])
       expect(r.stdout).toContain(flag);
   });
 
@@ -83,11 +95,21 @@ describe('cms-doctor CLI (in-process)', () => {
   it('merges flags over CMS_DOCTOR_* variables over the config file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cmsd-cfg-'));
     const cfg = join(dir, 'c.yaml');
-    await writeFile(cfg, 'external: from-config.example.com\ninternal-domain: cfg.local\nexternalDomain: cfg.example.com\nturn-password-file: pw\n');
+    await writeFile(
+      cfg,
+      'external: from-config.example.com\ninternal-domain: cfg.local\nexternalDomain: cfg.example.com\nturn-password-file: pw\n',
+    );
     await writeFile(join(dir, 'pw'), 'secret-from-file\n');
-    const r = await runCli(['run', '--config', cfg, '--format', 'json', '--only', 'cms', '--internal-domain', 'flag.local'], { CMS_DOCTOR_EXTERNAL_DOMAIN: 'env.example.com' });
+    const r = await runCli(['run', '--config', cfg, '--format', 'json', '--only', 'cms', '--internal-domain', 'flag.local'], {
+      CMS_DOCTOR_EXTERNAL_DOMAIN: 'env.example.com',
+    });
     const report = JSON.parse(r.stdout) as { target: Record<string, unknown> };
-    expect(report.target).toMatchObject({ external: 'from-config.example.com', internalDomain: 'flag.local', externalDomain: 'env.example.com', turnPassword: '[redacted]' });
+    expect(report.target).toMatchObject({
+      external: 'from-config.example.com',
+      internalDomain: 'flag.local',
+      externalDomain: 'env.example.com',
+      turnPassword: '[redacted]',
+    });
     expect(r.stdout).not.toContain('secret-from-file');
   });
 
@@ -105,7 +127,10 @@ describe('run --inventory', () => {
   it('reports each deployment (JSON: an array) and rejects a malformed inventory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cmsd-fleet-'));
     const fleet = join(dir, 'fleet.yaml');
-    await writeFile(fleet, '- name: north\n  external: cmsweb.north.invalid\n- name: south\n  external: cmsweb.south.invalid\n  internal-domain: south.local\n');
+    await writeFile(
+      fleet,
+      '- name: north\n  external: cmsweb.north.invalid\n- name: south\n  external: cmsweb.south.invalid\n  internal-domain: south.local\n',
+    );
     const r = await runCli(['run', '--inventory', fleet, '--format', 'json', '--only', 'cms', '--concurrency', '2']);
     expect([0, 1, 3]).toContain(r.code);
     const reports = JSON.parse(r.stdout) as { target: { name: string; external: string; internalDomain?: string } }[];
@@ -125,7 +150,10 @@ describe('config file errors', () => {
   it.each([
     ['not yaml', 'external: [unclosed\n'],
     ['a list', '- a\n- b\n'],
-    ['an alias bomb', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n'],
+    [
+      'an alias bomb',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n',
+    ],
   ])('%s exits 2 with a message naming the file', async (_name, text) => {
     const dir = await mkdtemp(join(tmpdir(), 'cmsd-badcfg-'));
     const cfg = join(dir, 'bad.yaml');
@@ -136,7 +164,17 @@ describe('config file errors', () => {
   });
 
   it('a missing password file exits 2 naming it', async () => {
-    const r = await runCli(['run', '--external', 'a.example.invalid', '--turn-user', 'u', '--turn-password-file', '/nonexistent/pw', '--only', 'cms']);
+    const r = await runCli([
+      'run',
+      '--external',
+      'a.example.invalid',
+      '--turn-user',
+      'u',
+      '--turn-password-file',
+      '/nonexistent/pw',
+      '--only',
+      'cms',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('/nonexistent/pw');
   });

@@ -7,8 +7,11 @@ import { createLabPki, startLabDns, startTurnEmulator, type LabDns, type TurnEmu
 import { spawnCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schema.js';
 
-interface Report { findings: { code: string; status: string; fixes: string[] }[] }
-const codes = (stdout: string, status: string): string[] => (JSON.parse(stdout) as Report).findings.filter((f) => f.status === status).map((f) => f.code);
+interface Report {
+  findings: { code: string; status: string; fixes: string[] }[];
+}
+const codes = (stdout: string, status: string): string[] =>
+  (JSON.parse(stdout) as Report).findings.filter((f) => f.status === status).map((f) => f.code);
 
 // `cms-doctor probe ...` spawned as a user runs it, against real loopback servers.
 let turn: TurnEmulator;
@@ -40,7 +43,10 @@ afterAll(async () => {
 
 describe('cms-doctor probe (spawned)', () => {
   it('turn: a wrong password is a 431 and the turn-credentials fix; the password never appears', async () => {
-    const r = await spawnCli(['probe', 'turn', `127.0.0.1:${turn.udpPort}`, '--user', 'turnuser', '--transport', 'udp', '--format', 'json'], { CMS_DOCTOR_TURN_PASSWORD: 'not-the-password-Xy7' });
+    const r = await spawnCli(
+      ['probe', 'turn', `127.0.0.1:${turn.udpPort}`, '--user', 'turnuser', '--transport', 'udp', '--format', 'json'],
+      { CMS_DOCTOR_TURN_PASSWORD: 'not-the-password-Xy7' },
+    );
     expect(r.code).toBe(1);
     expect(schemaErrors(JSON.parse(r.stdout))).toBe('');
     expect(codes(r.stdout, 'fail')).toEqual(['turn/integrity-check-failure']);
@@ -48,14 +54,27 @@ describe('cms-doctor probe (spawned)', () => {
   });
 
   it('turn: the right password allocates and the media path comes back', async () => {
-    const r = await spawnCli(['probe', 'turn', `127.0.0.1:${turn.udpPort}`, '--user', 'turnuser', '--transport', 'udp', '--format', 'json'], { CMS_DOCTOR_TURN_PASSWORD: PASSWORD });
+    const r = await spawnCli(
+      ['probe', 'turn', `127.0.0.1:${turn.udpPort}`, '--user', 'turnuser', '--transport', 'udp', '--format', 'json'],
+      { CMS_DOCTOR_TURN_PASSWORD: PASSWORD },
+    );
     expect(codes(r.stdout, 'fail')).toEqual([]);
     expect(codes(r.stdout, 'pass')).toEqual(expect.arrayContaining(['turn/allocate', 'turn/media-path']));
     expect(r.stdout).not.toContain(PASSWORD);
   });
 
   it('dns: identical answers in both views are no split horizon; --expect-external names the wrong one', async () => {
-    const args = ['probe', 'dns', 'cmsweb.octavio.com', '--internal-dns', `127.0.0.1:${inside.port}`, '--external-dns', `127.0.0.1:${outside.port}`, '--format', 'json'];
+    const args = [
+      'probe',
+      'dns',
+      'cmsweb.octavio.com',
+      '--internal-dns',
+      `127.0.0.1:${inside.port}`,
+      '--external-dns',
+      `127.0.0.1:${outside.port}`,
+      '--format',
+      'json',
+    ];
     const plain = await spawnCli(args);
     expect(codes(plain.stdout, 'warn')).toContain('dns/no-split-horizon');
     const expected = await spawnCli([...args, '--expect-external', '127.88.246.156', '--expect-internal', '127.16.85.180']);

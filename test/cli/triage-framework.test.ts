@@ -7,7 +7,11 @@ import * as tar from 'tar';
 import { runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schema.js';
 
-interface FileRow { path: string; kind: string; reason?: string }
+interface FileRow {
+  path: string;
+  kind: string;
+  reason?: string;
+}
 
 let dir: string;
 beforeAll(async () => {
@@ -25,13 +29,18 @@ beforeAll(async () => {
   await writeFile(join(stage, 'logs', 'a.txt'), 'inside the tarball\n');
   await tar.c({ gzip: true, file: join(bundle, 'attached.bin'), cwd: stage }, ['logs']);
   // A zip, and a zip whose member tries to escape the extraction folder.
-  execFileSync('python3', ['-c', `
+  execFileSync('python3', [
+    '-c',
+    `
 import zipfile,sys
 with zipfile.ZipFile(sys.argv[1],'w') as z:
     z.writestr('inner/b.txt','inside the zip\\n')
 with zipfile.ZipFile(sys.argv[2],'w') as z:
     z.writestr('../../escape.txt','should never be written\\n')
-`, join(bundle, 'upload.zip'), join(bundle, 'evil.zip')]);
+`,
+    join(bundle, 'upload.zip'),
+    join(bundle, 'evil.zip'),
+  ]);
   await writeFile(join(bundle, 'broken.tgz'), Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(30, 7)]));
 });
 

@@ -7,7 +7,10 @@ import { createLabPki } from '@cms-doctor/lab';
 import { hasPeer } from '../helpers/peers.js';
 import { runCli } from '../helpers/cli.js';
 
-interface Report { files: { path: string; kind: string; reason?: string }[]; findings: { code: string }[] }
+interface Report {
+  files: { path: string; kind: string; reason?: string }[];
+  findings: { code: string }[];
+}
 
 describe.runIf(hasPeer('openssl'))('triage of a PKCS#12 file', () => {
   it('opens it with --cert-password-file, says which option is missing without it, never shows the password', async () => {
@@ -17,7 +20,18 @@ describe.runIf(hasPeer('openssl'))('triage of a PKCS#12 file', () => {
     await writeFile(join(dir, 'chain.pem'), pki.chainPem);
     const password = 'p12-secret-Kw3';
     const p12 = join(dir, 'edge.pfx');
-    execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'chain.pem'), '-inkey', join(dir, 'key.pem'), '-out', p12, '-passout', `pass:${password}`]);
+    execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-in',
+      join(dir, 'chain.pem'),
+      '-inkey',
+      join(dir, 'key.pem'),
+      '-out',
+      p12,
+      '-passout',
+      `pass:${password}`,
+    ]);
     await writeFile(join(dir, 'pw'), `${password}\n`);
 
     const locked = JSON.parse((await runCli(['triage', p12, '--format', 'json'])).stdout) as Report;

@@ -16,24 +16,38 @@ describe.skipIf(!enabled)('split horizon against dnsmasq', () => {
   let external: Dnsmasq;
   beforeAll(async () => {
     [internal, external] = await Promise.all([
-      startDnsmasq('127.0.0.61', [
-        `--host-record=${NAME},${CMS}`,
-        `--host-record=xmpp.cms.octavio.local,${CMS}`,
-        '--cname=alias.cms.octavio.local,xmpp.cms.octavio.local',
-        '--srv-host=_xmpp-client._tcp.cms.octavio.local,xmpp.cms.octavio.local,5222,10,10',
-        '--srv-host=_xmpp-server._tcp.cms.octavio.local,alias.cms.octavio.local,5209,10,10',
-      ], ['octavio.com', 'octavio.local']),
-      startDnsmasq('127.0.0.62', [
-        `--host-record=${NAME},${EDGE}`,
-        `--host-record=vcse.octavio.com,${EDGE}`,
-        '--srv-host=_collab-edge._tls.octavio.com,vcse.octavio.com,8443,10,10',
-      ], ['octavio.com']),
+      startDnsmasq(
+        '127.0.0.61',
+        [
+          `--host-record=${NAME},${CMS}`,
+          `--host-record=xmpp.cms.octavio.local,${CMS}`,
+          '--cname=alias.cms.octavio.local,xmpp.cms.octavio.local',
+          '--srv-host=_xmpp-client._tcp.cms.octavio.local,xmpp.cms.octavio.local,5222,10,10',
+          '--srv-host=_xmpp-server._tcp.cms.octavio.local,alias.cms.octavio.local,5209,10,10',
+        ],
+        ['octavio.com', 'octavio.local'],
+      ),
+      startDnsmasq(
+        '127.0.0.62',
+        [
+          `--host-record=${NAME},${EDGE}`,
+          `--host-record=vcse.octavio.com,${EDGE}`,
+          '--srv-host=_collab-edge._tls.octavio.com,vcse.octavio.com,8443,10,10',
+        ],
+        ['octavio.com'],
+      ),
     ]);
   });
-  afterAll(async () => { await Promise.all([internal?.stop(), external?.stop()]); });
+  afterAll(async () => {
+    await Promise.all([internal?.stop(), external?.stop()]);
+  });
   const at = (d: Dnsmasq) => ({ host: d.host, port: d.port });
   const target = (t: Partial<Target> = {}): Target => ({
-    external: NAME, internalDomain: 'cms.octavio.local', internalDns: `${internal.host}:${internal.port}`, externalDns: `${external.host}:${external.port}`, ...t,
+    external: NAME,
+    internalDomain: 'cms.octavio.local',
+    internalDns: `${internal.host}:${internal.port}`,
+    externalDns: `${external.host}:${external.port}`,
+    ...t,
   });
 
   it('answers with rcode, AA and TTL over UDP and TCP', async () => {
@@ -55,14 +69,24 @@ describe.skipIf(!enabled)('split horizon against dnsmasq', () => {
   });
 
   it('passes the document topology', async () => {
-    const r = await runChecks(plugin.checks, { target: target({ cmsAddress: CMS, edgeNatAddress: EDGE, cmsVersion: '2.9.1' }), mode: 'live' });
-    const s = (id: string) => r.findings.filter((f) => f.check === id).map((f) => `${f.status} ${f.code}`).sort();
+    const r = await runChecks(plugin.checks, {
+      target: target({ cmsAddress: CMS, edgeNatAddress: EDGE, cmsVersion: '2.9.1' }),
+      mode: 'live',
+    });
+    const s = (id: string) =>
+      r.findings
+        .filter((f) => f.check === id)
+        .map((f) => `${f.status} ${f.code}`)
+        .sort();
     expect(s('dns.webbridge')).toEqual(['pass dns/webbridge']);
     expect(s('dns.srv')).toEqual(['info dns/srv', 'info dns/srv', 'warn dns/srv-port-nonstandard', 'warn dns/srv-target-cname']);
   });
 
   it('finds the hairpin when the internal resolver is the public one', async () => {
-    const r = await runChecks(plugin.checks, { target: target({ internalDns: `${external.host}:${external.port}`, cmsAddress: CMS, edgeNatAddress: EDGE }), mode: 'live' });
+    const r = await runChecks(plugin.checks, {
+      target: target({ internalDns: `${external.host}:${external.port}`, cmsAddress: CMS, edgeNatAddress: EDGE }),
+      mode: 'live',
+    });
     const f = r.findings.find((x) => x.code === 'dns/internal-not-cms');
     expect(f?.title).toMatch(/hairpin/);
     expect(f?.evidence[0]).toMatchObject({ kind: 'dns-lookup', view: 'internal', aa: true, rcode: 'NOERROR' });
@@ -77,7 +101,11 @@ describe.skipIf(!enabled)('split horizon against dnsmasq', () => {
     const dig = (d: Dnsmasq) => execFileSync('dig', [`@${d.host}`, '-p', String(d.port), NAME, 'A'], { encoding: 'utf8', timeout: 5000 });
     const [i, e] = [parseDig(dig(internal)), parseDig(dig(external))];
     expect(i.errors).toEqual([]);
-    expect(i.queries[0]).toMatchObject({ status: 'NOERROR', server: { host: internal.host, port: internal.port }, answer: [{ data: CMS }] });
+    expect(i.queries[0]).toMatchObject({
+      status: 'NOERROR',
+      server: { host: internal.host, port: internal.port },
+      answer: [{ data: CMS }],
+    });
     expect(e.queries[0]?.answer[0]?.data).toBe(EDGE);
   });
 });

@@ -39,18 +39,38 @@ export async function startDnsmasq(host: string, records: string[], local: strin
   const port = await freePort(host);
   const dir = mkdtempSync(join(tmpdir(), 'cmsd-dnsmasq-'));
   const args = [
-    '--keep-in-foreground', '--no-resolv', '--no-hosts', '--no-daemon', `--port=${port}`, `--listen-address=${host}`,
-    '--bind-interfaces', '--conf-file=/dev/null', `--pid-file=${join(dir, 'pid')}`, '--log-facility=-', '--cache-size=0',
-    ...local.map((d) => `--local=/${d}/`), ...records,
+    '--keep-in-foreground',
+    '--no-resolv',
+    '--no-hosts',
+    '--no-daemon',
+    `--port=${port}`,
+    `--listen-address=${host}`,
+    '--bind-interfaces',
+    '--conf-file=/dev/null',
+    `--pid-file=${join(dir, 'pid')}`,
+    '--log-facility=-',
+    '--cache-size=0',
+    ...local.map((d) => `--local=/${d}/`),
+    ...records,
   ];
   const child: ChildProcess = spawn('dnsmasq', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const started = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), 5000);
-    const check = (): void => { if (/started, version/.test(stderr)) { clearTimeout(timer); resolve(true); } };
+    const check = (): void => {
+      if (/started, version/.test(stderr)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
     child.stderr?.on('data', check);
-    child.once('exit', () => { clearTimeout(timer); resolve(false); });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
   if (!started) {
     child.kill('SIGTERM');
@@ -58,11 +78,16 @@ export async function startDnsmasq(host: string, records: string[], local: strin
     throw new Error(`dnsmasq did not start on ${host}:${port}: ${stderr}`);
   }
   return {
-    host, port,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); resolve(); });
-      child.kill('SIGTERM');
-    }),
+    host,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
   };
 }

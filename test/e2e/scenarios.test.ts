@@ -15,8 +15,16 @@ import { loadCatalogue } from '@cms-doctor/doctor';
 
 const problemCodes = new Set((await loadCatalogue()).codes.keys());
 
-interface ReportFinding { check: string; code: string; status: string; fixes: string[] }
-interface Report { durationMs: number; findings: ReportFinding[] }
+interface ReportFinding {
+  check: string;
+  code: string;
+  status: string;
+  fixes: string[];
+}
+interface Report {
+  durationMs: number;
+  findings: ReportFinding[];
+}
 
 const ROOT = join(import.meta.dirname, '../..');
 const FAULT_TIMEOUT_S = 6;
@@ -28,7 +36,9 @@ afterAll(async () => {
 async function runInProcess(configPath: string, timeoutS: number): Promise<{ exit: number; report: Report }> {
   let out = '';
   const exit = await main(['run', '--config', configPath, '--format', 'json', '--timeout', String(timeoutS)], {
-    stdout: (t) => { out += t; },
+    stdout: (t) => {
+      out += t;
+    },
     stderr: () => undefined,
     env: {},
     stdoutTty: false,
@@ -40,7 +50,8 @@ async function runInProcess(configPath: string, timeoutS: number): Promise<{ exi
   return { exit, report: JSON.parse(out) as Report };
 }
 
-const matches = (code: string, pattern: string): boolean => (pattern.endsWith('/*') ? code.startsWith(pattern.slice(0, -1)) : code === pattern);
+const matches = (code: string, pattern: string): boolean =>
+  pattern.endsWith('/*') ? code.startsWith(pattern.slice(0, -1)) : code === pattern;
 
 /** Asserts the contract for one scenario's report. */
 function judge(s: Scenario, report: Report): void {
@@ -50,12 +61,19 @@ function judge(s: Scenario, report: Report): void {
     else expect(problemCodes.has(f.code), `${s.name}: ${f.code} is not a catalogued problem code`).toBe(true);
   }
   const problems = report.findings.filter((f) => ['warn', 'fail', 'error'].includes(f.status));
-  for (const code of s.expected.codes) expect(problems.map((f) => f.code), `${s.name}: expected ${code}`).toContain(code);
+  for (const code of s.expected.codes)
+    expect(
+      problems.map((f) => f.code),
+      `${s.name}: expected ${code}`,
+    ).toContain(code);
   const fixes = new Set(problems.flatMap((f) => f.fixes));
   for (const fix of s.expected.fixes) expect([...fixes], `${s.name}: expected fix ${fix}`).toContain(fix);
   const allowed = [...s.expected.codes, ...(s.tolerated ?? [])];
   const unrelated = problems.filter((f) => f.status === 'fail' && !allowed.some((p) => matches(f.code, p)));
-  expect(unrelated.map((f) => f.code), `${s.name}: unrelated failures`).toEqual([]);
+  expect(
+    unrelated.map((f) => f.code),
+    `${s.name}: unrelated failures`,
+  ).toEqual([]);
 }
 
 async function withLab<T>(s: Scenario, fn: (configPath: string) => Promise<T>): Promise<T> {
@@ -74,9 +92,14 @@ describe('cms-doctor run against the lab', () => {
     if (!existsSync(join(ROOT, 'packages/doctor/dist/cli.js'))) throw new Error('build first: npx tsc -b');
     const s = SCENARIOS.find((x) => x.name === 'healthy')!;
     await withLab(s, async (configPath) => {
-      const child = spawn(process.execPath, ['bin/cms-doctor.js', 'run', '--config', configPath, '--format', 'json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['bin/cms-doctor.js', 'run', '--config', configPath, '--format', 'json'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
-      child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
       const exit = await new Promise<number | null>((res) => child.on('close', res));
       const report = JSON.parse(out) as Report;
       expect(report.findings.filter((f) => f.status === 'fail')).toEqual([]);

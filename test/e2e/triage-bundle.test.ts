@@ -9,7 +9,10 @@ import { schemaErrors } from '../helpers/schema.js';
 
 const BUNDLE = fileURLToPath(new URL('../../fixtures/bundles/media-never-flows', import.meta.url));
 
-interface Report { findings: { code: string; status: string; fixes: string[]; subject?: string }[]; files: { path: string; kind: string }[] }
+interface Report {
+  findings: { code: string; status: string; fixes: string[]; subject?: string }[];
+  files: { path: string; kind: string }[];
+}
 const failing = (r: Report): string[] => [...new Set(r.findings.filter((f) => f.status === 'fail').map((f) => f.code))].sort();
 
 describe('triage of a ticket bundle', () => {
@@ -37,7 +40,9 @@ describe('triage of a ticket bundle', () => {
     await tar.c({ gzip: true, file: archive, cwd: BUNDLE }, ['.']);
     const r = await runCli(['triage', archive, '--format', 'json']);
     const report = JSON.parse(r.stdout) as Report;
-    expect(failing(report)).toEqual(expect.arrayContaining(['turn/integrity-check-failure', 'turn/relay-candidate-timeout', 'webbridge/trust-bundle-missing']));
+    expect(failing(report)).toEqual(
+      expect.arrayContaining(['turn/integrity-check-failure', 'turn/relay-candidate-timeout', 'webbridge/trust-bundle-missing']),
+    );
     expect(report.files.some((f) => f.path.startsWith(`${archive}!/`) && f.kind === 'pcapng')).toBe(true);
   });
 });

@@ -15,13 +15,19 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
     env: { ...env },
     stdoutTty: false,
     stderrTty: false,
     stdinTty: false,
-    prompt: async () => { throw new Error('no prompt in tests'); },
+    prompt: async () => {
+      throw new Error('no prompt in tests');
+    },
     cwd: process.cwd(),
   };
   const code = await main(args, io);
@@ -34,10 +40,20 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs 
     const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`cms-doctor ${args.join(' ')} did not exit within ${timeoutMs} ms`)); }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cms-doctor ${args.join(' ')} did not exit within ${timeoutMs} ms`));
+    }, timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
   });
 }

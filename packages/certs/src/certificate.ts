@@ -35,7 +35,9 @@ export class Certificate {
     try {
       this.x509 = new X509Certificate(this.der);
     } catch (e) {
-      throw new CmsDoctorError('CMSD_PARSE', `not a readable X.509 certificate${source ? ` (${source})` : ''}: ${(e as Error).message}`, { cause: e });
+      throw new CmsDoctorError('CMSD_PARSE', `not a readable X.509 certificate${source ? ` (${source})` : ''}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 
@@ -108,7 +110,9 @@ export class Certificate {
   get keyUsage(): string[] | undefined {
     const ku = this.ext?.getExtension(px.KeyUsagesExtension);
     if (!ku) return undefined;
-    return Object.entries(KEY_USAGE_BITS).filter(([, bit]) => (ku.usages & bit) !== 0).map(([n]) => n);
+    return Object.entries(KEY_USAGE_BITS)
+      .filter(([, bit]) => (ku.usages & bit) !== 0)
+      .map(([n]) => n);
   }
 
   /** Extended key usage OIDs, named where known (serverAuth, clientAuth). */
@@ -167,20 +171,38 @@ export function certificateEvidence(c: Certificate, position?: number): Record<s
 const oneLine = (dn: string | undefined): string => (dn ?? '').split('\n').filter(Boolean).join(', ');
 
 const CURVE_BITS: Record<string, number> = {
-  prime256v1: 256, 'P-256': 256, secp384r1: 384, 'P-384': 384, secp521r1: 521, 'P-521': 521,
-  prime192v1: 192, secp224r1: 224, secp256k1: 256,
+  prime256v1: 256,
+  'P-256': 256,
+  secp384r1: 384,
+  'P-384': 384,
+  secp521r1: 521,
+  'P-521': 521,
+  prime192v1: 192,
+  secp224r1: 224,
+  secp256k1: 256,
 };
 
 const SAN_TYPES: Record<string, SanName['type']> = { dns: 'dns', ip: 'ip', email: 'email', url: 'uri' };
 
 const KEY_USAGE_BITS: Record<string, number> = {
-  digitalSignature: 1, nonRepudiation: 2, keyEncipherment: 4, dataEncipherment: 8, keyAgreement: 16,
-  keyCertSign: 32, cRLSign: 64, encipherOnly: 128, decipherOnly: 256,
+  digitalSignature: 1,
+  nonRepudiation: 2,
+  keyEncipherment: 4,
+  dataEncipherment: 8,
+  keyAgreement: 16,
+  keyCertSign: 32,
+  cRLSign: 64,
+  encipherOnly: 128,
+  decipherOnly: 256,
 };
 
 const EKU_NAMES: Record<string, string> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth', '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection', '1.3.6.1.5.5.7.3.8': 'timeStamping', '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '1.3.6.1.5.5.7.3.1': 'serverAuth',
+  '1.3.6.1.5.5.7.3.2': 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
   '2.5.29.37.0': 'anyExtendedKeyUsage',
 };
 
@@ -191,8 +213,12 @@ export function parseNodeSan(text: string | undefined): SanName[] {
     const i = part.indexOf(':');
     if (i < 0) return [];
     const tag = part.slice(0, i).trim();
-    const value = part.slice(i + 1).trim().replace(/^"|"$/g, '');
-    const type: SanName['type'] = tag === 'DNS' ? 'dns' : tag === 'IP Address' ? 'ip' : tag === 'email' ? 'email' : tag === 'URI' ? 'uri' : 'other';
+    const value = part
+      .slice(i + 1)
+      .trim()
+      .replace(/^"|"$/g, '');
+    const type: SanName['type'] =
+      tag === 'DNS' ? 'dns' : tag === 'IP Address' ? 'ip' : tag === 'email' ? 'email' : tag === 'URI' ? 'uri' : 'other';
     return [{ type, value }];
   });
 }

@@ -41,7 +41,7 @@ export function buildPath(presented: readonly Certificate[], store: TrustStore, 
     unused: presented.filter((c) => !path.includes(c) && c !== extra.anchor),
     ...extra,
   });
-  for (let cur = leaf; path.length <= MAX_DEPTH; ) {
+  for (let cur = leaf; path.length <= MAX_DEPTH;) {
     if (store.has(cur)) return done('trusted', { anchor: cur });
     if (cur.selfSigned) return done(cur === leaf ? 'self-signed-leaf' : 'untrusted-root');
     // Anchors first, as browsers do: a cross-signed intermediate the server still sends

@@ -1,6 +1,14 @@
 import {
-  codeOf, defineCheck, describeError, DNS_WEBBRIDGE, remainingMs,
-  type CheckContext, type DnsWebbridgeData, type Evidence, type FindingDraft, type TriageFile,
+  codeOf,
+  defineCheck,
+  describeError,
+  DNS_WEBBRIDGE,
+  remainingMs,
+  type CheckContext,
+  type DnsWebbridgeData,
+  type Evidence,
+  type FindingDraft,
+  type TriageFile,
 } from '@cms-doctor/core';
 import { parseHostPort } from './address.js';
 import type { Certificate } from './certificate.js';
@@ -20,19 +28,37 @@ const chainEvidence = (e: Evaluation, presented: readonly Certificate[], extra: 
 ];
 
 /** Verdicts become findings; a pass when nothing is wrong; names present/absent as info. */
-function findingsOf(checkId: string, title: string, subject: string, e: Evaluation, presented: readonly Certificate[], extra: Evidence[], verdicts: readonly Verdict[] = e.verdicts): FindingDraft[] {
+function findingsOf(
+  checkId: string,
+  title: string,
+  subject: string,
+  e: Evaluation,
+  presented: readonly Certificate[],
+  extra: Evidence[],
+  verdicts: readonly Verdict[] = e.verdicts,
+): FindingDraft[] {
   const evidence = chainEvidence(e, presented, extra);
   const out: FindingDraft[] = verdicts.map((v) => ({ ...v, evidence }));
   const leaf = presented[0]!;
   if (!out.some((f) => f.status === 'fail' || f.status === 'warn')) {
-    out.push({ code: codeOf(checkId), status: 'pass', title: `${title}: valid, trusted and covers the name`, detail: `${leaf.subject}, issued by ${leaf.issuer}, valid until ${leaf.notAfter.toISOString()}.`, subject, evidence });
+    out.push({
+      code: codeOf(checkId),
+      status: 'pass',
+      title: `${title}: valid, trusted and covers the name`,
+      detail: `${leaf.subject}, issued by ${leaf.issuer}, valid until ${leaf.notAfter.toISOString()}.`,
+      subject,
+      evidence,
+    });
   }
   const optional = e.names.slice(1);
   if (optional.length > 0) {
     const present = optional.filter((n) => n.covered).map((n) => n.name);
     const absent = optional.filter((n) => !n.covered).map((n) => n.name);
     out.push({
-      code: codeOf(checkId), status: 'info', basis: 'documented', subject,
+      code: codeOf(checkId),
+      status: 'info',
+      basis: 'documented',
+      subject,
       title: `Other names the document lists on the Expressway-E certificate: ${present.length} present, ${absent.length} absent`,
       detail: `Present: ${present.join(', ') || 'none'}. Absent: ${absent.join(', ') || 'none'}. The document's host names (vcse., vcsc.) are examples; only the web bridge name is required.`,
       evidence: [{ kind: 'name-coverage', names: e.names }],
@@ -42,8 +68,12 @@ function findingsOf(checkId: string, title: string, subject: string, e: Evaluati
 }
 
 const connectError = (checkId: string, title: string, subject: string, e: unknown, evidence: Evidence[]): FindingDraft => ({
-  code: 'cert/check-error', status: 'error', title: `${title}: could not get the certificate`,
-  detail: describeError(e), subject, evidence: [...evidence, { kind: 'tls-connect', error: describeError(e) }],
+  code: 'cert/check-error',
+  status: 'error',
+  title: `${title}: could not get the certificate`,
+  detail: describeError(e),
+  subject,
+  evidence: [...evidence, { kind: 'tls-connect', error: describeError(e) }],
 });
 
 async function storeFor(ctx: CheckContext): Promise<TrustStore> {
@@ -51,7 +81,14 @@ async function storeFor(ctx: CheckContext): Promise<TrustStore> {
 }
 
 /** Probes one TLS endpoint and judges its chain. */
-async function probe(ctx: CheckContext, checkId: string, title: string, host: string, port: number, adjust?: (v: Verdict) => Verdict | undefined): Promise<FindingDraft[]> {
+async function probe(
+  ctx: CheckContext,
+  checkId: string,
+  title: string,
+  host: string,
+  port: number,
+  adjust?: (v: Verdict) => Verdict | undefined,
+): Promise<FindingDraft[]> {
   const servername = ctx.target.external!;
   const subject = `${host}:${port} (SNI ${servername})`;
   const where: Evidence = { kind: 'tls-endpoint', address: `${host}:${port}`, servername };
@@ -59,7 +96,16 @@ async function probe(ctx: CheckContext, checkId: string, title: string, host: st
   try {
     store = await storeFor(ctx);
   } catch (e) {
-    return [{ code: 'cert/check-error', status: 'error', title: `${title}: a --ca file could not be read`, detail: describeError(e), subject, evidence: [where] }];
+    return [
+      {
+        code: 'cert/check-error',
+        status: 'error',
+        title: `${title}: a --ca file could not be read`,
+        detail: describeError(e),
+        subject,
+        evidence: [where],
+      },
+    ];
   }
   let chain;
   try {
@@ -95,7 +141,15 @@ export const edgeCheck = defineCheck({
     const published = ctx.get<DnsWebbridgeData>(DNS_WEBBRIDGE)?.externalAddresses[0];
     const edge = t.edge ?? published;
     if (!edge) {
-      return [{ code: 'cert/edge', status: 'skip', title: 'Expressway-E certificate: skipped', detail: 'no --edge, and external DNS gave no address for the web bridge name', needs: ['edge'] }];
+      return [
+        {
+          code: 'cert/edge',
+          status: 'skip',
+          title: 'Expressway-E certificate: skipped',
+          detail: 'no --edge, and external DNS gave no address for the web bridge name',
+          needs: ['edge'],
+        },
+      ];
     }
     const { host, port } = parseHostPort(edge, 443);
     return probe(ctx, 'cert.edge', 'Expressway-E certificate', host, port);
@@ -118,13 +172,27 @@ export const webbridgeInternalCheck = defineCheck({
   async run(ctx) {
     const addr = ctx.target.webbridge ?? ctx.get<DnsWebbridgeData>(DNS_WEBBRIDGE)?.internalAddresses[0] ?? ctx.target.cmsAddress;
     if (!addr) {
-      return [{ code: 'cert/webbridge-internal', status: 'skip', title: 'Internal web bridge certificate: skipped', detail: 'internal DNS gave no address and no --cms-address', needs: ['cmsAddress'] }];
+      return [
+        {
+          code: 'cert/webbridge-internal',
+          status: 'skip',
+          title: 'Internal web bridge certificate: skipped',
+          detail: 'internal DNS gave no address and no --cms-address',
+          needs: ['cmsAddress'],
+        },
+      ];
     }
     const { host, port } = parseHostPort(addr, 443);
     return probe(ctx, 'cert.webbridge-internal', 'Internal web bridge certificate', host, port, (v) =>
       ['cert/untrusted', 'cert/self-signed', 'cert/chain-incomplete', 'cert/san-missing'].includes(v.code)
-        ? { ...v, status: 'warn', basis: 'inferred', detail: `${v.detail ?? ''} Expressway-C must trust this certificate's CA; cms-doctor knows only the roots given with --ca.` }
-        : v);
+        ? {
+            ...v,
+            status: 'warn',
+            basis: 'inferred',
+            detail: `${v.detail ?? ''} Expressway-C must trust this certificate's CA; cms-doctor knows only the roots given with --ca.`,
+          }
+        : v,
+    );
   },
 });
 
@@ -140,7 +208,13 @@ export const filesCheck = defineCheck({
     const loaded: { file: TriageFile; certs: Certificate[] }[] = [];
     for (const file of ctx.files(...CERT_FILE_KINDS)) {
       try {
-        loaded.push({ file, certs: loadCertificates(await file.bytes(), { source: file.path, ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}) }).certificates });
+        loaded.push({
+          file,
+          certs: loadCertificates(await file.bytes(), {
+            source: file.path,
+            ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}),
+          }).certificates,
+        });
       } catch (e) {
         file.reject(describeError(e));
       }
@@ -149,7 +223,9 @@ export const filesCheck = defineCheck({
     try {
       store = await storeFor(ctx);
     } catch (e) {
-      return [{ code: 'cert/check-error', status: 'error', title: 'Certificate files: a --ca file could not be read', detail: describeError(e) }];
+      return [
+        { code: 'cert/check-error', status: 'error', title: 'Certificate files: a --ca file could not be read', detail: describeError(e) },
+      ];
     }
     const pool = loaded.flatMap((l) => l.certs);
     return loaded.flatMap(({ file, certs }) => judgeFile(file.path, certs, pool, store, ctx.target.external));
@@ -162,20 +238,38 @@ export const filesCheck = defineCheck({
  * the web bridge name and chain to a public root; other end entities (call bridge,
  * web bridge inside) get validity and strength verdicts, trust as info.
  */
-export function judgeFile(path: string, certs: readonly Certificate[], pool: readonly Certificate[], store: TrustStore, external?: string): FindingDraft[] {
+export function judgeFile(
+  path: string,
+  certs: readonly Certificate[],
+  pool: readonly Certificate[],
+  store: TrustStore,
+  external?: string,
+): FindingDraft[] {
   const leaf = certs[0];
   if (!leaf) return [];
   const subject = path;
   if (leaf.isCa) {
     // A CA bundle (root.cer): each certificate judged alone for validity and strength.
-    return certs.flatMap((c): FindingDraft[] => {
-      const e = evaluateChain([c], { store });
-      const verdicts = e.verdicts.filter((v) => !['cert/self-signed', 'cert/untrusted', 'cert/chain-incomplete'].includes(v.code));
-      return verdicts.map((v) => ({ ...v, subject: `${path}: ${c.subject}`, evidence: [certificateEvidence(c)] }));
-    }).concat([{ code: 'cert/files', status: 'info', title: `${path}: ${certs.length} CA certificate(s)`, subject, evidence: certs.map((c, i) => certificateEvidence(c, i)) }]);
+    return certs
+      .flatMap((c): FindingDraft[] => {
+        const e = evaluateChain([c], { store });
+        const verdicts = e.verdicts.filter((v) => !['cert/self-signed', 'cert/untrusted', 'cert/chain-incomplete'].includes(v.code));
+        return verdicts.map((v) => ({ ...v, subject: `${path}: ${c.subject}`, evidence: [certificateEvidence(c)] }));
+      })
+      .concat([
+        {
+          code: 'cert/files',
+          status: 'info',
+          title: `${path}: ${certs.length} CA certificate(s)`,
+          subject,
+          evidence: certs.map((c, i) => certificateEvidence(c, i)),
+        },
+      ]);
   }
   const extDomain = external ? normaliseName(external).split('.').slice(1).join('.') : undefined;
-  const forEdge = !!external && leaf.sans.some((s) => s.type === 'dns' && (normaliseName(s.value).endsWith(`.${extDomain}`) || normaliseName(s.value) === extDomain));
+  const forEdge =
+    !!external &&
+    leaf.sans.some((s) => s.type === 'dns' && (normaliseName(s.value).endsWith(`.${extDomain}`) || normaliseName(s.value) === extDomain));
   const others = pool.filter((c) => !certs.includes(c));
   const e = evaluateChain(certs, { store, pool: others, ...(forEdge ? { name: external! } : {}) });
   const trustCodes = ['cert/self-signed', 'cert/untrusted', 'cert/chain-incomplete'];
@@ -184,7 +278,9 @@ export function judgeFile(path: string, certs: readonly Certificate[], pool: rea
   const out: FindingDraft[] = verdicts.map((v) => ({ ...v, subject: `${path}: ${v.subject ?? leaf.subject}`, evidence }));
   const trustNote = e.verdicts.filter((v) => trustCodes.includes(v.code)).map((v) => v.title);
   out.push({
-    code: 'cert/files', status: 'info', subject,
+    code: 'cert/files',
+    status: 'info',
+    subject,
     title: `${path}: ${leaf.subject || '(empty subject)'}${forEdge ? ' (the web bridge certificate)' : ''}`,
     detail: `${certs.length} certificate(s); path ${e.path.end}${trustNote.length && !forEdge ? `; ${trustNote.join('; ')} (not judged: not the external web bridge certificate)` : ''}.`,
     evidence,

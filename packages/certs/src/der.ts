@@ -41,7 +41,7 @@ export function readTlv(buf: Uint8Array, offset: number, limit = buf.length): Tl
 /** The children of a constructed element. */
 export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = parent.start; at < parent.end; ) {
+  for (let at = parent.start; at < parent.end;) {
     const t = readTlv(buf, at, parent.end);
     out.push(t);
     at = t.end;
@@ -98,7 +98,7 @@ export function sniffDerHead(head: Uint8Array): DerShape {
     if (head[0] !== 0x30) return 'unknown';
     const outer = readTlvHeader(head);
     const kids: Tlv[] = [];
-    for (let at = outer.start; at < Math.min(outer.end, head.length) && kids.length < 3; ) {
+    for (let at = outer.start; at < Math.min(outer.end, head.length) && kids.length < 3;) {
       const hdr = readTlvHeader(head, at);
       // Only the first child's content is needed (an OID or the PFX version); later ones may be cut.
       if (kids.length === 0 && hdr.end > head.length) {

@@ -56,7 +56,13 @@ export async function fetchPeerChain(opts: FetchChainOptions): Promise<PeerChain
   const sni = opts.servername && !isIP(opts.servername) ? opts.servername : undefined;
   let socket: TLSSocket | undefined;
   const handshake = new Promise<PeerChain>((resolve, reject) => {
-    socket = connect({ host: opts.host, port: opts.port, ...(sni ? { servername: sni } : {}), rejectUnauthorized: false, ca: [PLACEHOLDER_CA] });
+    socket = connect({
+      host: opts.host,
+      port: opts.port,
+      ...(sni ? { servername: sni } : {}),
+      rejectUnauthorized: false,
+      ca: [PLACEHOLDER_CA],
+    });
     socket.once('secureConnect', () => {
       const s = socket!;
       try {
@@ -74,14 +80,24 @@ export async function fetchPeerChain(opts: FetchChainOptions): Promise<PeerChain
       }
     });
     socket.once('error', (e: Error & { code?: string }) => {
-      reject(new CmsDoctorError('CMSD_NETWORK', `TLS to ${address}${sni ? ` (SNI ${sni})` : ''} failed: ${e.code ? `${e.code} ` : ''}${e.message}`, { cause: e }));
+      reject(
+        new CmsDoctorError(
+          'CMSD_NETWORK',
+          `TLS to ${address}${sni ? ` (SNI ${sni})` : ''} failed: ${e.code ? `${e.code} ` : ''}${e.message}`,
+          { cause: e },
+        ),
+      );
     });
   });
   try {
     return await withSignal(handshake, signal, () => socket?.destroy());
   } catch (e) {
     if (e instanceof CmsDoctorError && e.code === 'CMSD_TIMEOUT') {
-      throw new CmsDoctorError('CMSD_TIMEOUT', `TLS to ${address}${sni ? ` (SNI ${sni})` : ''}: no complete handshake before the deadline`, { cause: e });
+      throw new CmsDoctorError(
+        'CMSD_TIMEOUT',
+        `TLS to ${address}${sni ? ` (SNI ${sni})` : ''}: no complete handshake before the deadline`,
+        { cause: e },
+      );
     }
     throw e;
   } finally {

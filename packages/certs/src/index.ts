@@ -1,11 +1,27 @@
 export { plugin } from './plugin.js';
 export { Certificate, certificateEvidence, parseNodeSan, type SanName, type PublicKeyInfo } from './certificate.js';
-export { loadCertificates, loadCertificateFile, readPasswordFile, type LoadOptions, type LoadResult, type CertificateFormat } from './load.js';
+export {
+  loadCertificates,
+  loadCertificateFile,
+  readPasswordFile,
+  type LoadOptions,
+  type LoadResult,
+  type CertificateFormat,
+} from './load.js';
 export { parsePem, toPem, looksLikePem, type PemBlock } from './pem.js';
 export { sniffDer, sniffDerHead, readTlv, type DerShape, type Tlv } from './der.js';
 export { readPkcs12, type Pkcs12Contents } from './pkcs12.js';
 export { signatureAlgorithmOf, WEAK_HASHES, type SignatureAlgorithm } from './algorithms.js';
-export { coverage, dnsSanCovers, wildcardProblem, canonicalIp, normaliseName, documentedEdgeNames, commonNameOf, type NameCoverage } from './names.js';
+export {
+  coverage,
+  dnsSanCovers,
+  wildcardProblem,
+  canonicalIp,
+  normaliseName,
+  documentedEdgeNames,
+  commonNameOf,
+  type NameCoverage,
+} from './names.js';
 export { buildPath, type PathResult, type PathEnd } from './chain.js';
 export { createTrustStore, trustStoreFromFiles, bundledRoots, type TrustStore } from './trust-store.js';
 export { evaluateChain, pathEvidence, type EvaluateOptions, type Evaluation, type Verdict } from './evaluate.js';

@@ -27,7 +27,11 @@ describe('PEM', () => {
     const text = `subject=CN = x\r\nissuer=CN = y\r\n${ec.chainPem.replace(/\n/g, '\r\n')}\r\nBag Attributes: junk\r\n${ec.keyPem}\n\n${ec.rootPem}`;
     const r = loadCertificates(text);
     expect(r.format).toBe('pem');
-    expect(r.certificates.map((c) => c.subject)).toEqual([expect.stringMatching(/cmsweb/), expect.stringMatching(/intermediate/), expect.stringMatching(/root/)]);
+    expect(r.certificates.map((c) => c.subject)).toEqual([
+      expect.stringMatching(/cmsweb/),
+      expect.stringMatching(/intermediate/),
+      expect.stringMatching(/root/),
+    ]);
     expect(r.privateKeys).toBe(1);
     expect(JSON.stringify(r)).not.toMatch(/PRIVATE KEY-----\s*M/);
   });
@@ -53,7 +57,11 @@ describe('DER', () => {
 });
 
 describe.runIf(hasPeer('openssl'))('PKCS#7 and PKCS#12 made by openssl', () => {
-  const write = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+  const write = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
   it('PKCS#7 (.p7b) in DER and PEM, ECDSA certificates inside', () => {
     const chain = write('chain.pem', ec.fullChainPem);
     const der = execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', chain, '-outform', 'DER']);
@@ -84,13 +92,19 @@ describe.runIf(hasPeer('openssl'))('PKCS#7 and PKCS#12 made by openssl', () => {
     expect(r.format).toBe('pkcs12');
     expect(r.privateKeys).toBe(1);
     expect(r.certificates.map((c) => c.subject).sort()).toEqual([expect.stringMatching(/intermediate/), expect.stringMatching(/cmsweb/)]);
-    expect(r.certificates.find((c) => /cmsweb/.test(c.subject))!.sha256).toBe(loadCertificates((kind === 'rsa' ? rsa : ec).certPem).certificates[0]!.sha256);
+    expect(r.certificates.find((c) => /cmsweb/.test(c.subject))!.sha256).toBe(
+      loadCertificates((kind === 'rsa' ? rsa : ec).certPem).certificates[0]!.sha256,
+    );
     expect(kinds(bytes)).toEqual(['pkcs12']);
   });
   it('a wrong or missing password is a typed error that never shows the password', () => {
     const bytes = p12(rsa, [], 'hunter2-secret');
     let err: unknown;
-    try { loadCertificates(bytes, { password: new Secret('wrong-guess-xyz') }); } catch (e) { err = e; }
+    try {
+      loadCertificates(bytes, { password: new Secret('wrong-guess-xyz') });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(CmsDoctorError);
     expect(String((err as Error).message)).toMatch(/password does not open/);
     expect(JSON.stringify(err) + String(err) + (err as Error).stack).not.toMatch(/wrong-guess-xyz|hunter2/);
@@ -101,32 +115,63 @@ describe.runIf(hasPeer('openssl'))('PKCS#7 and PKCS#12 made by openssl', () => {
 describe('fuzz: random input gives certificates or a typed error, never a crash', () => {
   const RUNS = 3000;
   it(`loadCertificates on random bytes (${RUNS} runs)`, () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
-      try { loadCertificates(b); } catch (e) { if (!isCmsDoctorError(e)) throw e; }
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+        try {
+          loadCertificates(b);
+        } catch (e) {
+          if (!isCmsDoctorError(e)) throw e;
+        }
+      }),
+      { numRuns: RUNS },
+    );
   });
   it(`loadCertificates on mutated real DER (${RUNS} runs)`, () => {
     const der = loadCertificates(ec.certPem).certificates[0]!.der;
-    fc.assert(fc.property(fc.nat(der.length - 1), fc.integer({ min: 0, max: 255 }), fc.nat(der.length), (at, v, cut) => {
-      const b = Buffer.from(der.subarray(0, Math.max(1, cut)));
-      if (at < b.length) b[at] = v;
-      try { loadCertificates(b); } catch (e) { if (!isCmsDoctorError(e)) throw e; }
-      sniffDerHead(b);
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.nat(der.length - 1), fc.integer({ min: 0, max: 255 }), fc.nat(der.length), (at, v, cut) => {
+        const b = Buffer.from(der.subarray(0, Math.max(1, cut)));
+        if (at < b.length) b[at] = v;
+        try {
+          loadCertificates(b);
+        } catch (e) {
+          if (!isCmsDoctorError(e)) throw e;
+        }
+        sniffDerHead(b);
+      }),
+      { numRuns: RUNS },
+    );
   });
   it(`PEM armour around random base64 and junk (${RUNS} runs)`, () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), fc.base64String({ maxLength: 400 }), fc.constantFrom('\n', '\r\n'), (junk, b64, eol) => {
-      const text = `${junk}${eol}-----BEGIN CERTIFICATE-----${eol}${b64}${eol}-----END CERTIFICATE-----${eol}${junk}`;
-      try { loadCertificates(text); } catch (e) { if (!isCmsDoctorError(e)) throw e; }
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.base64String({ maxLength: 400 }), fc.constantFrom('\n', '\r\n'), (junk, b64, eol) => {
+        const text = `${junk}${eol}-----BEGIN CERTIFICATE-----${eol}${b64}${eol}-----END CERTIFICATE-----${eol}${junk}`;
+        try {
+          loadCertificates(text);
+        } catch (e) {
+          if (!isCmsDoctorError(e)) throw e;
+        }
+      }),
+      { numRuns: RUNS },
+    );
   });
   it(`PKCS#12-shaped random input (${RUNS / 3} runs)`, () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (tail) => {
-      // PFX header: SEQUENCE { INTEGER 3, SEQUENCE { OID data ... } } then random bytes.
-      const body = Buffer.concat([Buffer.from([0x02, 0x01, 0x03, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]), Buffer.from(tail)]);
-      const b = Buffer.concat([Buffer.from([0x30, 0x82, body.length >> 8, body.length & 0xff]), body]);
-      try { loadCertificates(b, { password: new Secret('x') }); } catch (e) { if (!isCmsDoctorError(e)) throw e; }
-    }), { numRuns: RUNS / 3 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (tail) => {
+        // PFX header: SEQUENCE { INTEGER 3, SEQUENCE { OID data ... } } then random bytes.
+        const body = Buffer.concat([
+          Buffer.from([0x02, 0x01, 0x03, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]),
+          Buffer.from(tail),
+        ]);
+        const b = Buffer.concat([Buffer.from([0x30, 0x82, body.length >> 8, body.length & 0xff]), body]);
+        try {
+          loadCertificates(b, { password: new Secret('x') });
+        } catch (e) {
+          if (!isCmsDoctorError(e)) throw e;
+        }
+      }),
+      { numRuns: RUNS / 3 },
+    );
   });
 });
 

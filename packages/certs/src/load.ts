@@ -50,7 +50,12 @@ export function loadCertificates(input: Uint8Array | string, opts: LoadOptions =
     case 'pkcs12': {
       const p12 = readPkcs12(bytes, opts.password);
       if (p12.certificates.length === 0) throw new CmsDoctorError('CMSD_PARSE', `${src}: PKCS#12 holds no certificate`);
-      return { format: 'pkcs12', certificates: p12.certificates.map((d, i) => new Certificate(d, at(i))), privateKeys: p12.privateKeys, notes: [] };
+      return {
+        format: 'pkcs12',
+        certificates: p12.certificates.map((d, i) => new Certificate(d, at(i))),
+        privateKeys: p12.privateKeys,
+        notes: [],
+      };
     }
     default:
       throw new CmsDoctorError('CMSD_PARSE', `${src}: neither PEM nor a DER certificate, PKCS#7 or PKCS#12`);

@@ -30,11 +30,14 @@ describe('SAN matching', () => {
   });
   it('fuzz: a wildcard never covers a name with a different label count (2000 runs)', () => {
     const label = fc.stringMatching(/^[a-z0-9]{1,8}$/);
-    fc.assert(fc.property(fc.array(label, { minLength: 2, maxLength: 4 }), fc.array(label, { minLength: 1, maxLength: 5 }), (base, name) => {
-      const n = name.join('.');
-      const covered = dnsSanCovers(`*.${base.join('.')}`, n);
-      if (covered) expect(name.length).toBe(base.length + 1);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(label, { minLength: 2, maxLength: 4 }), fc.array(label, { minLength: 1, maxLength: 5 }), (base, name) => {
+        const n = name.join('.');
+        const covered = dnsSanCovers(`*.${base.join('.')}`, n);
+        if (covered) expect(name.length).toBe(base.length + 1);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -7,9 +7,40 @@ import type { SanName } from './certificate.js';
  * that a CA should never have issued; `*.com` is refused by label count.
  */
 const MULTI_LABEL_SUFFIXES = new Set([
-  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'me.uk', 'net.uk', 'com.au', 'net.au', 'org.au', 'edu.au', 'gov.au',
-  'co.nz', 'org.nz', 'co.jp', 'ne.jp', 'or.jp', 'ac.jp', 'co.kr', 'or.kr', 'com.br', 'net.br', 'com.cn', 'net.cn',
-  'org.cn', 'com.tw', 'org.tw', 'com.hk', 'com.sg', 'com.mx', 'co.in', 'co.za', 'com.tr', 'co.il', 'com.ar',
+  'co.uk',
+  'org.uk',
+  'ac.uk',
+  'gov.uk',
+  'me.uk',
+  'net.uk',
+  'com.au',
+  'net.au',
+  'org.au',
+  'edu.au',
+  'gov.au',
+  'co.nz',
+  'org.nz',
+  'co.jp',
+  'ne.jp',
+  'or.jp',
+  'ac.jp',
+  'co.kr',
+  'or.kr',
+  'com.br',
+  'net.br',
+  'com.cn',
+  'net.cn',
+  'org.cn',
+  'com.tw',
+  'org.tw',
+  'com.hk',
+  'com.sg',
+  'com.mx',
+  'co.in',
+  'co.za',
+  'com.tr',
+  'co.il',
+  'com.ar',
 ]);
 
 /** Lower case, no trailing dot: DNS names compare case-insensitively. */
@@ -28,7 +59,8 @@ export function canonicalIp(value: string): string | undefined {
 export function wildcardProblem(pattern: string): string | undefined {
   const p = normaliseName(pattern);
   if (!p.includes('*')) return undefined;
-  if (!p.startsWith('*.') || p.indexOf('*', 1) !== -1) return 'a wildcard must be the whole left-most label (browsers ignore partial or inner wildcards)';
+  if (!p.startsWith('*.') || p.indexOf('*', 1) !== -1)
+    return 'a wildcard must be the whole left-most label (browsers ignore partial or inner wildcards)';
   const rest = p.slice(2);
   if (rest.split('.').length < 2) return `"${p}" would cover a whole top-level domain`;
   if (MULTI_LABEL_SUFFIXES.has(rest)) return `"${p}" would cover a whole public suffix`;
@@ -70,7 +102,9 @@ export function coverage(name: string, sans: readonly SanName[], subjectCn?: str
   const bad = sans.find((s) => s.type === 'dns' && wildcardProblem(s.value) !== undefined);
   const notes: string[] = [];
   if (bad) notes.push(`wildcard ${bad.value} is not honoured: ${wildcardProblem(bad.value)}`);
-  const near = sans.find((s) => s.type === 'dns' && s.value.startsWith('*.') && normaliseName(name).endsWith(normaliseName(s.value).slice(1)));
+  const near = sans.find(
+    (s) => s.type === 'dns' && s.value.startsWith('*.') && normaliseName(name).endsWith(normaliseName(s.value).slice(1)),
+  );
   if (near && !bad) notes.push(`wildcard ${near.value} covers one label only, not ${name}`);
   if (sans.length === 0) notes.push('the certificate has no subject alternative names');
   if (subjectCn && dnsSanCovers(subjectCn, name)) notes.push('the name is only in the subject CN, which browsers ignore');

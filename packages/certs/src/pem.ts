@@ -35,10 +35,15 @@ export function parsePem(text: string): PemBlock[] {
     const end = END.exec(line);
     if (end) {
       if (end[1] !== open.label) {
-        throw new CmsDoctorError('CMSD_PARSE', `PEM: block "${open.label}" opened on line ${open.line} is closed as "${end[1]}" on line ${i + 1}`, { place: { line: i + 1 } });
+        throw new CmsDoctorError(
+          'CMSD_PARSE',
+          `PEM: block "${open.label}" opened on line ${open.line} is closed as "${end[1]}" on line ${i + 1}`,
+          { place: { line: i + 1 } },
+        );
       }
       const body = open.body.join('');
-      if (body.length === 0) throw new CmsDoctorError('CMSD_PARSE', `PEM: block "${open.label}" on line ${open.line} is empty`, { place: { line: open.line } });
+      if (body.length === 0)
+        throw new CmsDoctorError('CMSD_PARSE', `PEM: block "${open.label}" on line ${open.line} is empty`, { place: { line: open.line } });
       blocks.push({ label: open.label, der: Buffer.from(body, 'base64'), line: open.line });
       open = undefined;
       return;
@@ -49,7 +54,10 @@ export function parsePem(text: string): PemBlock[] {
     }
     open.body.push(line);
   });
-  if (open) throw new CmsDoctorError('CMSD_PARSE', `PEM: block "${open.label}" opened on line ${open.line} is never closed`, { place: { line: open.line } });
+  if (open)
+    throw new CmsDoctorError('CMSD_PARSE', `PEM: block "${open.label}" opened on line ${open.line} is never closed`, {
+      place: { line: open.line },
+    });
   return blocks;
 }
 

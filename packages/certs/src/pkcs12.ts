@@ -42,11 +42,19 @@ export function readPkcs12(der: Uint8Array, password: Secret | undefined): Pkcs1
 function pkcs12Error(e: unknown, hadPassword: boolean): CmsDoctorError {
   const msg = (e as Error)?.message ?? String(e);
   if (/MAC could not be verified|Invalid password/i.test(msg)) {
-    return new CmsDoctorError('CMSD_PARSE', hadPassword ? 'PKCS#12: the password does not open this file (MAC check failed)' : 'PKCS#12: this file needs a password (--cert-password-file or CMS_DOCTOR_CERT_PASSWORD)');
+    return new CmsDoctorError(
+      'CMSD_PARSE',
+      hadPassword
+        ? 'PKCS#12: the password does not open this file (MAC check failed)'
+        : 'PKCS#12: this file needs a password (--cert-password-file or CMS_DOCTOR_CERT_PASSWORD)',
+    );
   }
   if (/unsupported|not supported|Unknown|only .* supported/i.test(msg)) {
     const oid = (e as { oid?: unknown; algorithm?: unknown })?.oid ?? (e as { algorithm?: unknown })?.algorithm;
-    return new CmsDoctorError('CMSD_UNSUPPORTED', `PKCS#12: ${msg.replace(/\s+$/, '')}${oid ? ` (${String(oid)})` : ''}; convert it with \`openssl pkcs12 -in F -nokeys -out certs.pem\` and give the PEM instead`);
+    return new CmsDoctorError(
+      'CMSD_UNSUPPORTED',
+      `PKCS#12: ${msg.replace(/\s+$/, '')}${oid ? ` (${String(oid)})` : ''}; convert it with \`openssl pkcs12 -in F -nokeys -out certs.pem\` and give the PEM instead`,
+    );
   }
   return new CmsDoctorError('CMSD_PARSE', `PKCS#12: ${msg}`);
 }

@@ -12,13 +12,17 @@ const load = (name: string) => loadCertificates(readFileSync(dir + name), { sour
 const store = createTrustStore();
 const codes = (name: string, at: string, peer?: string) => {
   const { certificates } = load(name);
-  return evaluateChain(certificates, { store, now: new Date(at), ...(peer ? { name: peer } : {}) }).verdicts.map((v) => v.code).sort();
+  return evaluateChain(certificates, { store, now: new Date(at), ...(peer ? { name: peer } : {}) })
+    .verdicts.map((v) => v.code)
+    .sort();
 };
 
 describe('every real certificate file', () => {
   const files = [
     ...readdirSync(dir).filter((f) => /\.(pem|crt)$/.test(f)),
-    ...readdirSync(dir + 'x509-limbo').filter((f) => f.endsWith('.pem')).map((f) => `x509-limbo/${f}`),
+    ...readdirSync(dir + 'x509-limbo')
+      .filter((f) => f.endsWith('.pem'))
+      .map((f) => `x509-limbo/${f}`),
   ];
   it.each(files)('%s loads, is recognised by content and evaluates without throwing', (f) => {
     const bytes = readFileSync(dir + f);
@@ -77,7 +81,13 @@ describe('verdicts PROVENANCE.md describes (decidable offline)', () => {
     // PROVENANCE pins the file (479ffed9...); this is the SHA-256 of the DER inside, as `openssl x509 -outform der | sha256sum` gives it.
     expect(certificates[0]!.sha256).toBe('e3687096956e6774e966e011d4d59b92d44ec7370b4d2caa08d97773cf35f028');
     const e = evaluateChain(certificates, { store, name: 'localhost', now: new Date('2020-01-01') });
-    expect(e.verdicts.map((v) => v.code).sort()).toEqual(['cert/expired', 'cert/san-missing', 'cert/self-signed', 'cert/weak-key', 'cert/weak-signature']);
+    expect(e.verdicts.map((v) => v.code).sort()).toEqual([
+      'cert/expired',
+      'cert/san-missing',
+      'cert/self-signed',
+      'cert/weak-key',
+      'cert/weak-signature',
+    ]);
     expect(e.names[0]!.note).toMatch(/only in the subject CN/);
   });
   it('negative serial and mismatched signature algorithm load', () => {
@@ -86,7 +96,13 @@ describe('verdicts PROVENANCE.md describes (decidable offline)', () => {
     expect(codes('x509-limbo/cryptography.io.pem', '2023-07-01', 'cryptography.io')).toEqual([]);
   });
   it.each(['google.com', 'microsoft.com'])('x509-limbo online chain for %s validates at its validation_time', (site) => {
-    const t = JSON.parse(readFileSync(`${dir}x509-limbo/${site}.limbo.json`, 'utf8')) as { trusted_certs: string[]; untrusted_intermediates: string[]; peer_certificate: string; validation_time: string; expected_peer_name: { value: string } };
+    const t = JSON.parse(readFileSync(`${dir}x509-limbo/${site}.limbo.json`, 'utf8')) as {
+      trusted_certs: string[];
+      untrusted_intermediates: string[];
+      peer_certificate: string;
+      validation_time: string;
+      expected_peer_name: { value: string };
+    };
     const pem = (p: string) => loadCertificates(p).certificates;
     const presented = [...pem(t.peer_certificate), ...t.untrusted_intermediates.flatMap(pem)];
     const anchors = createTrustStore(t.trusted_certs.flatMap(pem), { bundled: false });

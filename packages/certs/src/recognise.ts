@@ -15,7 +15,19 @@ export const recognisers: readonly Recogniser[] = [
     priority: 20,
     recognise: (head) => PEM_CERT.test(Buffer.from(head).toString('latin1')),
   },
-  { kind: 'x509-der', area: 'cert', description: 'a DER X.509 certificate', priority: 20, recognise: (head) => sniffDerHead(head) === 'x509' },
-  { kind: 'pkcs7-der', area: 'cert', description: 'a DER PKCS#7 certificate bundle (.p7b)', priority: 20, recognise: (head) => sniffDerHead(head) === 'pkcs7' },
+  {
+    kind: 'x509-der',
+    area: 'cert',
+    description: 'a DER X.509 certificate',
+    priority: 20,
+    recognise: (head) => sniffDerHead(head) === 'x509',
+  },
+  {
+    kind: 'pkcs7-der',
+    area: 'cert',
+    description: 'a DER PKCS#7 certificate bundle (.p7b)',
+    priority: 20,
+    recognise: (head) => sniffDerHead(head) === 'pkcs7',
+  },
   { kind: 'pkcs12', area: 'cert', description: 'a PKCS#12 / PFX file', priority: 20, recognise: (head) => sniffDerHead(head) === 'pkcs12' },
 ];

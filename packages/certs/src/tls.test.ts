@@ -40,7 +40,11 @@ describe.each(['rsa', 'ecdsa'] as const)('real node:tls server on loopback, %s',
     expect(e.path.end).toBe('trusted');
     expect(e.path.anchor?.subject).toMatch(/lab root CA/);
     expect(e.verdicts).toEqual([]);
-    expect(e.chain[0]).toMatchObject({ kind: 'certificate', publicKey: { type: kind === 'rsa' ? 'rsa' : 'ec' }, extendedKeyUsage: ['serverAuth', 'clientAuth'] });
+    expect(e.chain[0]).toMatchObject({
+      kind: 'certificate',
+      publicKey: { type: kind === 'rsa' ? 'rsa' : 'ec' },
+      extendedKeyUsage: ['serverAuth', 'clientAuth'],
+    });
   });
   it.each([
     ['self-signed', ['cert/self-signed']],
@@ -76,7 +80,14 @@ describe('the chain as presented', () => {
   it('sends the SNI it is given while connecting to another address', async () => {
     const pki = await createLabPki({ names: [NAME] });
     let seen: string | undefined;
-    const s = createServer({ key: pki.keyPem, cert: pki.chainPem, SNICallback: (name, cb) => { seen = name; cb(null); } });
+    const s = createServer({
+      key: pki.keyPem,
+      cert: pki.chainPem,
+      SNICallback: (name, cb) => {
+        seen = name;
+        cb(null);
+      },
+    });
     servers.push(s);
     await new Promise<void>((r) => s.listen(0, '127.0.0.2', r));
     await fetchPeerChain({ host: '127.0.0.2', port: (s.address() as AddressInfo).port, servername: NAME });
@@ -94,10 +105,14 @@ describe('a server that accepts TCP and never answers the handshake', () => {
     port = (stall.address() as AddressInfo).port;
   });
   it('ends at the deadline with a typed timeout', async () => {
-    await expect(fetchPeerChain({ host: '127.0.0.1', port, servername: NAME, timeoutMs: 300 })).rejects.toMatchObject({ code: 'CMSD_TIMEOUT' });
+    await expect(fetchPeerChain({ host: '127.0.0.1', port, servername: NAME, timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'CMSD_TIMEOUT',
+    });
   });
   it('honours the caller signal', async () => {
-    await expect(fetchPeerChain({ host: '127.0.0.1', port, servername: NAME, signal: AbortSignal.timeout(200) })).rejects.toMatchObject({ code: 'CMSD_TIMEOUT' });
+    await expect(fetchPeerChain({ host: '127.0.0.1', port, servername: NAME, signal: AbortSignal.timeout(200) })).rejects.toMatchObject({
+      code: 'CMSD_TIMEOUT',
+    });
   });
   it('the cert.edge check reports an error finding, not a hang', async () => {
     const r = await runChecks([edgeCheck], { target: { external: NAME, edge: `127.0.0.1:${port}` }, mode: 'live', checkTimeoutMs: 600 });
@@ -116,7 +131,9 @@ describe('a server that accepts TCP and never answers the handshake', () => {
 
 describe('cert.edge and cert.webbridge-internal checks', () => {
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'cmsd-certs-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmsd-certs-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = async (variant: LabPkiVariant, extra: Partial<Target> = {}, names = [NAME]) => {
@@ -124,15 +141,26 @@ describe('cert.edge and cert.webbridge-internal checks', () => {
     const port = await listen(pki);
     const ca = join(dir, `${variant}-ca.pem`);
     writeFileSync(ca, pki.caPem);
-    return runChecks([edgeCheck, webbridgeInternalCheck], { target: { external: NAME, edge: `127.0.0.1:${port}`, cmsAddress: `127.0.0.1:${port}`, ca: [ca], ...extra }, mode: 'live' });
+    return runChecks([edgeCheck, webbridgeInternalCheck], {
+      target: { external: NAME, edge: `127.0.0.1:${port}`, cmsAddress: `127.0.0.1:${port}`, ca: [ca], ...extra },
+      mode: 'live',
+    });
   };
   it('good: pass, plus the document names present/absent as info', async () => {
     const r = await run('good', { internalDomain: 'cms.octavio.local' }, [NAME, 'vcse.octavio.com', 'octavio.com']);
     const edge = r.findings.filter((f) => f.check === 'cert.edge');
-    expect(edge.map((f) => [f.code, f.status])).toEqual([['cert/edge', 'pass'], ['cert/edge', 'info']]);
+    expect(edge.map((f) => [f.code, f.status])).toEqual([
+      ['cert/edge', 'pass'],
+      ['cert/edge', 'info'],
+    ]);
     const cov = edge[1]!.evidence[0] as { names: { name: string; covered: boolean }[] };
     expect(cov.names.filter((n) => n.covered).map((n) => n.name)).toEqual([NAME, 'vcse.octavio.com', 'octavio.com']);
-    expect(cov.names.filter((n) => !n.covered).map((n) => n.name)).toEqual(['vcsc.octavio.local', 'cmsweb.cms.octavio.local', 'cms.octavio.local', 'octavio.local']);
+    expect(cov.names.filter((n) => !n.covered).map((n) => n.name)).toEqual([
+      'vcsc.octavio.local',
+      'cmsweb.cms.octavio.local',
+      'cms.octavio.local',
+      'octavio.local',
+    ]);
     expect(edge[0]!.evidence.map((e) => e.kind)).toEqual(['tls-endpoint', 'certificate-path', 'certificate', 'certificate']);
   });
   it('self-signed at the edge fails with the documented fix; inside it is a warning', async () => {
@@ -143,12 +171,23 @@ describe('cert.edge and cert.webbridge-internal checks', () => {
   });
   it('wrong SAN fails with edge-cert-san', async () => {
     const r = await run('wrong-san');
-    expect(r.findings.find((f) => f.check === 'cert.edge')).toMatchObject({ code: 'cert/san-missing', status: 'fail', fixes: ['edge-cert-san'] });
+    expect(r.findings.find((f) => f.check === 'cert.edge')).toMatchObject({
+      code: 'cert/san-missing',
+      status: 'fail',
+      fixes: ['edge-cert-san'],
+    });
   });
   it('uses the address dns.webbridge published when --edge is absent', async () => {
     const pki = await createLabPki({ names: [NAME] });
     const port = await listen(pki);
-    const dnsStub = { id: 'dns.webbridge', title: 'stub', area: 'dns' as const, modes: ['live' as const], needs: [], run: async () => ({ findings: [], data: { externalAddresses: ['127.0.0.1'], internalAddresses: [] } }) };
+    const dnsStub = {
+      id: 'dns.webbridge',
+      title: 'stub',
+      area: 'dns' as const,
+      modes: ['live' as const],
+      needs: [],
+      run: async () => ({ findings: [], data: { externalAddresses: ['127.0.0.1'], internalAddresses: [] } }),
+    };
     // The stub publishes an address without a port: cert.edge uses 443, which nothing here listens on.
     const r = await runChecks([dnsStub, edgeCheck], { target: { external: NAME }, mode: 'live', checkTimeoutMs: 2000 });
     const f = r.findings.find((x) => x.check === 'cert.edge')!;
@@ -163,14 +202,20 @@ describe('cert.edge and cert.webbridge-internal checks', () => {
 
 describe.runIf(hasPeer('openssl'))('a real openssl s_server', () => {
   let proc: ChildProcess | undefined;
-  afterAll(() => { if (proc?.pid) proc.kill(); });
+  afterAll(() => {
+    if (proc?.pid) proc.kill();
+  });
   it('serves an RSA chain missing its intermediate: chain-incomplete', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmsd-s_server-'));
     const pki = await createLabPki({ names: [NAME], kind: 'rsa', variant: 'missing-intermediate' });
     writeFileSync(join(dir, 'cert.pem'), pki.certPem);
     writeFileSync(join(dir, 'key.pem'), pki.keyPem);
     const port = 20000 + Math.floor(Math.random() * 20000);
-    proc = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-www', '-quiet'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    proc = spawn(
+      'openssl',
+      ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-www', '-quiet'],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
     let chain;
     for (let i = 0; i < 50 && !chain; i++) {
       try {

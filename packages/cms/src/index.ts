@@ -1,6 +1,15 @@
 export { plugin } from './plugin.js';
 // REST API
-export { createCmsApi, apiBase, interpret, failureNames, type CmsApi, type CmsApiOptions, type CmsResponse, type CmsPage } from './api/client.js';
+export {
+  createCmsApi,
+  apiBase,
+  interpret,
+  failureNames,
+  type CmsApi,
+  type CmsApiOptions,
+  type CmsResponse,
+  type CmsPage,
+} from './api/client.js';
 export { CmsApiError, isCmsApiError, type CmsApiFailureKind } from './api/errors.js';
 export * from './api/decode.js';
 export * from './api/resources.js';
@@ -13,7 +22,19 @@ export { CMS_CODES, CMS_FIXES } from './codes.js';
 // Logs
 export { parseLogLine, isCmsSyslogLine, isEventLogLine, CMS_PROGRAMS, type LogLine } from './logs/line.js';
 export { SIGNATURES, ANCHORS, type Signature } from './logs/signatures.js';
-export { LogScanner, scanLines, scanStream, scanFile, scanFindings, DEFAULT_LIMITS, type ScanLimits, type ScanResult, type Aggregate, type CallTimeline, type LineRef } from './logs/scanner.js';
+export {
+  LogScanner,
+  scanLines,
+  scanStream,
+  scanFile,
+  scanFindings,
+  DEFAULT_LIMITS,
+  type ScanLimits,
+  type ScanResult,
+  type Aggregate,
+  type CallTimeline,
+  type LineRef,
+} from './logs/scanner.js';
 // MMP output
 export { parseFields, field as mmpField, mmpSections, guessMmpCommand, type MmpField, type MmpSection } from './mmp/fields.js';
 export { parseMmpLicense, type MmpLicense, type MmpLicenseFeature } from './mmp/license.js';

@@ -36,7 +36,7 @@ function headText(head: Uint8Array): string | undefined {
   let ctl = 0;
   for (let i = 0; i < n; i += 1) {
     const b = head[i]!;
-    if (b === 0 || (b < 0x09) || (b > 0x0d && b < 0x20)) ctl += 1;
+    if (b === 0 || b < 0x09 || (b > 0x0d && b < 0x20)) ctl += 1;
   }
   if (n > 0 && ctl / n > 0.1) return undefined;
   return decoder.decode(head);
@@ -86,11 +86,44 @@ export const faultTableRecogniser: Recogniser = {
 
 /** Root elements CMS API answers use. */
 const API_ROOTS = new Set([
-  'turnServers', 'turnServer', 'webBridges', 'webBridge', 'callBridges', 'callBridge', 'coSpaces', 'coSpace',
-  'inboundDialPlanRules', 'inboundDialPlanRule', 'alarms', 'alarm', 'licensing', 'clusterLicensing', 'failureDetails',
-  'calls', 'call', 'callLegs', 'callLeg', 'participants', 'participant', 'accessMethods', 'accessMethod',
-  'callLegProfiles', 'callLegProfile', 'callProfiles', 'callProfile', 'tenants', 'tenant', 'users', 'user',
-  'webBridgeProfiles', 'webBridgeProfile', 'callBridgeGroups', 'callBridgeGroup', 'outboundDialPlanRules', 'database', 'load',
+  'turnServers',
+  'turnServer',
+  'webBridges',
+  'webBridge',
+  'callBridges',
+  'callBridge',
+  'coSpaces',
+  'coSpace',
+  'inboundDialPlanRules',
+  'inboundDialPlanRule',
+  'alarms',
+  'alarm',
+  'licensing',
+  'clusterLicensing',
+  'failureDetails',
+  'calls',
+  'call',
+  'callLegs',
+  'callLeg',
+  'participants',
+  'participant',
+  'accessMethods',
+  'accessMethod',
+  'callLegProfiles',
+  'callLegProfile',
+  'callProfiles',
+  'callProfile',
+  'tenants',
+  'tenant',
+  'users',
+  'user',
+  'webBridgeProfiles',
+  'webBridgeProfile',
+  'callBridgeGroups',
+  'callBridgeGroup',
+  'outboundDialPlanRules',
+  'database',
+  'load',
 ]);
 
 /** Drops an HTTP response head (`HTTP/1.1 200 OK` ... blank line) saved with the body. */
@@ -102,7 +135,9 @@ export function stripHttpHead(text: string): string {
 }
 
 export function apiRootName(text: string): string | undefined {
-  const body = stripHttpHead(text).trimStart().replace(/^<\?xml[^>]*\?>\s*/, '');
+  const body = stripHttpHead(text)
+    .trimStart()
+    .replace(/^<\?xml[^>]*\?>\s*/, '');
   const m = /^<([A-Za-z][\w]*)[\s>/]/.exec(body);
   if (!m) return undefined;
   const name = m[1]!;
@@ -136,12 +171,21 @@ export function mmpKindOf(text: string): string | undefined {
 
 /** One recogniser per MMP kind, so each shows in `files` with its own kind. */
 export const mmpRecognisers: Recogniser[] = [
-  KINDS.mmpTranscript, KINDS.mmpLicense, KINDS.mmpXmpp, KINDS.mmpXmppMultiDomain, KINDS.mmpPkiList,
-  KINDS.mmpCallbridge, KINDS.mmpWebbridge, KINDS.mmpWebbridge3,
+  KINDS.mmpTranscript,
+  KINDS.mmpLicense,
+  KINDS.mmpXmpp,
+  KINDS.mmpXmppMultiDomain,
+  KINDS.mmpPkiList,
+  KINDS.mmpCallbridge,
+  KINDS.mmpWebbridge,
+  KINDS.mmpWebbridge3,
 ].map((kind) => ({
   kind,
   area: 'cms' as const,
-  description: kind === KINDS.mmpTranscript ? 'CMS MMP session with several commands' : `CMS MMP \`${Object.entries(MMP_KIND).find(([, k]) => k === kind)?.[0]}\` output`,
+  description:
+    kind === KINDS.mmpTranscript
+      ? 'CMS MMP session with several commands'
+      : `CMS MMP \`${Object.entries(MMP_KIND).find(([, k]) => k === kind)?.[0]}\` output`,
   priority: 30,
   recognise(head: Uint8Array) {
     const t = headText(head);
@@ -149,7 +193,13 @@ export const mmpRecognisers: Recogniser[] = [
   },
 }));
 
-export const RECOGNISERS: readonly Recogniser[] = [faultTableRecogniser, apiXmlRecogniser, ...mmpRecognisers, syslogRecogniser, eventLogRecogniser];
+export const RECOGNISERS: readonly Recogniser[] = [
+  faultTableRecogniser,
+  apiXmlRecogniser,
+  ...mmpRecognisers,
+  syslogRecogniser,
+  eventLogRecogniser,
+];
 
 /** The kind this package gives a file head, or undefined (for tests and scripts). */
 export function recogniseCms(head: Uint8Array, name = ''): string | undefined {

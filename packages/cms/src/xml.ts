@@ -13,8 +13,21 @@ export const MAX_XML_CHARS = 4 * 1024 * 1024;
  * always arrays, so one item and many items read the same way.
  */
 const REPEATED = new Set([
-  'turnServer', 'webBridge', 'callBridge', 'coSpace', 'inboundDialPlanRule', 'alarm', 'host',
-  'call', 'callLeg', 'participant', 'accessMethod', 'tenant', 'user', 'cdrReceiver', 'node',
+  'turnServer',
+  'webBridge',
+  'callBridge',
+  'coSpace',
+  'inboundDialPlanRule',
+  'alarm',
+  'host',
+  'call',
+  'callLeg',
+  'participant',
+  'accessMethod',
+  'tenant',
+  'user',
+  'cdrReceiver',
+  'node',
 ]);
 
 const parser = new XMLParser({
@@ -47,7 +60,9 @@ export function parseCmsXml(text: string, source = 'XML'): XmlNode {
   const doctype = /<!DOCTYPE/i.exec(body);
   if (doctype) {
     const line = body.slice(0, doctype.index).split('\n').length;
-    throw new CmsDoctorError('CMSD_PARSE', `${source}: a DOCTYPE/entity declaration is not accepted (CMS never sends one)`, { place: { line } });
+    throw new CmsDoctorError('CMSD_PARSE', `${source}: a DOCTYPE/entity declaration is not accepted (CMS never sends one)`, {
+      place: { line },
+    });
   }
   const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
   if (valid !== true) {

@@ -9,13 +9,23 @@ export function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefin
   return new Promise<T>((resolve, reject) => {
     const abort = (): void => {
       onAbort?.();
-      reject(new CmsDoctorError('CMSD_TIMEOUT', `deadline reached: ${String((signal.reason as Error | undefined)?.message ?? 'aborted')}`, { cause: signal.reason }));
+      reject(
+        new CmsDoctorError('CMSD_TIMEOUT', `deadline reached: ${String((signal.reason as Error | undefined)?.message ?? 'aborted')}`, {
+          cause: signal.reason,
+        }),
+      );
     };
     if (signal.aborted) return abort();
     signal.addEventListener('abort', abort, { once: true });
     promise.then(
-      (v) => { signal.removeEventListener('abort', abort); resolve(v); },
-      (e: unknown) => { signal.removeEventListener('abort', abort); reject(e as Error); },
+      (v) => {
+        signal.removeEventListener('abort', abort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(e as Error);
+      },
     );
   });
 }

@@ -24,11 +24,7 @@ export class CmsDoctorError extends Error {
   readonly code: ErrorCode;
   /** Where in an input the problem is: a byte offset, a line number, an attribute. */
   readonly place?: { offset?: number; line?: number; field?: string; file?: string };
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { cause?: unknown; place?: CmsDoctorError['place'] } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; place?: CmsDoctorError['place'] } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.place) this.place = options.place;
@@ -43,8 +39,19 @@ export const isCmsDoctorError = (v: unknown): v is CmsDoctorError => v instanceo
 
 /** Network failures that mean "could not decide", not "the deployment is broken". */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ETIMEOUT', 'ENOTFOUND',
-  'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ETIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
 ]);
 export function isNetworkError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;

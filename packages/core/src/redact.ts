@@ -1,7 +1,8 @@
 import { isSecret } from './secret.js';
 
 /** Field names whose values are secret wherever they appear in evidence or a target. */
-const SECRET_KEY = /^(password|passphrase|secret|key|longTermKey|messageIntegrity|message-integrity|authorization|turnPassword|cmsPassword|expresswayPassword|certPassword|hmac)$/i;
+const SECRET_KEY =
+  /^(password|passphrase|secret|key|longTermKey|messageIntegrity|message-integrity|authorization|turnPassword|cmsPassword|expresswayPassword|certPassword|hmac)$/i;
 
 export const REDACTED = '[redacted]';
 

@@ -4,11 +4,23 @@ import { runChecks } from './runner.js';
 import { Secret } from './secret.js';
 
 const pass = (id: string, extra: Partial<Check> = {}): Check =>
-  defineCheck({ id, title: id, area: 'dns', modes: ['live'], needs: [], run: async () => [{ code: id.replace('.', '/'), status: 'pass', title: 'ok' }], ...extra });
+  defineCheck({
+    id,
+    title: id,
+    area: 'dns',
+    modes: ['live'],
+    needs: [],
+    run: async () => [{ code: id.replace('.', '/'), status: 'pass', title: 'ok' }],
+    ...extra,
+  });
 
 describe('runChecks', () => {
   it('turns a throwing check into one error finding and runs the others', async () => {
-    const boom = pass('dns.boom', { run: async () => { throw new Error('kaboom'); } });
+    const boom = pass('dns.boom', {
+      run: async () => {
+        throw new Error('kaboom');
+      },
+    });
     const { findings, checks } = await runChecks([boom, pass('dns.fine')], { target: {}, mode: 'live' });
     expect(findings.map((f) => [f.check, f.status, f.code])).toEqual([
       ['dns.boom', 'error', 'dns/check-error'],
@@ -30,7 +42,13 @@ describe('runChecks', () => {
     let aborted = false;
     const polite = pass('dns.polite', {
       timeoutMs: 30,
-      run: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => { aborted = true; reject(ctx.signal.reason); })),
+      run: (ctx) =>
+        new Promise((_, reject) =>
+          ctx.signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(ctx.signal.reason);
+          }),
+        ),
     });
     await runChecks([polite], { target: {}, mode: 'live' });
     expect(aborted).toBe(true);
@@ -59,12 +77,28 @@ describe('runChecks', () => {
   it('starts a check after the checks it depends on and hands it their data', async () => {
     const order: string[] = [];
     const producer = defineCheck({
-      id: 'dns.producer', title: 'p', area: 'dns', modes: ['live'], needs: [],
-      run: async () => { await new Promise((r) => setTimeout(r, 20)); order.push('producer'); return { findings: [], data: { addresses: ['127.0.0.1'] } }; },
+      id: 'dns.producer',
+      title: 'p',
+      area: 'dns',
+      modes: ['live'],
+      needs: [],
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        order.push('producer');
+        return { findings: [], data: { addresses: ['127.0.0.1'] } };
+      },
     });
     const consumer = defineCheck({
-      id: 'cert.consumer', title: 'c', area: 'cert', modes: ['live'], needs: [], after: ['dns.producer'],
-      run: async (ctx) => { order.push('consumer'); return [{ code: 'cert/consumer', status: 'info', title: String(ctx.get<{ addresses: string[] }>('dns.producer')?.addresses) }]; },
+      id: 'cert.consumer',
+      title: 'c',
+      area: 'cert',
+      modes: ['live'],
+      needs: [],
+      after: ['dns.producer'],
+      run: async (ctx) => {
+        order.push('consumer');
+        return [{ code: 'cert/consumer', status: 'info', title: String(ctx.get<{ addresses: string[] }>('dns.producer')?.addresses) }];
+      },
     });
     const { findings } = await runChecks([consumer, producer], { target: {}, mode: 'live' });
     expect(order).toEqual(['producer', 'consumer']);
@@ -92,7 +126,14 @@ describe('runChecks', () => {
 
   it('removes secrets from evidence by field name', async () => {
     const leaky = pass('turn.leaky', {
-      run: async () => [{ code: 'turn/leaky', status: 'info', title: 'cisco is a word', evidence: [{ kind: 'x', password: 'cisco', key: 'abc', nested: { secret: new Secret('s3') }, user: 'turnuser' }] }],
+      run: async () => [
+        {
+          code: 'turn/leaky',
+          status: 'info',
+          title: 'cisco is a word',
+          evidence: [{ kind: 'x', password: 'cisco', key: 'abc', nested: { secret: new Secret('s3') }, user: 'turnuser' }],
+        },
+      ],
     });
     const { findings } = await runChecks([leaky], { target: {}, mode: 'live' });
     const json = JSON.stringify(findings);
@@ -114,7 +155,10 @@ describe('runChecks', () => {
 describe('run budget', () => {
   it('ends a stalled check early enough for the checks that wait on it', async () => {
     const stalled = pass('dns.root', { run: () => new Promise(() => undefined) });
-    const waiter = pass('cert.leaf', { after: ['dns.root'], run: async (ctx) => [{ code: 'cert/leaf', status: 'pass', title: `had ${ctx.deadline - Date.now() > 300 ? 'time' : 'no time'}` }] });
+    const waiter = pass('cert.leaf', {
+      after: ['dns.root'],
+      run: async (ctx) => [{ code: 'cert/leaf', status: 'pass', title: `had ${ctx.deadline - Date.now() > 300 ? 'time' : 'no time'}` }],
+    });
     const t0 = Date.now();
     const { findings } = await runChecks([stalled, waiter], { target: {}, mode: 'live', budgetMs: 1000 });
     expect(findings[0]).toMatchObject({ status: 'error', code: 'dns/check-error' });
@@ -124,7 +168,12 @@ describe('run budget', () => {
 
   it('counts the levels of checks waiting on each check', async () => {
     const { dependentLevels } = await import('./runner.js');
-    const levels = dependentLevels([pass('dns.a'), pass('cert.b', { after: ['dns.a'] }), pass('turn.c', { after: ['cert.b', 'dns.a'] }), pass('cms.d')]);
+    const levels = dependentLevels([
+      pass('dns.a'),
+      pass('cert.b', { after: ['dns.a'] }),
+      pass('turn.c', { after: ['cert.b', 'dns.a'] }),
+      pass('cms.d'),
+    ]);
     expect(Object.fromEntries(levels)).toEqual({ 'dns.a': 3, 'cert.b': 2, 'turn.c': 1, 'cms.d': 1 });
   });
 });

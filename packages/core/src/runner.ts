@@ -47,9 +47,7 @@ export function worstStatus(statuses: readonly Status[]): Status {
 /** Inputs a check lacks, or [] when it can run. */
 export function missingInputs(check: Check<unknown>, target: Target, files: readonly TriageFile[]): CheckInput[] {
   const has = (input: CheckInput): boolean =>
-    input.startsWith('file:')
-      ? files.some((f) => f.kind === input.slice(5))
-      : (target as Record<string, unknown>)[input] !== undefined;
+    input.startsWith('file:') ? files.some((f) => f.kind === input.slice(5)) : (target as Record<string, unknown>)[input] !== undefined;
   const missing = check.needs.filter((n) => !has(n));
   if (check.needsAny && check.needsAny.length > 0 && !check.needsAny.some((group) => group.every(has))) {
     const best = [...check.needsAny].sort((a, b) => a.filter((n) => !has(n)).length - b.filter((n) => !has(n)).length)[0] ?? [];
@@ -127,7 +125,15 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
 
     const missing = missingInputs(check, opts.target, files);
     if (missing.length > 0) {
-      finish([complete({ code: codeOf(check.id), status: 'skip', title: `${check.title}: skipped`, detail: `needs ${missing.join(', ')}`, needs: missing })]);
+      finish([
+        complete({
+          code: codeOf(check.id),
+          status: 'skip',
+          title: `${check.title}: skipped`,
+          detail: `needs ${missing.join(', ')}`,
+          needs: missing,
+        }),
+      ]);
       return;
     }
     if (opts.signal?.aborted) {

@@ -15,14 +15,24 @@ describe('Secret', () => {
 
   it('is removed from a report target', () => {
     const report = buildReport({
-      version: '0.0.0', mode: 'live', target: { external: 'a.example.com', turnUser: 'u', turnPassword: new Secret('hunter2') },
-      startedAt: new Date(0), durationMs: 1, checks: [], findings: [], fixes: new Map(),
+      version: '0.0.0',
+      mode: 'live',
+      target: { external: 'a.example.com', turnUser: 'u', turnPassword: new Secret('hunter2') },
+      startedAt: new Date(0),
+      durationMs: 1,
+      checks: [],
+      findings: [],
+      fixes: new Map(),
     });
     expect(JSON.stringify(report)).not.toContain('hunter2');
     expect(report.target.turnPassword).toBe('[redacted]');
   });
 
   it('redacts nested secret-named fields and keeps the rest', () => {
-    expect(redact({ a: 1, hmac: 'ff', list: [{ messageIntegrity: 'aa', type: 'Allocate' }] })).toEqual({ a: 1, hmac: '[redacted]', list: [{ messageIntegrity: '[redacted]', type: 'Allocate' }] });
+    expect(redact({ a: 1, hmac: 'ff', list: [{ messageIntegrity: 'aa', type: 'Allocate' }] })).toEqual({
+      a: 1,
+      hmac: '[redacted]',
+      list: [{ messageIntegrity: '[redacted]', type: 'Allocate' }],
+    });
   });
 });

@@ -39,10 +39,19 @@ beforeAll(async () => {
   ]);
   servers.push(internal, external, hairpin, silent);
 });
-afterAll(async () => { await Promise.all(servers.map((s) => s.close())); });
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
 
-const run = async (target: Target, files: TriageFile[] = [], only?: string): Promise<{ findings: Finding[]; status: (id: string) => string[] }> => {
-  const r = await runChecks(plugin.checks.filter((c) => !only || c.id === only), { target, mode: files.length ? 'offline' : 'live', files, checkTimeoutMs: 3000 });
+const run = async (
+  target: Target,
+  files: TriageFile[] = [],
+  only?: string,
+): Promise<{ findings: Finding[]; status: (id: string) => string[] }> => {
+  const r = await runChecks(
+    plugin.checks.filter((c) => !only || c.id === only),
+    { target, mode: files.length ? 'offline' : 'live', files, checkTimeoutMs: 3000 },
+  );
   return { findings: r.findings, status: (id) => r.findings.filter((f) => f.check === id).map((f) => `${f.status} ${f.code}`) };
 };
 
@@ -52,7 +61,14 @@ describe('dns.webbridge live', () => {
     const { status, findings } = await run({ ...base, internalDns: addr(internal), externalDns: addr(external) }, [], 'dns.webbridge');
     expect(status('dns.webbridge')).toEqual(['pass dns/webbridge']);
     const ev = findings[0]?.evidence.find((e) => e.view === 'external' && e.type === 'A');
-    expect(ev).toMatchObject({ kind: 'dns-lookup', transport: 'tcp', truncatedOverUdp: true, aa: true, rcode: 'NOERROR', records: [{ ttl: 300, data: EDGE }] });
+    expect(ev).toMatchObject({
+      kind: 'dns-lookup',
+      transport: 'tcp',
+      truncatedOverUdp: true,
+      aa: true,
+      rcode: 'NOERROR',
+      records: [{ ttl: 300, data: EDGE }],
+    });
   });
 
   it('finds the hairpin', async () => {
@@ -68,15 +84,39 @@ describe('dns.webbridge live', () => {
 
   it('publishes DnsWebbridgeData even when failing', async () => {
     const seen: unknown[] = [];
-    const reader = { id: 'x.reader', title: 'r', area: 'dns' as const, modes: ['live' as const], needs: [], after: ['dns.webbridge'], run: async (ctx: { get: (id: string) => unknown }) => { seen.push(ctx.get('dns.webbridge')); return []; } };
-    await runChecks([plugin.checks[0]!, reader], { target: { ...base, internalDns: addr(hairpin), externalDns: addr(external) }, mode: 'live' });
+    const reader = {
+      id: 'x.reader',
+      title: 'r',
+      area: 'dns' as const,
+      modes: ['live' as const],
+      needs: [],
+      after: ['dns.webbridge'],
+      run: async (ctx: { get: (id: string) => unknown }) => {
+        seen.push(ctx.get('dns.webbridge'));
+        return [];
+      },
+    };
+    await runChecks([plugin.checks[0]!, reader], {
+      target: { ...base, internalDns: addr(hairpin), externalDns: addr(external) },
+      mode: 'live',
+    });
     expect(seen).toEqual([{ externalAddresses: [EDGE], internalAddresses: [EDGE] }]);
   });
 });
 
 describe('dns.srv live', () => {
   it('checks the SRV records of both views', async () => {
-    const { status, findings } = await run({ external: NAME, internalDomain: 'cms.octavio.local', internalDns: addr(internal), externalDns: addr(external), cmsVersion: '2.9.1' }, [], 'dns.srv');
+    const { status, findings } = await run(
+      {
+        external: NAME,
+        internalDomain: 'cms.octavio.local',
+        internalDns: addr(internal),
+        externalDns: addr(external),
+        cmsVersion: '2.9.1',
+      },
+      [],
+      'dns.srv',
+    );
     expect(status('dns.srv').sort()).toEqual([
       'info dns/srv', // _cms-web._tls.cmsweb.octavio.com absent
       'info dns/srv', // _collab-edge._tls.octavio.com
@@ -88,7 +128,11 @@ describe('dns.srv live', () => {
   });
 
   it('warns about a missing _xmpp-client when the CMS version is unknown', async () => {
-    const { status } = await run({ external: NAME, internalDomain: 'cms.octavio.local', internalDns: addr(hairpin), externalDns: addr(hairpin) }, [], 'dns.srv');
+    const { status } = await run(
+      { external: NAME, internalDomain: 'cms.octavio.local', internalDns: addr(hairpin), externalDns: addr(hairpin) },
+      [],
+      'dns.srv',
+    );
     expect(status('dns.srv')).toContain('warn dns/srv-missing');
   });
 });
@@ -101,29 +145,57 @@ function triageFile(rel: string): TriageFile & { rejected: string[] } {
   const kind = digRecogniser.recognise(head, rel) ? 'dig' : zoneRecogniser.recognise(head, rel) ? 'zone' : 'unrecognised';
   const rejected: string[] = [];
   return {
-    path: rel, diskPath, size: buf.length, kind, head, rejected,
-    bytes: async () => buf, text: async () => buf.toString('utf8'),
-    lines: async function* () { yield* buf.toString('utf8').split('\n'); },
-    reject: (reason) => { rejected.push(reason); },
+    path: rel,
+    diskPath,
+    size: buf.length,
+    kind,
+    head,
+    rejected,
+    bytes: async () => buf,
+    text: async () => buf.toString('utf8'),
+    lines: async function* () {
+      yield* buf.toString('utf8').split('\n');
+    },
+    reject: (reason) => {
+      rejected.push(reason);
+    },
   };
 }
 
 describe('offline', () => {
   const doc = (...names: string[]) => names.map((n) => triageFile(`document/${n}`));
   it('assigns dig files to views by their SERVER line and passes the document', async () => {
-    const { status } = await run({ external: NAME, internalDns: '172.16.85.162', externalDns: '198.51.100.53', cmsAddress: '172.16.85.180', edgeNatAddress: '10.88.246.156' }, doc('dig-internal.txt', 'dig-external.txt'), 'dns.webbridge');
+    const { status } = await run(
+      {
+        external: NAME,
+        internalDns: '172.16.85.162',
+        externalDns: '198.51.100.53',
+        cmsAddress: '172.16.85.180',
+        edgeNatAddress: '10.88.246.156',
+      },
+      doc('dig-internal.txt', 'dig-external.txt'),
+      'dns.webbridge',
+    );
     expect(status('dns.webbridge')).toEqual(['pass dns/webbridge']);
   });
 
   it('finds the hairpin from dig files, one view named and the other inferred', async () => {
-    const { status, findings } = await run({ internalDns: '172.16.85.162', cmsAddress: '172.16.85.180', edgeNatAddress: '10.88.246.156' }, doc('dig-internal-hairpin.txt', 'dig-external.txt'), 'dns.webbridge');
+    const { status, findings } = await run(
+      { internalDns: '172.16.85.162', cmsAddress: '172.16.85.180', edgeNatAddress: '10.88.246.156' },
+      doc('dig-internal-hairpin.txt', 'dig-external.txt'),
+      'dns.webbridge',
+    );
     expect(status('dns.webbridge')).toEqual(['fail dns/internal-not-cms', 'pass dns/webbridge', 'info dns/webbridge']);
     expect(findings[0]?.title).toMatch(/hairpin/);
   });
 
   it('compares dig files with each other when no view is named', async () => {
-    expect((await run({}, doc('dig-internal-hairpin.txt', 'dig-external.txt'), 'dns.webbridge')).status('dns.webbridge')).toEqual(['warn dns/no-split-horizon']);
-    expect((await run({}, doc('dig-internal.txt', 'dig-external.txt'), 'dns.webbridge')).status('dns.webbridge')).toEqual(['info dns/webbridge']);
+    expect((await run({}, doc('dig-internal-hairpin.txt', 'dig-external.txt'), 'dns.webbridge')).status('dns.webbridge')).toEqual([
+      'warn dns/no-split-horizon',
+    ]);
+    expect((await run({}, doc('dig-internal.txt', 'dig-external.txt'), 'dns.webbridge')).status('dns.webbridge')).toEqual([
+      'info dns/webbridge',
+    ]);
   });
 
   it('reports a dig timeout as an unreachable resolver', async () => {
@@ -132,7 +204,12 @@ describe('offline', () => {
   });
 
   it('reads zone files: answers per zone and the SRV problems of the document', async () => {
-    const files = doc('internal-cms.octavio.local.zone', 'internal-octavio.com.zone', 'external-octavio.com.zone', 'internal-octavio.local.zone');
+    const files = doc(
+      'internal-cms.octavio.local.zone',
+      'internal-octavio.com.zone',
+      'external-octavio.com.zone',
+      'internal-octavio.local.zone',
+    );
     expect(files.map((f) => f.kind)).toEqual(['zone', 'zone', 'zone', 'zone']);
     const { status } = await run({ external: NAME, internalDomain: 'cms.octavio.local', cmsAddress: '172.16.85.180' }, files);
     expect(status('dns.webbridge')).toEqual(['info dns/webbridge', 'info dns/webbridge']);
@@ -140,26 +217,42 @@ describe('offline', () => {
   });
 
   it('survives every real file as triage input', async () => {
-    const files = ['realdata/jc-dig-fixtures/centos-7.7_dig.out', 'realdata/jc-dig-fixtures/centos-7.7_dig-axfr.out', 'realdata/jc-dig-fixtures/osx-10.14.6_dig-noall-answer.out', 'realdata/bind9-views-test/internal.db', 'realdata/bind9-views-test/example2.db']
-      .map(triageFile);
+    const files = [
+      'realdata/jc-dig-fixtures/centos-7.7_dig.out',
+      'realdata/jc-dig-fixtures/centos-7.7_dig-axfr.out',
+      'realdata/jc-dig-fixtures/osx-10.14.6_dig-noall-answer.out',
+      'realdata/bind9-views-test/internal.db',
+      'realdata/bind9-views-test/example2.db',
+    ].map(triageFile);
     const { findings } = await run({ external: 'a.example' }, files);
     expect(findings.filter((f) => f.status === 'error')).toEqual([]);
-    expect(findings.filter((f) => f.check === 'dns.webbridge').map((f) => f.title)).toContain('Zone file realdata/bind9-views-test/internal.db gives 10.1.0.1 for a.example');
+    expect(findings.filter((f) => f.check === 'dns.webbridge').map((f) => f.title)).toContain(
+      'Zone file realdata/bind9-views-test/internal.db gives 10.1.0.1 for a.example',
+    );
     expect(files.flatMap((f) => f.rejected)).toEqual([]);
   });
 });
 
 describe('offline, real dig output of a dnsmasq split horizon', () => {
-  const files = () => ['dig-internal.txt', 'dig-external.txt', 'dig-nxdomain.txt', 'dig-internal-short.txt'].map((n) => triageFile(`dnsmasq-split/${n}`));
+  const files = () =>
+    ['dig-internal.txt', 'dig-external.txt', 'dig-nxdomain.txt', 'dig-internal-short.txt'].map((n) => triageFile(`dnsmasq-split/${n}`));
   it('recognises every capture as dig', () => {
     expect(files().map((f) => f.kind)).toEqual(['dig', 'dig', 'dig', 'dig']);
   });
   it('assigns the views by SERVER (with port) and passes', async () => {
-    const { status } = await run({ external: NAME, internalDns: '127.0.0.71:35355', externalDns: '127.0.0.72:35355', cmsAddress: CMS, edgeNatAddress: EDGE }, files(), 'dns.webbridge');
+    const { status } = await run(
+      { external: NAME, internalDns: '127.0.0.71:35355', externalDns: '127.0.0.72:35355', cmsAddress: CMS, edgeNatAddress: EDGE },
+      files(),
+      'dns.webbridge',
+    );
     expect(status('dns.webbridge')).toEqual(['pass dns/webbridge']);
   });
   it('does not match a view when only the port differs', async () => {
-    const { status } = await run({ external: NAME, internalDns: '127.0.0.71:53', externalDns: '127.0.0.72:53' }, files().slice(0, 2), 'dns.webbridge');
+    const { status } = await run(
+      { external: NAME, internalDns: '127.0.0.71:53', externalDns: '127.0.0.72:53' },
+      files().slice(0, 2),
+      'dns.webbridge',
+    );
     expect(status('dns.webbridge')).toEqual(['info dns/webbridge']);
   });
 });
@@ -167,6 +260,9 @@ describe('offline, real dig output of a dnsmasq split horizon', () => {
 describe('offline without DNS files', () => {
   it('skips, naming the file kinds that would enable the checks', async () => {
     const r = await runChecks(plugin.checks, { target: { external: NAME }, mode: 'offline', files: [] });
-    expect(r.findings.map((f) => `${f.status} ${f.code} ${f.needs.join(',')}`)).toEqual(['skip dns/webbridge file:dig,file:zone', 'skip dns/srv file:dig,file:zone']);
+    expect(r.findings.map((f) => `${f.status} ${f.code} ${f.needs.join(',')}`)).toEqual([
+      'skip dns/webbridge file:dig,file:zone',
+      'skip dns/srv file:dig,file:zone',
+    ]);
   });
 });

@@ -35,7 +35,13 @@ export interface DigParse {
 }
 
 type Section = 'question' | 'answer' | 'authority' | 'additional' | 'opt';
-const SECTION: Record<string, Section> = { QUESTION: 'question', ANSWER: 'answer', AUTHORITY: 'authority', ADDITIONAL: 'additional', OPT: 'opt' };
+const SECTION: Record<string, Section> = {
+  QUESTION: 'question',
+  ANSWER: 'answer',
+  AUTHORITY: 'authority',
+  ADDITIONAL: 'additional',
+  OPT: 'opt',
+};
 
 /**
  * Parses `dig` output: full form (banner, header, sections, statistics), several
@@ -68,23 +74,43 @@ export function parseDig(text: string): DigParse {
       current = undefined;
       continue;
     }
-    if (/^;;\s*Got answer:/.test(line)) { fresh(lineNo); continue; }
+    if (/^;;\s*Got answer:/.test(line)) {
+      fresh(lineNo);
+      continue;
+    }
     if ((m = /^;;\s*->>HEADER<<-\s*opcode:\s*(\w+),\s*status:\s*(\w+),\s*id:\s*(\d+)/.exec(line))) {
       const q = current && current.status === undefined ? current : fresh(lineNo);
       q.status = m[2];
       q.id = Number(m[3]);
       continue;
     }
-    if ((m = /^;;\s*flags:([^;]*);/.exec(line))) { cur(lineNo).flags = (m[1] ?? '').trim().split(/\s+/).filter(Boolean); continue; }
-    if ((m = /^;;\s*(QUESTION|ANSWER|AUTHORITY|ADDITIONAL|OPT)\s+(?:PSEUDO)?SECTION:/.exec(line))) { section = SECTION[m[1] as string] ?? 'answer'; cur(lineNo); continue; }
+    if ((m = /^;;\s*flags:([^;]*);/.exec(line))) {
+      cur(lineNo).flags = (m[1] ?? '').trim().split(/\s+/).filter(Boolean);
+      continue;
+    }
+    if ((m = /^;;\s*(QUESTION|ANSWER|AUTHORITY|ADDITIONAL|OPT)\s+(?:PSEUDO)?SECTION:/.exec(line))) {
+      section = SECTION[m[1] as string] ?? 'answer';
+      cur(lineNo);
+      continue;
+    }
     if ((m = /^;;\s*SERVER:\s*(\S+?)#(\d+)(?:\(([^)]*)\))?/.exec(line))) {
       const q = cur(lineNo);
       q.serverText = `${m[1]}#${m[2]}`;
-      try { q.server = parseServer(`${m[1]}#${m[2]}`); } catch { errors.push({ line: lineNo, message: `unreadable SERVER line: ${line}` }); }
+      try {
+        q.server = parseServer(`${m[1]}#${m[2]}`);
+      } catch {
+        errors.push({ line: lineNo, message: `unreadable SERVER line: ${line}` });
+      }
       continue;
     }
-    if ((m = /^;;\s*Query time:\s*(\d+)\s*msec/.exec(line))) { cur(lineNo).queryTimeMs = Number(m[1]); continue; }
-    if ((m = /^;;\s*WHEN:\s*(.*)$/.exec(line))) { cur(lineNo).when = m[1]; continue; }
+    if ((m = /^;;\s*Query time:\s*(\d+)\s*msec/.exec(line))) {
+      cur(lineNo).queryTimeMs = Number(m[1]);
+      continue;
+    }
+    if ((m = /^;;\s*WHEN:\s*(.*)$/.exec(line))) {
+      cur(lineNo).when = m[1];
+      continue;
+    }
     if ((m = /^;;\s*(connection timed out.*|communications error.*|no servers could be reached.*|.*couldn't get address.*)$/i.exec(line))) {
       const q = current && current.status === undefined ? current : fresh(lineNo);
       q.error = m[1];
@@ -105,7 +131,10 @@ export function parseDig(text: string): DigParse {
     const owner = fields[0];
     if (owner === undefined) continue;
     const res = parseRrFields(absoluteName(owner, {}), fields.slice(1), {});
-    if (!res.ok) { errors.push({ line: lineNo, message: res.message }); continue; }
+    if (!res.ok) {
+      errors.push({ line: lineNo, message: res.message });
+      continue;
+    }
     const q = cur(lineNo);
     const into = section === 'authority' ? q.authority : section === 'additional' ? q.additional : q.answer;
     into.push(res.record);

@@ -6,7 +6,14 @@ export { normaliseName, rcodeName, type DnsRecord, type RecordType, type SrvData
 export { query, encodeQuery, type DnsResponse, type QueryOptions } from './query.js';
 export { lookup, followChain, addressesOf, answered, type Lookup, type LookupStatus, type CnameLink } from './lookup.js';
 export { queryViews, type View, type Question, type ViewAnswers } from './views.js';
-export { judgeWebbridge, viewState, lookupEvidence, type ViewLookups, type WebbridgeInput, type WebbridgeVerdict } from './webbridge-judge.js';
+export {
+  judgeWebbridge,
+  viewState,
+  lookupEvidence,
+  type ViewLookups,
+  type WebbridgeInput,
+  type WebbridgeVerdict,
+} from './webbridge-judge.js';
 export { judgeSrv, type SrvObservation, type SrvJudgeOptions } from './srv-judge.js';
 export { SRV_RULES, STANDARD_SRV_PORTS, majorVersion, serviceOf, type SrvRule } from './srv-rules.js';
 export { parseDig, type DigQuery, type DigParse, type ParseIssue } from './dig-parse.js';

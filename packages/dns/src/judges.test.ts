@@ -9,12 +9,32 @@ const CMS = '172.16.85.180';
 const EDGE = '10.88.246.156';
 
 const a = (addrs: string[], extra: Partial<Lookup> = {}): Lookup => ({
-  server: 'x', name: NAME, type: 'A', status: addrs.length ? 'answer' : 'nodata', rcode: 'NOERROR', aa: true, chain: [],
-  records: addrs.map((d) => ({ name: NAME, type: 'A', ttl: 300, data: d })), rttMs: 1, queries: 1, ...extra,
+  server: 'x',
+  name: NAME,
+  type: 'A',
+  status: addrs.length ? 'answer' : 'nodata',
+  rcode: 'NOERROR',
+  aa: true,
+  chain: [],
+  records: addrs.map((d) => ({ name: NAME, type: 'A', ttl: 300, data: d })),
+  rttMs: 1,
+  queries: 1,
+  ...extra,
 });
-const view = (v: 'internal' | 'external', lookups: Lookup[]): ViewLookups => ({ view: v, server: v === 'internal' ? '172.16.85.162:53' : '198.51.100.53:53', lookups });
+const view = (v: 'internal' | 'external', lookups: Lookup[]): ViewLookups => ({
+  view: v,
+  server: v === 'internal' ? '172.16.85.162:53' : '198.51.100.53:53',
+  lookups,
+});
 const judge = (i: Lookup[] | undefined, e: Lookup[] | undefined, exp: { edge?: string; cms?: string } = {}) =>
-  judgeWebbridge({ name: NAME, ownCode: 'dns/webbridge', ...(i ? { internal: view('internal', i) } : {}), ...(e ? { external: view('external', e) } : {}), ...(exp.edge ? { edgeNatAddress: exp.edge } : {}), ...(exp.cms ? { cmsAddress: exp.cms } : {}) });
+  judgeWebbridge({
+    name: NAME,
+    ownCode: 'dns/webbridge',
+    ...(i ? { internal: view('internal', i) } : {}),
+    ...(e ? { external: view('external', e) } : {}),
+    ...(exp.edge ? { edgeNatAddress: exp.edge } : {}),
+    ...(exp.cms ? { cmsAddress: exp.cms } : {}),
+  });
 const codes = (v: ReturnType<typeof judge>): string[] => v.findings.map((f) => `${f.status} ${f.code}`);
 
 describe('judgeWebbridge', () => {
@@ -44,7 +64,10 @@ describe('judgeWebbridge', () => {
   });
 
   it('warns when the expected address is one of several', () => {
-    expect(codes(judge([a([CMS])], [a([EDGE, '192.0.2.9'])], { edge: EDGE, cms: CMS }))).toEqual(['warn dns/external-not-edge', 'pass dns/webbridge']);
+    expect(codes(judge([a([CMS])], [a([EDGE, '192.0.2.9'])], { edge: EDGE, cms: CMS }))).toEqual([
+      'warn dns/external-not-edge',
+      'pass dns/webbridge',
+    ]);
   });
 
   it('says there is no split horizon when both views agree and nothing is expected', () => {
@@ -83,12 +106,32 @@ describe('judgeWebbridge', () => {
 });
 
 const srvLookup = (owner: string, recs: [number, number, number, string][], extra: Partial<Lookup> = {}): Lookup => ({
-  server: 'x', name: owner, type: 'SRV', status: recs.length ? 'answer' : 'nxdomain', rcode: recs.length ? 'NOERROR' : 'NXDOMAIN', aa: true, chain: [],
-  records: recs.map(([priority, weight, port, target]) => ({ name: owner, type: 'SRV', ttl: 300, data: `${priority} ${weight} ${port} ${target}`, srv: { priority, weight, port, target } })),
-  rttMs: 1, queries: 1, ...extra,
+  server: 'x',
+  name: owner,
+  type: 'SRV',
+  status: recs.length ? 'answer' : 'nxdomain',
+  rcode: recs.length ? 'NOERROR' : 'NXDOMAIN',
+  aa: true,
+  chain: [],
+  records: recs.map(([priority, weight, port, target]) => ({
+    name: owner,
+    type: 'SRV',
+    ttl: 300,
+    data: `${priority} ${weight} ${port} ${target}`,
+    srv: { priority, weight, port, target },
+  })),
+  rttMs: 1,
+  queries: 1,
+  ...extra,
 });
 const rule = (service: string, domain: string) => SRV_RULES.find((r) => r.service === service && r.domain === domain);
-const obs = (service: string, domain: 'internal' | 'external' | 'guest', owner: string, l: Lookup, targets: Lookup[] = []): SrvObservation => {
+const obs = (
+  service: string,
+  domain: 'internal' | 'external' | 'guest',
+  owner: string,
+  l: Lookup,
+  targets: Lookup[] = [],
+): SrvObservation => {
   const r = rule(service, domain);
   return { ...(r ? { rule: r } : {}), owner, view: r?.view ?? 'internal', server: '172.16.85.162:53', lookup: l, targets };
 };
@@ -101,22 +144,46 @@ describe('judgeSrv', () => {
     [undefined, 'warn dns/srv-missing'],
     ['3.8', 'info dns/srv'],
   ])('a missing _xmpp-client with CMS %s is %s', (version, expected) => {
-    const f = judgeSrv([obs('_xmpp-client._tcp', 'internal', XC, srvLookup(XC, []))], { ownCode: 'dns/srv', ...(version ? { cmsVersion: version } : {}) });
+    const f = judgeSrv([obs('_xmpp-client._tcp', 'internal', XC, srvLookup(XC, []))], {
+      ownCode: 'dns/srv',
+      ...(version ? { cmsVersion: version } : {}),
+    });
     expect(`${f[0]?.status} ${f[0]?.code}`).toBe(expected);
   });
 
-  it('flags the document\'s _xmpp-server on 5209 and names 5269', () => {
+  it("flags the document's _xmpp-server on 5209 and names 5269", () => {
     const owner = '_xmpp-server._tcp.cms.octavio.local';
-    const f = judgeSrv([obs('_xmpp-server._tcp', 'internal', owner, srvLookup(owner, [[10, 10, 5209, 'xmpp.cms.octavio.local']]), [target('xmpp.cms.octavio.local')])], { ownCode: 'dns/srv' });
+    const f = judgeSrv(
+      [
+        obs('_xmpp-server._tcp', 'internal', owner, srvLookup(owner, [[10, 10, 5209, 'xmpp.cms.octavio.local']]), [
+          target('xmpp.cms.octavio.local'),
+        ]),
+      ],
+      { ownCode: 'dns/srv' },
+    );
     expect(f.map((x) => x.code)).toEqual(['dns/srv-port-nonstandard']);
     expect(f[0]?.title).toContain('5269');
   });
 
   it('flags an SRV target that is a CNAME and one that does not resolve', () => {
-    const f = judgeSrv([obs('_xmpp-client._tcp', 'internal', XC, srvLookup(XC, [[10, 10, 5222, 'alias.cms.octavio.local'], [20, 10, 5222, 'gone.cms.octavio.local']]), [
-      target('alias.cms.octavio.local', [{ name: 'alias.cms.octavio.local', target: 'xmpp.cms.octavio.local', ttl: 60 }]),
-      { ...target('gone.cms.octavio.local', [], []), status: 'nxdomain', rcode: 'NXDOMAIN' },
-    ])], { ownCode: 'dns/srv', cmsVersion: '2.9' });
+    const f = judgeSrv(
+      [
+        obs(
+          '_xmpp-client._tcp',
+          'internal',
+          XC,
+          srvLookup(XC, [
+            [10, 10, 5222, 'alias.cms.octavio.local'],
+            [20, 10, 5222, 'gone.cms.octavio.local'],
+          ]),
+          [
+            target('alias.cms.octavio.local', [{ name: 'alias.cms.octavio.local', target: 'xmpp.cms.octavio.local', ttl: 60 }]),
+            { ...target('gone.cms.octavio.local', [], []), status: 'nxdomain', rcode: 'NXDOMAIN' },
+          ],
+        ),
+      ],
+      { ownCode: 'dns/srv', cmsVersion: '2.9' },
+    );
     expect(f.map((x) => `${x.status} ${x.code}`)).toEqual(['warn dns/srv-target-cname', 'fail dns/unresolved']);
   });
 
@@ -124,17 +191,27 @@ describe('judgeSrv', () => {
     const uds = '_cisco-uds._tcp.octavio.com';
     const ce = '_collab-edge._tls.octavio.com';
     const web = '_cms-web._tls.cmsweb.octavio.com';
-    const f = judgeSrv([
-      obs('_cisco-uds._tcp', 'external', uds, srvLookup(uds, [[10, 10, 8443, 'ocucmp.octavio.local']])),
-      obs('_collab-edge._tls', 'external', ce, srvLookup(ce, [[10, 10, 8443, 'vcse.octavio.com']]), [target('vcse.octavio.com')]),
-      obs('_cms-web._tls', 'guest', web, srvLookup(web, [])),
-    ], { ownCode: 'dns/srv' });
+    const f = judgeSrv(
+      [
+        obs('_cisco-uds._tcp', 'external', uds, srvLookup(uds, [[10, 10, 8443, 'ocucmp.octavio.local']])),
+        obs('_collab-edge._tls', 'external', ce, srvLookup(ce, [[10, 10, 8443, 'vcse.octavio.com']]), [target('vcse.octavio.com')]),
+        obs('_cms-web._tls', 'guest', web, srvLookup(web, [])),
+      ],
+      { ownCode: 'dns/srv' },
+    );
     expect(f.map((x) => `${x.status} ${x.code}`)).toEqual(['warn dns/cisco-uds-external', 'info dns/srv', 'info dns/srv']);
     expect(f[2]?.detail).toMatch(/65536/);
   });
 
   it('passes when everything is in place', () => {
-    const f = judgeSrv([obs('_xmpp-client._tcp', 'internal', XC, srvLookup(XC, [[10, 10, 5222, 'xmpp.cms.octavio.local']]), [target('xmpp.cms.octavio.local')])], { ownCode: 'dns/srv', cmsVersion: '2.9.1' });
+    const f = judgeSrv(
+      [
+        obs('_xmpp-client._tcp', 'internal', XC, srvLookup(XC, [[10, 10, 5222, 'xmpp.cms.octavio.local']]), [
+          target('xmpp.cms.octavio.local'),
+        ]),
+      ],
+      { ownCode: 'dns/srv', cmsVersion: '2.9.1' },
+    );
     expect(f.map((x) => `${x.status} ${x.code}`)).toEqual(['pass dns/srv']);
   });
 });

@@ -39,11 +39,16 @@ const MAX_CHAIN = 8;
 
 const statusOf = (rcode: string, hasRecords: boolean): LookupStatus => {
   switch (rcode) {
-    case 'NOERROR': return hasRecords ? 'answer' : 'nodata';
-    case 'NXDOMAIN': return 'nxdomain';
-    case 'SERVFAIL': return 'servfail';
-    case 'REFUSED': return 'refused';
-    default: return 'other-rcode';
+    case 'NOERROR':
+      return hasRecords ? 'answer' : 'nodata';
+    case 'NXDOMAIN':
+      return 'nxdomain';
+    case 'SERVFAIL':
+      return 'servfail';
+    case 'REFUSED':
+      return 'refused';
+    default:
+      return 'other-rcode';
   }
 };
 
@@ -51,7 +56,12 @@ const statusOf = (rcode: string, hasRecords: boolean): LookupStatus => {
  * Walks a response's answer section from `name` through CNAMEs. Pure.
  * Returns the chain and the records of `type` owned by the chain's end.
  */
-export function followChain(name: string, type: RecordType, answers: readonly DnsRecord[], chain: CnameLink[] = []): { chain: CnameLink[]; records: DnsRecord[]; end: string } {
+export function followChain(
+  name: string,
+  type: RecordType,
+  answers: readonly DnsRecord[],
+  chain: CnameLink[] = [],
+): { chain: CnameLink[]; records: DnsRecord[]; end: string } {
   let current = normaliseName(name);
   const seen = new Set([current, ...chain.map((c) => c.name)]);
   const links = [...chain];
@@ -93,7 +103,18 @@ export async function lookup(server: DnsServer, name: string, type: RecordType, 
       const status = statusOf(last.rcode, walked.records.length > 0);
       const stoppedAtCname = walked.records.length === 0 && walked.end !== target && last.rcode === 'NOERROR';
       if (!stoppedAtCname || walked.chain.length > MAX_CHAIN) {
-        return { ...base, status, rcode: last.rcode, aa: last.aa, transport: last.transport, ...(last.truncatedOverUdp ? { truncatedOverUdp: true } : {}), chain, records: walked.records, rttMs, queries };
+        return {
+          ...base,
+          status,
+          rcode: last.rcode,
+          aa: last.aa,
+          transport: last.transport,
+          ...(last.truncatedOverUdp ? { truncatedOverUdp: true } : {}),
+          chain,
+          records: walked.records,
+          rttMs,
+          queries,
+        };
       }
       target = walked.end;
     }
@@ -101,7 +122,16 @@ export async function lookup(server: DnsServer, name: string, type: RecordType, 
     const timedOut = isCmsDoctorError(e) && e.code === 'CMSD_TIMEOUT';
     return { ...base, status: timedOut ? 'timeout' : 'error', chain, records: [], rttMs, queries, error: describeError(e) };
   }
-  return { ...base, status: 'other-rcode', rcode: last?.rcode, chain, records: [], rttMs, queries, error: 'CNAME chain too long' } as Lookup;
+  return {
+    ...base,
+    status: 'other-rcode',
+    rcode: last?.rcode,
+    chain,
+    records: [],
+    rttMs,
+    queries,
+    error: 'CNAME chain too long',
+  } as Lookup;
 }
 
 /** Did the resolver answer at all (any rcode)? */

@@ -24,7 +24,17 @@ export interface OfflineSource {
 }
 
 const statusFromRcode = (rcode: string | undefined, has: boolean): LookupStatus =>
-  rcode === undefined || rcode === 'NOERROR' ? (has ? 'answer' : 'nodata') : rcode === 'NXDOMAIN' ? 'nxdomain' : rcode === 'SERVFAIL' ? 'servfail' : rcode === 'REFUSED' ? 'refused' : 'other-rcode';
+  rcode === undefined || rcode === 'NOERROR'
+    ? has
+      ? 'answer'
+      : 'nodata'
+    : rcode === 'NXDOMAIN'
+      ? 'nxdomain'
+      : rcode === 'SERVFAIL'
+        ? 'servfail'
+        : rcode === 'REFUSED'
+          ? 'refused'
+          : 'other-rcode';
 
 /** A dig query as a Lookup for `name`/`type`, or undefined when it asked something else. Pure. */
 export function digLookup(q: DigQuery, name: string, type: RecordType, serverLabel: string): Lookup | undefined {
@@ -74,13 +84,17 @@ export function digSources(files: readonly DigFile[], views: ViewServers): Offli
     }
   }
   return [...groups.values()].map((g) => {
-    const view = g.server && views.internalDns && sameServer(g.server, views.internalDns)
-      ? 'internal'
-      : g.server && views.externalDns && sameServer(g.server, views.externalDns)
-        ? 'external'
-        : g.label;
+    const view =
+      g.server && views.internalDns && sameServer(g.server, views.internalDns)
+        ? 'internal'
+        : g.server && views.externalDns && sameServer(g.server, views.externalDns)
+          ? 'external'
+          : g.label;
     return {
-      view, server: g.label, files: [...g.files], kind: 'dig' as const,
+      view,
+      server: g.label,
+      files: [...g.files],
+      kind: 'dig' as const,
       answer(name: string, type: RecordType) {
         // The last answer wins: a file usually shows the state after a change.
         for (let i = g.queries.length - 1; i >= 0; i--) {
@@ -100,7 +114,11 @@ const within = (name: string, origin: string): boolean => origin === '' || name 
 export function zoneSource(path: string, origin: string | undefined, records: readonly ZoneRecord[]): OfflineSource {
   const apex = origin ?? '';
   return {
-    view: path, server: path, files: [path], kind: 'zone', ...(origin !== undefined ? { origin } : {}),
+    view: path,
+    server: path,
+    files: [path],
+    kind: 'zone',
+    ...(origin !== undefined ? { origin } : {}),
     answer(name: string, type: RecordType) {
       const want = normaliseName(name);
       if (!within(want, apex) || origin === undefined) return undefined;
@@ -109,8 +127,16 @@ export function zoneSource(path: string, origin: string | undefined, records: re
       // The chain may leave the zone; an authoritative server would stop there too.
       const status: LookupStatus = walked.records.length > 0 ? 'answer' : exists ? 'nodata' : 'nxdomain';
       return {
-        server: path, name: want, type, status, rcode: status === 'nxdomain' ? 'NXDOMAIN' : 'NOERROR', aa: true,
-        chain: walked.chain, records: walked.records.map(({ name: n, type: t, ttl, data, srv }) => ({ name: n, type: t, ttl, data, ...(srv ? { srv } : {}) })), rttMs: 0, queries: 0,
+        server: path,
+        name: want,
+        type,
+        status,
+        rcode: status === 'nxdomain' ? 'NXDOMAIN' : 'NOERROR',
+        aa: true,
+        chain: walked.chain,
+        records: walked.records.map(({ name: n, type: t, ttl, data, srv }) => ({ name: n, type: t, ttl, data, ...(srv ? { srv } : {}) })),
+        rttMs: 0,
+        queries: 0,
       };
     },
     records: () => records.map(({ line: _line, ...r }) => r),

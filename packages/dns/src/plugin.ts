@@ -5,10 +5,28 @@ import { digRecogniser, zoneRecogniser } from './recognisers.js';
 
 /** Problem codes this package adds to the contract's (docs/findings/dns/<name>.md). */
 export const DNS_CODES: readonly CodeInfo[] = [
-  { code: 'dns/no-split-horizon', title: 'Both DNS views give the same answer for the web bridge name', status: 'warn', fixes: ['dns-internal-webbridge'], basis: 'documented' },
-  { code: 'dns/cisco-uds-external', title: '_cisco-uds._tcp is resolvable from outside', status: 'warn', fixes: ['dns-cisco-uds-internal'], basis: 'documented' },
+  {
+    code: 'dns/no-split-horizon',
+    title: 'Both DNS views give the same answer for the web bridge name',
+    status: 'warn',
+    fixes: ['dns-internal-webbridge'],
+    basis: 'documented',
+  },
+  {
+    code: 'dns/cisco-uds-external',
+    title: '_cisco-uds._tcp is resolvable from outside',
+    status: 'warn',
+    fixes: ['dns-cisco-uds-internal'],
+    basis: 'documented',
+  },
   { code: 'dns/srv-target-cname', title: 'An SRV record points at a CNAME', status: 'warn', fixes: ['dns-srv'], basis: 'documented' },
-  { code: 'dns/srv-port-nonstandard', title: 'An SRV record gives a non-standard port', status: 'warn', fixes: ['dns-srv'], basis: 'documented' },
+  {
+    code: 'dns/srv-port-nonstandard',
+    title: 'An SRV record gives a non-standard port',
+    status: 'warn',
+    fixes: ['dns-srv'],
+    basis: 'documented',
+  },
 ];
 
 export const DNS_FIXES: readonly Fix[] = [

@@ -16,9 +16,11 @@ const at = (f: LabDnsFault) => ({ host: servers[f]!.host, port: servers[f]!.port
 
 beforeAll(async () => {
   const faults: LabDnsFault[] = ['none', 'silent', 'servfail', 'nxdomain', 'tcp-silent', 'truncate-udp'];
-  await Promise.all(faults.map(async (fault, i) => {
-    servers[fault] = await startLabDns({ host: `127.0.0.${20 + i}`, records: [...RECORDS], fault });
-  }));
+  await Promise.all(
+    faults.map(async (fault, i) => {
+      servers[fault] = await startLabDns({ host: `127.0.0.${20 + i}`, records: [...RECORDS], fault });
+    }),
+  );
 });
 afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s.close()));
@@ -56,7 +58,9 @@ describe('query', () => {
   });
 
   it('times out on a silent server', async () => {
-    await expect(query(at('silent'), 'cmsweb.octavio.com', 'A', { timeoutMs: 300, retransmitMs: 100 })).rejects.toMatchObject({ code: 'CMSD_TIMEOUT' });
+    await expect(query(at('silent'), 'cmsweb.octavio.com', 'A', { timeoutMs: 300, retransmitMs: 100 })).rejects.toMatchObject({
+      code: 'CMSD_TIMEOUT',
+    });
   });
 
   it('times out when TCP never answers after a truncated UDP answer (dns2 TCPClient would hang)', async () => {
@@ -71,7 +75,9 @@ describe('query', () => {
   });
 
   it('reports a refused TCP connection as a network error', async () => {
-    await expect(query({ host: '127.0.0.1', port: 1 }, 'x.example', 'A', { transport: 'tcp', timeoutMs: 1000 })).rejects.toMatchObject({ code: 'CMSD_NETWORK' });
+    await expect(query({ host: '127.0.0.1', port: 1 }, 'x.example', 'A', { transport: 'tcp', timeoutMs: 1000 })).rejects.toMatchObject({
+      code: 'CMSD_NETWORK',
+    });
   });
 });
 

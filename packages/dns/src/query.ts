@@ -41,7 +41,15 @@ export interface QueryOptions {
 type Wire = ReturnType<typeof Packet.parse>;
 
 const TYPE_CODES: Readonly<Record<RecordType, number>> = {
-  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33,
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  PTR: 12,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  SRV: 33,
 };
 
 /** Builds the query message. Pure. */
@@ -99,7 +107,11 @@ function toResponse(server: DnsServer, name: string, type: RecordType, transport
 }
 
 /** Rejects when `signal` aborts; `cleanup` runs either way. */
-function guarded<T>(signal: AbortSignal, what: string, start: (resolve: (v: T) => void, reject: (e: Error) => void) => () => void): Promise<T> {
+function guarded<T>(
+  signal: AbortSignal,
+  what: string,
+  start: (resolve: (v: T) => void, reject: (e: Error) => void) => () => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let done = false;
     let cleanup: () => void = () => undefined;
@@ -118,8 +130,18 @@ function guarded<T>(signal: AbortSignal, what: string, start: (resolve: (v: T) =
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     cleanup = start(
-      (v) => { if (!done) { finish(); resolve(v); } },
-      (e) => { if (!done) { finish(); reject(e); } },
+      (v) => {
+        if (!done) {
+          finish();
+          resolve(v);
+        }
+      },
+      (e) => {
+        if (!done) {
+          finish();
+          reject(e);
+        }
+      },
     );
   });
 }
@@ -127,7 +149,10 @@ function guarded<T>(signal: AbortSignal, what: string, start: (resolve: (v: T) =
 function udpExchange(server: DnsServer, query: Buffer, id: number, signal: AbortSignal, retransmitMs: number): Promise<Buffer> {
   return guarded<Buffer>(signal, `DNS over UDP to ${formatServer(server)}`, (resolve, reject) => {
     const sock: UdpSocket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
-    const send = (): void => sock.send(query, server.port, server.host, (err) => { if (err) reject(netError(server, 'udp', err)); });
+    const send = (): void =>
+      sock.send(query, server.port, server.host, (err) => {
+        if (err) reject(netError(server, 'udp', err));
+      });
     sock.on('error', (err) => reject(netError(server, 'udp', err)));
     sock.on('message', (msg, rinfo) => {
       // Only the resolver we asked, with our id: a stray datagram must not pre-empt the answer.
@@ -139,7 +164,11 @@ function udpExchange(server: DnsServer, query: Buffer, id: number, signal: Abort
     const timer = setInterval(send, retransmitMs);
     return () => {
       clearInterval(timer);
-      try { sock.close(); } catch { /* already closed */ }
+      try {
+        sock.close();
+      } catch {
+        /* already closed */
+      }
     };
   });
 }
@@ -163,14 +192,18 @@ function tcpExchange(server: DnsServer, query: Buffer, id: number, signal: Abort
         if (msg.length >= 12 && msg.readUInt16BE(0) === id) return resolve(Buffer.from(msg));
       }
     });
-    sock.on('end', () => reject(new CmsDoctorError('CMSD_PROTOCOL', `DNS over TCP to ${formatServer(server)}: connection closed before an answer`)));
+    sock.on('end', () =>
+      reject(new CmsDoctorError('CMSD_PROTOCOL', `DNS over TCP to ${formatServer(server)}: connection closed before an answer`)),
+    );
     // dns2's TCPClient has no deadline; here the abort destroys the socket.
     return () => sock.destroy();
   });
 }
 
 function netError(server: DnsServer, transport: string, err: Error): CmsDoctorError {
-  return new CmsDoctorError('CMSD_NETWORK', `DNS over ${transport.toUpperCase()} to ${formatServer(server)}: ${err.message}`, { cause: err });
+  return new CmsDoctorError('CMSD_NETWORK', `DNS over ${transport.toUpperCase()} to ${formatServer(server)}: ${err.message}`, {
+    cause: err,
+  });
 }
 
 function decode(server: DnsServer, bytes: Buffer): Wire {

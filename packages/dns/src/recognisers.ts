@@ -15,7 +15,13 @@ function headLines(head: Uint8Array): string[] {
 /** `name. TTL CLASS TYPE data`: dig's full record form (absolute owner, TTL and class present). */
 function fullFormRecord(line: string): boolean {
   const f = tokenize(line);
-  return f.length >= 5 && (f[0] as string).endsWith('.') && parseTtl(f[1] as string) !== undefined && isClass(f[2] as string) && isType(f[3] as string);
+  return (
+    f.length >= 5 &&
+    (f[0] as string).endsWith('.') &&
+    parseTtl(f[1] as string) !== undefined &&
+    isClass(f[2] as string) &&
+    isType(f[3] as string)
+  );
 }
 
 /** By content: dig's banner or header, or `+noall +answer` output (only full-form records, no directives). */

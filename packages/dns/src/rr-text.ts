@@ -12,7 +12,10 @@ export function tokenize(line: string): string[] {
   let i = 0;
   while (i < line.length) {
     const c = line[i] as string;
-    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
     if (c === ';') break;
     if (c === '"') {
       let j = i + 1;
@@ -31,11 +34,70 @@ export function tokenize(line: string): string[] {
 
 const CLASSES = new Set(['IN', 'CH', 'HS', 'CS', 'ANY', 'NONE']);
 const TYPES = new Set([
-  'A', 'AAAA', 'CNAME', 'SRV', 'MX', 'NS', 'SOA', 'TXT', 'PTR', 'HINFO', 'AFSDB', 'LOC', 'NAPTR', 'RP', 'SPF', 'CAA',
-  'DNSKEY', 'RRSIG', 'DS', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'TLSA', 'SSHFP', 'OPT', 'DNAME', 'URI', 'SVCB', 'HTTPS',
-  'CDS', 'CDNSKEY', 'ZONEMD', 'CSYNC', 'SMIMEA', 'OPENPGPKEY', 'KEY', 'SIG', 'NXT', 'WKS', 'MINFO', 'MB', 'MG', 'MR',
-  'NULL', 'X25', 'ISDN', 'RT', 'NSAP', 'PX', 'GPOS', 'KX', 'CERT', 'A6', 'APL', 'IPSECKEY', 'DHCID', 'HIP', 'TKEY', 'TSIG',
-  'EUI48', 'EUI64', 'AXFR', 'IXFR', 'ANY',
+  'A',
+  'AAAA',
+  'CNAME',
+  'SRV',
+  'MX',
+  'NS',
+  'SOA',
+  'TXT',
+  'PTR',
+  'HINFO',
+  'AFSDB',
+  'LOC',
+  'NAPTR',
+  'RP',
+  'SPF',
+  'CAA',
+  'DNSKEY',
+  'RRSIG',
+  'DS',
+  'NSEC',
+  'NSEC3',
+  'NSEC3PARAM',
+  'TLSA',
+  'SSHFP',
+  'OPT',
+  'DNAME',
+  'URI',
+  'SVCB',
+  'HTTPS',
+  'CDS',
+  'CDNSKEY',
+  'ZONEMD',
+  'CSYNC',
+  'SMIMEA',
+  'OPENPGPKEY',
+  'KEY',
+  'SIG',
+  'NXT',
+  'WKS',
+  'MINFO',
+  'MB',
+  'MG',
+  'MR',
+  'NULL',
+  'X25',
+  'ISDN',
+  'RT',
+  'NSAP',
+  'PX',
+  'GPOS',
+  'KX',
+  'CERT',
+  'A6',
+  'APL',
+  'IPSECKEY',
+  'DHCID',
+  'HIP',
+  'TKEY',
+  'TSIG',
+  'EUI48',
+  'EUI64',
+  'AXFR',
+  'IXFR',
+  'ANY',
 ]);
 
 export const isClass = (t: string): boolean => CLASSES.has(t.toUpperCase()) || /^CLASS\d+$/i.test(t);
@@ -75,22 +137,34 @@ export function parseRrFields(owner: string, fields: readonly string[], ctx: RrC
   for (; i < 2 && i < fields.length; i++) {
     const f = fields[i] as string;
     const asTtl = ttl === undefined && !isType(f) ? parseTtl(f) : undefined;
-    if (asTtl !== undefined) { ttl = asTtl; continue; }
-    if (!seenClass && isClass(f)) { seenClass = true; continue; }
+    if (asTtl !== undefined) {
+      ttl = asTtl;
+      continue;
+    }
+    if (!seenClass && isClass(f)) {
+      seenClass = true;
+      continue;
+    }
     break;
   }
   const type = fields[i]?.toUpperCase();
-  if (type === undefined || !isType(type)) return { ok: false, message: `expected a record type, found ${JSON.stringify(fields[i] ?? '(end of line)')}` };
+  if (type === undefined || !isType(type))
+    return { ok: false, message: `expected a record type, found ${JSON.stringify(fields[i] ?? '(end of line)')}` };
   const rdata = fields.slice(i + 1);
   const name = owner;
-  const rec = (data: string, extra: Partial<DnsRecord> = {}): RrResult => ({ ok: true, record: { name, type, ttl: ttl ?? ctx.defaultTtl ?? 0, data, ...extra } });
-  const need = (n: number): string | undefined => (rdata.length < n ? `${type} needs ${n} data field(s), found ${rdata.length}` : undefined);
+  const rec = (data: string, extra: Partial<DnsRecord> = {}): RrResult => ({
+    ok: true,
+    record: { name, type, ttl: ttl ?? ctx.defaultTtl ?? 0, data, ...extra },
+  });
+  const need = (n: number): string | undefined =>
+    rdata.length < n ? `${type} needs ${n} data field(s), found ${rdata.length}` : undefined;
   switch (type) {
     case 'A':
     case 'AAAA': {
       const addr = rdata[0] ?? '';
       const family = isIP(addr);
-      if ((type === 'A' && family !== 4) || (type === 'AAAA' && family !== 6)) return { ok: false, message: `${type} data is not an IPv${type === 'A' ? 4 : 6} address: ${JSON.stringify(addr)}` };
+      if ((type === 'A' && family !== 4) || (type === 'AAAA' && family !== 6))
+        return { ok: false, message: `${type} data is not an IPv${type === 'A' ? 4 : 6} address: ${JSON.stringify(addr)}` };
       return rec(addr.toLowerCase());
     }
     case 'CNAME':
@@ -109,7 +183,8 @@ export function parseRrFields(owner: string, fields: readonly string[], ctx: RrC
       const e = need(4);
       if (e) return { ok: false, message: e };
       const [p, w, port] = rdata.slice(0, 3).map((x) => (/^\d+$/.test(x) ? Number(x) : NaN));
-      if (![p, w, port].every((n) => n !== undefined && Number.isInteger(n) && n >= 0 && n <= 65535)) return { ok: false, message: `SRV priority, weight and port must be 0-65535: ${rdata.slice(0, 3).join(' ')}` };
+      if (![p, w, port].every((n) => n !== undefined && Number.isInteger(n) && n >= 0 && n <= 65535))
+        return { ok: false, message: `SRV priority, weight and port must be 0-65535: ${rdata.slice(0, 3).join(' ')}` };
       const target = rdata[3] === '.' ? '.' : absoluteName(rdata[3] as string, ctx);
       const srv = { priority: p as number, weight: w as number, port: port as number, target };
       return rec(srvText(srv), { srv });

@@ -35,28 +35,40 @@ function contentFindings(o: SrvObservation): FindingDraft[] {
     if (!srv) continue;
     if (standard !== undefined && srv.port !== standard) {
       out.push({
-        code: 'dns/srv-port-nonstandard', status: 'warn',
+        code: 'dns/srv-port-nonstandard',
+        status: 'warn',
         title: `${o.owner} points at port ${srv.port}; the standard port of ${service} is ${standard}`,
         detail: `Record: ${o.owner} SRV ${r.data} (TTL ${r.ttl}). Unless the service really listens on ${srv.port}, use ${standard}.`,
-        subject: subj(o), evidence: ev(o), fixes: ['dns-srv'], basis: 'documented',
+        subject: subj(o),
+        evidence: ev(o),
+        fixes: ['dns-srv'],
+        basis: 'documented',
       });
     }
     if (srv.target === '' || srv.target === '.') continue; // "service not available here" (RFC 2782)
     const t = o.targets.find((l) => l.name === srv.target);
     if (t && t.chain.length > 0) {
       out.push({
-        code: 'dns/srv-target-cname', status: 'warn',
+        code: 'dns/srv-target-cname',
+        status: 'warn',
         title: `The SRV target ${srv.target} of ${o.owner} is a CNAME (RFC 2782 forbids it)`,
         detail: `${srv.target} -> ${t.chain.map((c) => c.target).join(' -> ')}. Point the SRV record at the host name that owns the A/AAAA record.`,
-        subject: subj(o), evidence: ev(o), fixes: ['dns-srv'], basis: 'documented',
+        subject: subj(o),
+        evidence: ev(o),
+        fixes: ['dns-srv'],
+        basis: 'documented',
       });
     }
     if (t && answered(t) && addressesOf([t]).length === 0) {
       out.push({
-        code: 'dns/unresolved', status: 'fail',
+        code: 'dns/unresolved',
+        status: 'fail',
         title: `The SRV target ${srv.target} of ${o.owner} does not resolve in the ${o.view} view`,
         detail: `${t.server} answered ${t.rcode ?? t.status} for ${srv.target} A.`,
-        subject: subj(o), evidence: ev(o), fixes: ['dns-srv'], basis: 'documented',
+        subject: subj(o),
+        evidence: ev(o),
+        fixes: ['dns-srv'],
+        basis: 'documented',
       });
     }
   }
@@ -74,29 +86,55 @@ function ruleFindings(o: SrvObservation, opts: SrvJudgeOptions): FindingDraft[] 
       if (here) return [];
       const major = majorVersion(opts.cmsVersion);
       if (major !== undefined && major >= 3) {
-        return [{ code: opts.ownCode, status: 'info', title: `${o.owner} is absent; CMS ${opts.cmsVersion} (3.x) has no XMPP and does not need it`, subject: subj(o), evidence: ev(o) }];
+        return [
+          {
+            code: opts.ownCode,
+            status: 'info',
+            title: `${o.owner} is absent; CMS ${opts.cmsVersion} (3.x) has no XMPP and does not need it`,
+            subject: subj(o),
+            evidence: ev(o),
+          },
+        ];
       }
       const known = major === 2;
-      return [{
-        code: 'dns/srv-missing', status: known ? 'fail' : 'warn',
-        title: `${o.owner} is missing in the ${o.view} view${known ? ` (CMS ${opts.cmsVersion} needs it)` : ' (needed if CMS is 2.x; version unknown)'}`,
-        detail: `${o.server} answered ${absentWhy}. ${rule.why}${known ? '' : ' Give --cms-api (or cmsVersion) to know the CMS version.'}`,
-        subject: subj(o), evidence: ev(o), fixes: ['dns-srv'], basis: 'documented',
-      }];
+      return [
+        {
+          code: 'dns/srv-missing',
+          status: known ? 'fail' : 'warn',
+          title: `${o.owner} is missing in the ${o.view} view${known ? ` (CMS ${opts.cmsVersion} needs it)` : ' (needed if CMS is 2.x; version unknown)'}`,
+          detail: `${o.server} answered ${absentWhy}. ${rule.why}${known ? '' : ' Give --cms-api (or cmsVersion) to know the CMS version.'}`,
+          subject: subj(o),
+          evidence: ev(o),
+          fixes: ['dns-srv'],
+          basis: 'documented',
+        },
+      ];
     }
     case 'info':
-      return [{
-        code: opts.ownCode, status: 'info',
-        title: here ? `${o.owner} in the ${o.view} view: ${found}` : `${o.owner} is not published in the ${o.view} view (${absentWhy})`,
-        detail: rule.why, subject: subj(o), evidence: ev(o),
-      }];
+      return [
+        {
+          code: opts.ownCode,
+          status: 'info',
+          title: here ? `${o.owner} in the ${o.view} view: ${found}` : `${o.owner} is not published in the ${o.view} view (${absentWhy})`,
+          detail: rule.why,
+          subject: subj(o),
+          evidence: ev(o),
+        },
+      ];
     case 'absent':
       return here
-        ? [{
-          code: 'dns/cisco-uds-external', status: 'warn',
-          title: `${o.owner} is visible in the external view: ${found}`,
-          detail: rule.why, subject: subj(o), evidence: ev(o), fixes: ['dns-cisco-uds-internal'], basis: 'documented',
-        }]
+        ? [
+            {
+              code: 'dns/cisco-uds-external',
+              status: 'warn',
+              title: `${o.owner} is visible in the external view: ${found}`,
+              detail: rule.why,
+              subject: subj(o),
+              evidence: ev(o),
+              fixes: ['dns-cisco-uds-internal'],
+              basis: 'documented',
+            },
+          ]
         : [];
     case 'optional':
       return [];
@@ -115,7 +153,8 @@ export function judgeSrv(observations: readonly SrvObservation[], opts: SrvJudge
   if (!problems) {
     const seen = observations.filter((o) => answered(o.lookup) && present(o));
     findings.push({
-      code: opts.ownCode, status: 'pass',
+      code: opts.ownCode,
+      status: 'pass',
       title: seen.length > 0 ? `SRV records as expected: ${seen.map((o) => o.owner).join(', ')}` : 'No SRV problem found',
       evidence: seen.flatMap(ev),
     });

@@ -23,18 +23,51 @@ export interface SrvRule {
 }
 
 export const SRV_RULES: readonly SrvRule[] = [
-  { service: '_xmpp-client._tcp', domain: 'internal', view: 'internal', expect: 'cms2-required', standardPort: 5222,
-    why: 'CMS 2.x web bridge and call bridge find the XMPP server through it; without it guests get "Unable to connect" or stay on "Loading media".' },
-  { service: '_xmpp-server._tcp', domain: 'internal', view: 'internal', expect: 'optional', standardPort: 5269,
-    why: 'XMPP server-to-server record shown in the source document.' },
-  { service: '_cms-web._tls', domain: 'guest', view: 'internal', expect: 'info',
-    why: 'Expressway-C discovers the web bridges of the guest account client URI host through it; without it Expressway-C uses the A record with priority 65536 and weight 0.' },
-  { service: '_collab-edge._tls', domain: 'external', view: 'external', expect: 'info', standardPort: 8443,
-    why: 'Mobile and Remote Access clients find the Expressway-E through it.' },
-  { service: '_cisco-uds._tcp', domain: 'external', view: 'external', expect: 'absent',
-    why: 'It points at Unified CM inside; Cisco says it must not be resolvable from outside, or MRA clients try to reach Unified CM directly.' },
-  { service: '_cisco-uds._tcp', domain: 'internal', view: 'external', expect: 'absent',
-    why: 'It points at Unified CM inside; Cisco says it must not be resolvable from outside, or MRA clients try to reach Unified CM directly.' },
+  {
+    service: '_xmpp-client._tcp',
+    domain: 'internal',
+    view: 'internal',
+    expect: 'cms2-required',
+    standardPort: 5222,
+    why: 'CMS 2.x web bridge and call bridge find the XMPP server through it; without it guests get "Unable to connect" or stay on "Loading media".',
+  },
+  {
+    service: '_xmpp-server._tcp',
+    domain: 'internal',
+    view: 'internal',
+    expect: 'optional',
+    standardPort: 5269,
+    why: 'XMPP server-to-server record shown in the source document.',
+  },
+  {
+    service: '_cms-web._tls',
+    domain: 'guest',
+    view: 'internal',
+    expect: 'info',
+    why: 'Expressway-C discovers the web bridges of the guest account client URI host through it; without it Expressway-C uses the A record with priority 65536 and weight 0.',
+  },
+  {
+    service: '_collab-edge._tls',
+    domain: 'external',
+    view: 'external',
+    expect: 'info',
+    standardPort: 8443,
+    why: 'Mobile and Remote Access clients find the Expressway-E through it.',
+  },
+  {
+    service: '_cisco-uds._tcp',
+    domain: 'external',
+    view: 'external',
+    expect: 'absent',
+    why: 'It points at Unified CM inside; Cisco says it must not be resolvable from outside, or MRA clients try to reach Unified CM directly.',
+  },
+  {
+    service: '_cisco-uds._tcp',
+    domain: 'internal',
+    view: 'external',
+    expect: 'absent',
+    why: 'It points at Unified CM inside; Cisco says it must not be resolvable from outside, or MRA clients try to reach Unified CM directly.',
+  },
 ];
 
 /** Standard ports of services seen in SRV records, for records found offline outside the rules. */

@@ -53,26 +53,42 @@ export function viewState(v: ViewLookups | undefined): ViewState {
   if (!v.lookups.some(answered)) return { kind: 'unreachable', v };
   const addrs = addressesOf(v.lookups);
   if (addrs.length > 0) return { kind: 'resolved', v, addrs };
-  const why = [...new Set(v.lookups.filter(answered).map((l) => (l.status === 'nodata' ? 'no A/AAAA record (NOERROR, no data)' : l.rcode ?? l.status)))].join(', ');
+  const why = [
+    ...new Set(
+      v.lookups.filter(answered).map((l) => (l.status === 'nodata' ? 'no A/AAAA record (NOERROR, no data)' : (l.rcode ?? l.status))),
+    ),
+  ].join(', ');
   return { kind: 'unresolved', v, why };
 }
 
 function stateFindings(name: string, s: ViewState): FindingDraft[] {
   if (s.kind === 'unreachable') {
-    return [{
-      code: 'dns/resolver-unreachable', status: 'error',
-      title: `The ${s.v.view} resolver ${s.v.server} did not answer for ${name}`,
-      detail: [...new Set(s.v.lookups.map((l) => l.error ?? l.status))].join('; '),
-      subject: subjectOf(name, s.v), evidence: evidenceOf(s.v), fixes: [], basis: 'documented',
-    }];
+    return [
+      {
+        code: 'dns/resolver-unreachable',
+        status: 'error',
+        title: `The ${s.v.view} resolver ${s.v.server} did not answer for ${name}`,
+        detail: [...new Set(s.v.lookups.map((l) => l.error ?? l.status))].join('; '),
+        subject: subjectOf(name, s.v),
+        evidence: evidenceOf(s.v),
+        fixes: [],
+        basis: 'documented',
+      },
+    ];
   }
   if (s.kind === 'unresolved') {
-    return [{
-      code: 'dns/unresolved', status: 'fail',
-      title: `${name} does not resolve in the ${s.v.view} view`,
-      detail: `${s.v.server} answered ${s.why}${chainText(s.v)}. The ${s.v.view} view must give ${s.v.view === 'internal' ? 'the CMS web bridge address' : 'the Expressway-E public address'}.`,
-      subject: subjectOf(name, s.v), evidence: evidenceOf(s.v), fixes: fixFor(s.v.view), basis: 'documented',
-    }];
+    return [
+      {
+        code: 'dns/unresolved',
+        status: 'fail',
+        title: `${name} does not resolve in the ${s.v.view} view`,
+        detail: `${s.v.server} answered ${s.why}${chainText(s.v)}. The ${s.v.view} view must give ${s.v.view === 'internal' ? 'the CMS web bridge address' : 'the Expressway-E public address'}.`,
+        subject: subjectOf(name, s.v),
+        evidence: evidenceOf(s.v),
+        fixes: fixFor(s.v.view),
+        basis: 'documented',
+      },
+    ];
   }
   return [];
 }
@@ -96,24 +112,36 @@ export function judgeWebbridge(input: WebbridgeInput): WebbridgeVerdict {
     const leaksCms = cms !== undefined && addrs.includes(cms);
     if (edge !== undefined && !addrs.includes(edge)) {
       findings.push({
-        code: 'dns/external-not-edge', status: 'fail',
+        code: 'dns/external-not-edge',
+        status: 'fail',
         title: `External DNS gives ${list(addrs)} for ${name}, not the Expressway-E public address ${edge}`,
         detail: `${v.server} answered ${list(addrs)}${chainText(v)}.${leaksCms ? ` ${cms} is the internal CMS address: guests on the internet cannot reach it.` : ''} Guests must reach the Expressway-E at ${edge}.`,
-        subject: subjectOf(name, v), evidence: evidenceOf(v), fixes: [FIX.external], basis: 'documented',
+        subject: subjectOf(name, v),
+        evidence: evidenceOf(v),
+        fixes: [FIX.external],
+        basis: 'documented',
       });
     } else if (edge !== undefined && addrs.length > 1) {
       findings.push({
-        code: 'dns/external-not-edge', status: 'warn',
+        code: 'dns/external-not-edge',
+        status: 'warn',
         title: `External DNS gives ${list(addrs)} for ${name}: besides ${edge}, other addresses`,
         detail: `Clients pick any of the answers; those not at ${edge} do not reach the Expressway-E.`,
-        subject: subjectOf(name, v), evidence: evidenceOf(v), fixes: [FIX.external], basis: 'inferred',
+        subject: subjectOf(name, v),
+        evidence: evidenceOf(v),
+        fixes: [FIX.external],
+        basis: 'inferred',
       });
     } else if (edge === undefined && leaksCms) {
       findings.push({
-        code: 'dns/external-not-edge', status: 'fail',
+        code: 'dns/external-not-edge',
+        status: 'fail',
         title: `External DNS gives the internal CMS address ${cms} for ${name}`,
         detail: `${v.server} answered ${list(addrs)}${chainText(v)}. The external view must give the Expressway-E public address.`,
-        subject: subjectOf(name, v), evidence: evidenceOf(v), fixes: [FIX.external], basis: 'documented',
+        subject: subjectOf(name, v),
+        evidence: evidenceOf(v),
+        fixes: [FIX.external],
+        basis: 'documented',
       });
     }
   }
@@ -122,31 +150,45 @@ export function judgeWebbridge(input: WebbridgeInput): WebbridgeVerdict {
     const { v, addrs } = int;
     const edgeAddrs = edge !== undefined ? [edge] : ext.kind === 'resolved' ? ext.addrs : [];
     const hairpin = addrs.filter((a) => edgeAddrs.includes(a));
-    const hairpinText = hairpin.length > 0
-      ? ` ${list(hairpin)} is the Expressway-E address: a hairpin, Expressway-C would send the web bridge traffic back out to the edge instead of to CMS.`
-      : '';
+    const hairpinText =
+      hairpin.length > 0
+        ? ` ${list(hairpin)} is the Expressway-E address: a hairpin, Expressway-C would send the web bridge traffic back out to the edge instead of to CMS.`
+        : '';
     if (cms !== undefined && !addrs.includes(cms)) {
       findings.push({
-        code: 'dns/internal-not-cms', status: 'fail',
-        title: hairpin.length > 0
-          ? `Internal DNS gives the Expressway-E address ${list(hairpin)} for ${name} (hairpin), not the CMS ${cms}`
-          : `Internal DNS gives ${list(addrs)} for ${name}, not the CMS web bridge address ${cms}`,
+        code: 'dns/internal-not-cms',
+        status: 'fail',
+        title:
+          hairpin.length > 0
+            ? `Internal DNS gives the Expressway-E address ${list(hairpin)} for ${name} (hairpin), not the CMS ${cms}`
+            : `Internal DNS gives ${list(addrs)} for ${name}, not the CMS web bridge address ${cms}`,
         detail: `${v.server} answered ${list(addrs)}${chainText(v)}.${hairpinText}`,
-        subject: subjectOf(name, v), evidence: evidenceOf(v), fixes: [FIX.internal], basis: 'documented',
+        subject: subjectOf(name, v),
+        evidence: evidenceOf(v),
+        fixes: [FIX.internal],
+        basis: 'documented',
       });
     } else if (cms !== undefined && addrs.length > 1) {
       findings.push({
-        code: 'dns/internal-not-cms', status: 'warn',
+        code: 'dns/internal-not-cms',
+        status: 'warn',
         title: `Internal DNS gives ${list(addrs)} for ${name}: besides the CMS ${cms}, other addresses${hairpin.length > 0 ? ' (one is a hairpin to the Expressway-E)' : ''}`,
         detail: `Expressway-C picks any of the answers.${hairpinText}`,
-        subject: subjectOf(name, v), evidence: evidenceOf(v), fixes: [FIX.internal], basis: 'inferred',
+        subject: subjectOf(name, v),
+        evidence: evidenceOf(v),
+        fixes: [FIX.internal],
+        basis: 'inferred',
       });
     } else if (cms === undefined && edge !== undefined && hairpin.length > 0) {
       findings.push({
-        code: 'dns/internal-not-cms', status: 'fail',
+        code: 'dns/internal-not-cms',
+        status: 'fail',
         title: `Internal DNS gives the Expressway-E public address ${edge} for ${name} (hairpin)`,
         detail: `${v.server} answered ${list(addrs)}${chainText(v)}.${hairpinText}`,
-        subject: subjectOf(name, v), evidence: evidenceOf(v), fixes: [FIX.internal], basis: 'documented',
+        subject: subjectOf(name, v),
+        evidence: evidenceOf(v),
+        fixes: [FIX.internal],
+        basis: 'documented',
       });
     }
   }
@@ -155,38 +197,54 @@ export function judgeWebbridge(input: WebbridgeInput): WebbridgeVerdict {
   if (int.kind === 'resolved' && ext.kind === 'resolved' && !problems) {
     if (sameSet(int.addrs, ext.addrs)) {
       findings.push({
-        code: 'dns/no-split-horizon', status: 'warn',
+        code: 'dns/no-split-horizon',
+        status: 'warn',
         title: `No split horizon: both views give ${list(int.addrs)} for ${name}`,
         detail: `The internal view (${int.v.server}) and the external view (${ext.v.server}) answer the same. The deployment needs the internal view to give the CMS web bridge and the external view the Expressway-E public address. Give --cms-address and --edge-nat-address to say which one is wrong.`,
-        subject: name, evidence: [...evidenceOf(int.v), ...evidenceOf(ext.v)], fixes: [FIX.internal], basis: 'documented',
+        subject: name,
+        evidence: [...evidenceOf(int.v), ...evidenceOf(ext.v)],
+        fixes: [FIX.internal],
+        basis: 'documented',
       });
     } else if (edge === undefined || cms === undefined) {
       findings.push({
-        code: input.ownCode, status: 'info',
+        code: input.ownCode,
+        status: 'info',
         title: `Split horizon in place for ${name}: internal ${list(int.addrs)}, external ${list(ext.addrs)}`,
         detail: 'The views differ. Give --cms-address and --edge-nat-address to check that they differ the right way.',
-        subject: name, evidence: [...evidenceOf(int.v), ...evidenceOf(ext.v)],
+        subject: name,
+        evidence: [...evidenceOf(int.v), ...evidenceOf(ext.v)],
       });
     }
   }
   // A pass for each resolved view that drew no problem (and no split-horizon remark).
   const remarked = findings.some((f) => f.code === 'dns/no-split-horizon' || f.status === 'info');
-  const clean = [int, ext].filter((s): s is Extract<ViewState, { kind: 'resolved' }> =>
-    s.kind === 'resolved' && !findings.some((f) => f.status !== 'info' && f.status !== 'pass' && f.subject === subjectOf(name, s.v)));
+  const clean = [int, ext].filter(
+    (s): s is Extract<ViewState, { kind: 'resolved' }> =>
+      s.kind === 'resolved' && !findings.some((f) => f.status !== 'info' && f.status !== 'pass' && f.subject === subjectOf(name, s.v)),
+  );
   if (!remarked && clean.length > 0) {
     findings.push({
-      code: input.ownCode, status: 'pass',
+      code: input.ownCode,
+      status: 'pass',
       title: `${name}: ${clean.map((p) => `${p.v.view} ${list(p.addrs)}`).join(', ')}`,
-      subject: name, evidence: clean.flatMap((p) => evidenceOf(p.v)),
+      subject: name,
+      evidence: clean.flatMap((p) => evidenceOf(p.v)),
     });
   }
-  for (const [label, s] of [['internal', int], ['external', ext]] as const) {
+  for (const [label, s] of [
+    ['internal', int],
+    ['external', ext],
+  ] as const) {
     if (s.kind === 'absent') {
       findings.push({
-        code: input.ownCode, status: 'info',
+        code: input.ownCode,
+        status: 'info',
         title: `The ${label} view of ${name} was not checked`,
-        detail: label === 'internal' ? 'Give --internal-dns (the resolver Expressway-C and CMS use).' : 'No external resolver was available.',
-        subject: name, needs: [label === 'internal' ? 'internalDns' : 'externalDns'],
+        detail:
+          label === 'internal' ? 'Give --internal-dns (the resolver Expressway-C and CMS use).' : 'No external resolver was available.',
+        subject: name,
+        needs: [label === 'internal' ? 'internalDns' : 'externalDns'],
       });
     }
   }

@@ -27,7 +27,11 @@ function logicalLines(text: string): { line: number; text: string; indented: boo
     let inQuote = false;
     for (let i = 0; i < raw.length; i++) {
       const c = raw[i] as string;
-      if (c === '\\' && inQuote) { body += c + (raw[i + 1] ?? ''); i++; continue; }
+      if (c === '\\' && inQuote) {
+        body += c + (raw[i + 1] ?? '');
+        i++;
+        continue;
+      }
       if (c === '"') inQuote = !inQuote;
       if (c === ';' && !inQuote) break;
       body += c;

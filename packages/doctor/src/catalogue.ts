@@ -13,12 +13,18 @@ const PLUGINS = ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway'] as const;
 async function importPlugin(name: (typeof PLUGINS)[number]): Promise<Plugin> {
   // Literal specifiers so bundlers and tsc see every import; loaded lazily to keep --help fast.
   switch (name) {
-    case 'dns': return (await import('@cms-doctor/dns')).plugin;
-    case 'certs': return (await import('@cms-doctor/certs')).plugin;
-    case 'turn': return (await import('@cms-doctor/turn')).plugin;
-    case 'cms': return (await import('@cms-doctor/cms')).plugin;
-    case 'trust': return (await import('@cms-doctor/trust')).plugin;
-    case 'expressway': return (await import('@cms-doctor/expressway')).plugin;
+    case 'dns':
+      return (await import('@cms-doctor/dns')).plugin;
+    case 'certs':
+      return (await import('@cms-doctor/certs')).plugin;
+    case 'turn':
+      return (await import('@cms-doctor/turn')).plugin;
+    case 'cms':
+      return (await import('@cms-doctor/cms')).plugin;
+    case 'trust':
+      return (await import('@cms-doctor/trust')).plugin;
+    case 'expressway':
+      return (await import('@cms-doctor/expressway')).plugin;
   }
 }
 

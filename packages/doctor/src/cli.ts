@@ -59,11 +59,16 @@ export async function main(rawArgs: readonly string[], io: CliIo = processIo()):
       return exit.exitCode;
     }
     // yargs validation errors (unknown option, bad choice, missing argument) are usage errors.
-    if (e instanceof Error && (e.name === 'YError' || /Unknown argument|Invalid values|Not enough non-option|Missing required/.test(e.message))) {
+    if (
+      e instanceof Error &&
+      (e.name === 'YError' || /Unknown argument|Invalid values|Not enough non-option|Missing required/.test(e.message))
+    ) {
       io.stderr(`cms-doctor: ${e.message}\nRun cms-doctor --help for usage.\n`);
       return 2;
     }
-    io.stderr(`cms-doctor: internal error: ${describeError(e)}\n${isCmsDoctorError(e) ? '' : (e as Error)?.stack ?? ''}\nPlease report it with the command you ran (cms-doctor ${VERSION}, node ${process.version}).\n`);
+    io.stderr(
+      `cms-doctor: internal error: ${describeError(e)}\n${isCmsDoctorError(e) ? '' : ((e as Error)?.stack ?? '')}\nPlease report it with the command you ran (cms-doctor ${VERSION}, node ${process.version}).\n`,
+    );
     return 3;
   }
 }

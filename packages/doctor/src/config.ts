@@ -6,7 +6,10 @@ export type ConfigValues = Record<string, unknown>;
 
 /** Accept `internal-dns`, `internalDns` and `internal_dns` alike; keys become kebab-case. */
 export const kebab = (key: string): string =>
-  key.replace(/_/g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  key
+    .replace(/_/g, '-')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
 
 export function normaliseKeys(values: ConfigValues): ConfigValues {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [kebab(k), v]));

@@ -1,6 +1,14 @@
 import {
-  buildReport, codeOf, defineCheck, runChecks,
-  type Area, type Check, type CheckRecord, type Finding, type Report, type Target,
+  buildReport,
+  codeOf,
+  defineCheck,
+  runChecks,
+  type Area,
+  type Check,
+  type CheckRecord,
+  type Finding,
+  type Report,
+  type Target,
 } from '@cms-doctor/core';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
 import { collectInputs } from './triage/collect.js';
@@ -37,7 +45,15 @@ export async function diagnoseLive(target: Target, opts: DiagnoseOptions): Promi
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
   });
-  return buildReport({ version: VERSION, mode: 'live', target, startedAt, durationMs: performance.now() - t0, ...result, fixes: catalogue.fixes });
+  return buildReport({
+    version: VERSION,
+    mode: 'live',
+    target,
+    startedAt,
+    durationMs: performance.now() - t0,
+    ...result,
+    fixes: catalogue.fixes,
+  });
 }
 
 /** Lists every unreadable input as a `triage/unreadable-file` warning, after the checks that may reject files. */
@@ -55,7 +71,14 @@ function filesCheck(entries: readonly FileEntry[], after: string[]): Check<unkno
       return [
         // Which file is which is the report's `files` list; the finding only counts.
         { code: codeOf('triage.files'), status: 'info', title: `${used.length} of ${entries.length} input files recognised` },
-        ...bad.map((e) => ({ code: 'triage/unreadable-file', status: 'warn' as const, title: `Could not read ${e.path}`, detail: e.reason, subject: e.path, evidence: [{ kind: 'input-file', path: e.path, reason: e.reason ?? '' }] })),
+        ...bad.map((e) => ({
+          code: 'triage/unreadable-file',
+          status: 'warn' as const,
+          title: `Could not read ${e.path}`,
+          detail: e.reason,
+          subject: e.path,
+          evidence: [{ kind: 'input-file', path: e.path, reason: e.reason ?? '' }],
+        })),
       ];
     },
   });
@@ -74,7 +97,13 @@ export async function diagnoseOffline(inputs: readonly string[], target: Target,
       const kinds = [...c.needs, ...(c.needsAny ?? []).flat()].filter((n) => n.startsWith('file:')).map((n) => n.slice(5));
       return kinds.length === 0 || kinds.some((k) => entries.some((e) => e.kind === k));
     });
-    const all = [...relevant, filesCheck(entries, relevant.map((c) => c.id))];
+    const all = [
+      ...relevant,
+      filesCheck(
+        entries,
+        relevant.map((c) => c.id),
+      ),
+    ];
     const overall = AbortSignal.timeout(opts.timeoutMs);
     const result = await runChecks(all, {
       target,
@@ -87,7 +116,13 @@ export async function diagnoseOffline(inputs: readonly string[], target: Target,
       ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
     });
     return buildReport({
-      version: VERSION, mode: 'offline', target, startedAt, durationMs: performance.now() - t0, ...result, fixes: catalogue.fixes,
+      version: VERSION,
+      mode: 'offline',
+      target,
+      startedAt,
+      durationMs: performance.now() - t0,
+      ...result,
+      fixes: catalogue.fixes,
       files: entries.map((e) => ({ path: e.path, kind: e.kind, ...(e.reason ? { reason: e.reason } : {}) })),
     });
   } finally {

@@ -21,12 +21,20 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
   { flag: 'edge', field: 'edge', def: str('Expressway-E web proxy as guests reach it, host[:port] (default: external DNS answer, 443)') },
   { flag: 'edge-nat-address', field: 'edgeNatAddress', def: str('Expressway-E public (static NAT) address') },
   { flag: 'cms-address', field: 'cmsAddress', def: str('CMS web bridge address inside') },
-  { flag: 'webbridge', field: 'webbridge', def: str('CMS web bridge as Expressway-C reaches it, host[:port] (default: internal DNS answer, 443)') },
+  {
+    flag: 'webbridge',
+    field: 'webbridge',
+    def: str('CMS web bridge as Expressway-C reaches it, host[:port] (default: internal DNS answer, 443)'),
+  },
   { flag: 'turn', field: 'turn', def: str('TURN server as guests reach it, host[:port] (default: the edge address, 3478)') },
   { flag: 'turn-tls-port', field: 'turnTlsPort', def: { type: 'number', describe: 'TURN over TLS port (default 443)', group: 'Target:' } },
   { flag: 'turn-user', field: 'turnUser', def: str('TURN username (default: the one configured on CMS, read through --cms-api)') },
   { flag: 'turn-password-file', field: 'turnPassword', def: str('File holding the TURN password (or set CMS_DOCTOR_TURN_PASSWORD)') },
-  { flag: 'turn-tcp-expected', field: 'turnTcpExpected', def: { type: 'boolean', describe: 'TURN on TCP 3478 / TLS must answer (a fail instead of a warning)', group: 'Target:' } },
+  {
+    flag: 'turn-tcp-expected',
+    field: 'turnTcpExpected',
+    def: { type: 'boolean', describe: 'TURN on TCP 3478 / TLS must answer (a fail instead of a warning)', group: 'Target:' },
+  },
   { flag: 'media-port-range', field: 'mediaPortRange', def: str('Media port range opened on the firewall (default 24000-29999)') },
   { flag: 'cms-api', field: 'cmsApi', def: str('CMS REST API base URL, e.g. https://admin.cms.octavio.local:445') },
   { flag: 'cms-user', field: 'cmsUser', def: str('CMS API user') },
@@ -34,21 +42,59 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
   { flag: 'cms-version', field: 'cmsVersion', def: str('CMS version when the API cannot be asked, e.g. 2.9.1') },
   { flag: 'expressway-api', field: 'expresswayApi', def: str('Expressway-E REST API base URL') },
   { flag: 'expressway-user', field: 'expresswayUser', def: str('Expressway API user') },
-  { flag: 'expressway-password-file', field: 'expresswayPassword', def: str('File holding the Expressway password (or set CMS_DOCTOR_EXPRESSWAY_PASSWORD)') },
-  { flag: 'cert-password-file', field: 'certPassword', def: str('File holding the password of PKCS#12 (.p12/.pfx) files given to triage (or set CMS_DOCTOR_CERT_PASSWORD)') },
-  { flag: 'ca', field: 'ca', def: { type: 'string', array: true, describe: 'Extra trusted CA certificate file (PEM); repeatable', group: 'Target:' } },
-  { flag: 'insecure', field: 'insecure', def: { type: 'boolean', describe: 'Do not verify the CMS API certificate (reported in the output)', group: 'Target:' } },
+  {
+    flag: 'expressway-password-file',
+    field: 'expresswayPassword',
+    def: str('File holding the Expressway password (or set CMS_DOCTOR_EXPRESSWAY_PASSWORD)'),
+  },
+  {
+    flag: 'cert-password-file',
+    field: 'certPassword',
+    def: str('File holding the password of PKCS#12 (.p12/.pfx) files given to triage (or set CMS_DOCTOR_CERT_PASSWORD)'),
+  },
+  {
+    flag: 'ca',
+    field: 'ca',
+    def: { type: 'string', array: true, describe: 'Extra trusted CA certificate file (PEM); repeatable', group: 'Target:' },
+  },
+  {
+    flag: 'insecure',
+    field: 'insecure',
+    def: { type: 'boolean', describe: 'Do not verify the CMS API certificate (reported in the output)', group: 'Target:' },
+  },
 ];
 
 /** Secret fields: flag of the file option, env variable, prompt text. */
 export const SECRETS = [
   { field: 'turnPassword', fileFlag: 'turn-password-file', env: 'CMS_DOCTOR_TURN_PASSWORD', userField: 'turnUser', what: 'TURN password' },
   { field: 'cmsPassword', fileFlag: 'cms-password-file', env: 'CMS_DOCTOR_CMS_PASSWORD', userField: 'cmsUser', what: 'CMS API password' },
-  { field: 'expresswayPassword', fileFlag: 'expressway-password-file', env: 'CMS_DOCTOR_EXPRESSWAY_PASSWORD', userField: 'expresswayUser', what: 'Expressway password' },
-  { field: 'certPassword', fileFlag: 'cert-password-file', env: 'CMS_DOCTOR_CERT_PASSWORD', userField: undefined, what: 'PKCS#12 password' },
+  {
+    field: 'expresswayPassword',
+    fileFlag: 'expressway-password-file',
+    env: 'CMS_DOCTOR_EXPRESSWAY_PASSWORD',
+    userField: 'expresswayUser',
+    what: 'Expressway password',
+  },
+  {
+    field: 'certPassword',
+    fileFlag: 'cert-password-file',
+    env: 'CMS_DOCTOR_CERT_PASSWORD',
+    userField: undefined,
+    what: 'PKCS#12 password',
+  },
 ] as const;
 
 /** Flags people might try that would put a password on the command line. */
-export const FORBIDDEN_FLAGS = ['password', 'turn-password', 'cms-password', 'expressway-password', 'cert-password', 'turnPassword', 'cmsPassword', 'expresswayPassword', 'certPassword'];
+export const FORBIDDEN_FLAGS = [
+  'password',
+  'turn-password',
+  'cms-password',
+  'expressway-password',
+  'cert-password',
+  'turnPassword',
+  'cmsPassword',
+  'expresswayPassword',
+  'certPassword',
+];
 
 export const envName = (flag: string): string => `CMS_DOCTOR_${flag.toUpperCase().replace(/-/g, '_')}`;

@@ -26,7 +26,8 @@ const parseRange = (v: unknown): readonly [number, number] => {
   const m = /^(\d{1,5})\s*-\s*(\d{1,5})$/.exec(String(v));
   const lo = Number(m?.[1]);
   const hi = Number(m?.[2]);
-  if (!m || lo > hi || hi > 65535) throw new CmsDoctorError('CMSD_USAGE', `--media-port-range must look like 24000-29999, got "${String(v)}"`);
+  if (!m || lo > hi || hi > 65535)
+    throw new CmsDoctorError('CMSD_USAGE', `--media-port-range must look like 24000-29999, got "${String(v)}"`);
   return [lo, hi];
 };
 
@@ -37,7 +38,10 @@ async function readSecretFile(path: string, what: string): Promise<Secret> {
     // A trailing newline is how editors save files; it is never part of a password.
     return new Secret((await readFile(path, 'utf8')).replace(/\r?\n$/, ''));
   } catch (e) {
-    throw new CmsDoctorError('CMSD_INPUT_MISSING', `cannot read the ${what} file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CmsDoctorError(
+      'CMSD_INPUT_MISSING',
+      `cannot read the ${what} file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 
@@ -51,7 +55,8 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
     else if (def.type === 'boolean') t[field] = asBool(v);
     else if (def.type === 'number') {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new CmsDoctorError('CMSD_USAGE', `--${flag} must be a port number, got "${String(v)}"`);
+      if (!Number.isInteger(n) || n < 1 || n > 65535)
+        throw new CmsDoctorError('CMSD_USAGE', `--${flag} must be a port number, got "${String(v)}"`);
       t[field] = n;
     } else if (def.array) t[field] = (Array.isArray(v) ? v : [v]).map(String);
     else t[field] = String(v);
@@ -67,7 +72,10 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
     else if (env[s.env]) t[s.field] = new Secret(env[s.env] ?? '');
     else if (s.userField !== undefined && t[s.userField] !== undefined) {
       if (!secrets.interactive)
-        throw new CmsDoctorError('CMSD_SECRET_MISSING', `the ${s.what} is needed for --${s.userField.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: set ${s.env} or use --${s.fileFlag}`);
+        throw new CmsDoctorError(
+          'CMSD_SECRET_MISSING',
+          `the ${s.what} is needed for --${s.userField.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: set ${s.env} or use --${s.fileFlag}`,
+        );
       t[s.field] = new Secret(await secrets.prompt(`${s.what}: `));
     }
   }

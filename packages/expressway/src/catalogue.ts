@@ -5,14 +5,62 @@ const TN210800 = 'Cisco TechNote 210800, Configure CMS WebRTC or Web App Proxy o
 
 /** Problem codes this package adds to the contract's. */
 export const EXPRESSWAY_CODES: readonly CodeInfo[] = [
-  { code: 'expressway/web-proxy-unexpected', title: 'The edge answers the web bridge name with something other than the web bridge page', status: 'warn', fixes: [], basis: 'inferred' },
-  { code: 'expressway/guest-uri-is-mra-domain', title: 'The guest account client URI is also an MRA domain', status: 'warn', fixes: ['guest-uri-external'], basis: 'documented' },
-  { code: 'expressway/turn-services-off', title: 'Expressway-E TURN services are off or inactive', status: 'fail', fixes: ['edge-turn-services'], basis: 'documented' },
-  { code: 'expressway/turn-port-not-3478', title: 'Expressway-E TURN requests port is not 3478', status: 'warn', fixes: ['edge-turn-services'], basis: 'documented' },
-  { code: 'expressway/media-range-mismatch', title: 'Expressway-E media port range differs from the firewall range', status: 'warn', fixes: ['firewall-turn'], basis: 'documented' },
-  { code: 'expressway/turn-option-key-missing', title: 'No active TURN Relays option key', status: 'warn', fixes: ['edge-turn-option-key'], basis: 'documented' },
-  { code: 'expressway/ssh-tunnel-inactive', title: 'An Expressway-C SSH tunnel is not active or the web bridge name has none', status: 'warn', fixes: ['edge-ssh-tunnels'], basis: 'documented' },
-  { code: 'expressway/api-warning', title: 'The Expressway reports an unacknowledged warning', status: 'warn', fixes: [], basis: 'documented' },
+  {
+    code: 'expressway/web-proxy-unexpected',
+    title: 'The edge answers the web bridge name with something other than the web bridge page',
+    status: 'warn',
+    fixes: [],
+    basis: 'inferred',
+  },
+  {
+    code: 'expressway/guest-uri-is-mra-domain',
+    title: 'The guest account client URI is also an MRA domain',
+    status: 'warn',
+    fixes: ['guest-uri-external'],
+    basis: 'documented',
+  },
+  {
+    code: 'expressway/turn-services-off',
+    title: 'Expressway-E TURN services are off or inactive',
+    status: 'fail',
+    fixes: ['edge-turn-services'],
+    basis: 'documented',
+  },
+  {
+    code: 'expressway/turn-port-not-3478',
+    title: 'Expressway-E TURN requests port is not 3478',
+    status: 'warn',
+    fixes: ['edge-turn-services'],
+    basis: 'documented',
+  },
+  {
+    code: 'expressway/media-range-mismatch',
+    title: 'Expressway-E media port range differs from the firewall range',
+    status: 'warn',
+    fixes: ['firewall-turn'],
+    basis: 'documented',
+  },
+  {
+    code: 'expressway/turn-option-key-missing',
+    title: 'No active TURN Relays option key',
+    status: 'warn',
+    fixes: ['edge-turn-option-key'],
+    basis: 'documented',
+  },
+  {
+    code: 'expressway/ssh-tunnel-inactive',
+    title: 'An Expressway-C SSH tunnel is not active or the web bridge name has none',
+    status: 'warn',
+    fixes: ['edge-ssh-tunnels'],
+    basis: 'documented',
+  },
+  {
+    code: 'expressway/api-warning',
+    title: 'The Expressway reports an unacknowledged warning',
+    status: 'warn',
+    fixes: [],
+    basis: 'documented',
+  },
 ];
 
 export const EXPRESSWAY_FIXES: readonly Fix[] = [

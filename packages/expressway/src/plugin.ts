@@ -8,7 +8,15 @@ import { expresswayWarningsCheck } from './api/warnings.js';
 
 export const plugin: Plugin = {
   name: 'expressway',
-  checks: [webProxyCheck, turnPortsCheck, expresswayWarningsCheck, guestUriConfigCheck, turnConfigCheck, adminPortConfigCheck, sshTunnelsCheck],
+  checks: [
+    webProxyCheck,
+    turnPortsCheck,
+    expresswayWarningsCheck,
+    guestUriConfigCheck,
+    turnConfigCheck,
+    adminPortConfigCheck,
+    sshTunnelsCheck,
+  ],
   fixes: EXPRESSWAY_FIXES,
   codes: EXPRESSWAY_CODES,
   recognisers: [expresswayPageRecogniser],

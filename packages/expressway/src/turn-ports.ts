@@ -1,4 +1,13 @@
-import { CMS_TURN_SERVERS, codeOf, DEFAULT_MEDIA_PORT_RANGE, defineCheck, TURN_ALLOCATE, type CmsTurnData, type FindingDraft, type TurnReachabilityData } from '@cms-doctor/core';
+import {
+  CMS_TURN_SERVERS,
+  codeOf,
+  DEFAULT_MEDIA_PORT_RANGE,
+  defineCheck,
+  TURN_ALLOCATE,
+  type CmsTurnData,
+  type FindingDraft,
+  type TurnReachabilityData,
+} from '@cms-doctor/core';
 
 export const TURN_PORTS_CHECK = 'expressway.turn-ports';
 
@@ -18,10 +27,27 @@ export interface PortRequirement {
  */
 export function turnPortRequirements(opts: { tcpExpected: boolean; mediaRange: readonly [number, number] }): PortRequirement[] {
   return [
-    { port: '3478', transport: 'udp', required: true, why: 'TURN requests from guests (the document: UDP 3478, also needed when TURN runs on 443)' },
-    { port: '3478', transport: 'tcp', required: opts.tcpExpected, why: opts.tcpExpected ? 'TURN over TCP: CMS tcpPortNumberOverride 3478 or --turn-tcp-expected' : 'TURN over TCP fallback (only required with tcpPortNumberOverride 3478)' },
+    {
+      port: '3478',
+      transport: 'udp',
+      required: true,
+      why: 'TURN requests from guests (the document: UDP 3478, also needed when TURN runs on 443)',
+    },
+    {
+      port: '3478',
+      transport: 'tcp',
+      required: opts.tcpExpected,
+      why: opts.tcpExpected
+        ? 'TURN over TCP: CMS tcpPortNumberOverride 3478 or --turn-tcp-expected'
+        : 'TURN over TCP fallback (only required with tcpPortNumberOverride 3478)',
+    },
     { port: '443', transport: 'tls', required: false, why: 'TURN on TCP 443 (Expressway X8.11+), shared with the web proxy' },
-    { port: `${opts.mediaRange[0]}-${opts.mediaRange[1]}`, transport: 'udp', required: true, why: 'media relayed by the Expressway-E (the document: UDP 24000-29999)' },
+    {
+      port: `${opts.mediaRange[0]}-${opts.mediaRange[1]}`,
+      transport: 'udp',
+      required: true,
+      why: 'media relayed by the Expressway-E (the document: UDP 24000-29999)',
+    },
   ];
 }
 
@@ -32,7 +58,10 @@ export interface PortVerdict extends PortRequirement {
 }
 
 /** Pure: lines up what `turn.allocate` measured against what the document requires. */
-export function interpretTurnPorts(data: TurnReachabilityData, opts: { tcpExpected: boolean; mediaRange: readonly [number, number] }): PortVerdict[] {
+export function interpretTurnPorts(
+  data: TurnReachabilityData,
+  opts: { tcpExpected: boolean; mediaRange: readonly [number, number] },
+): PortVerdict[] {
   return turnPortRequirements(opts).map((req) => {
     if (req.port.includes('-')) {
       if (!data.relayed) return { ...req, measured: 'not probed' };
@@ -51,17 +80,29 @@ export function judgeTurnPorts(data: TurnReachabilityData, verdicts: readonly Po
   const tls = verdicts.find((v) => v.transport === 'tls');
   const notes: string[] = [];
   if (tcp?.measured === 'no answer' && tls?.measured === 'answered')
-    notes.push('TCP 3478 is silent while TURN answers on 443: an Expressway with TCP 443 TURN on no longer answers TCP 3478 (TechNote 210800).');
+    notes.push(
+      'TCP 3478 is silent while TURN answers on 443: an Expressway with TCP 443 TURN on no longer answers TCP 3478 (TechNote 210800).',
+    );
   const evidence = [{ kind: 'turn-port-requirements', server: data.server, ports: verdicts.map((v) => ({ ...v })) }];
   if (closed.length === 0) {
-    return { code: codeOf(TURN_PORTS_CHECK), status: 'pass', title: 'The TURN ports the document requires answer at the Expressway-E', subject: data.server, evidence, ...(notes.length ? { detail: notes.join(' ') } : {}) };
+    return {
+      code: codeOf(TURN_PORTS_CHECK),
+      status: 'pass',
+      title: 'The TURN ports the document requires answer at the Expressway-E',
+      subject: data.server,
+      evidence,
+      ...(notes.length ? { detail: notes.join(' ') } : {}),
+    };
   }
   // The failing finding itself comes from the turn checks that measured it; this one explains.
   return {
     code: codeOf(TURN_PORTS_CHECK),
     status: 'info',
     title: `Required TURN ports not answering at the Expressway-E: ${closed.map((c) => `${c.transport.toUpperCase()} ${c.port}`).join(', ')}`,
-    detail: ['The document asks the firewall toward the Expressway-E public address to pass TCP 443, TCP and UDP 3478 and UDP 24000-29999.', ...notes].join(' '),
+    detail: [
+      'The document asks the firewall toward the Expressway-E public address to pass TCP 443, TCP and UDP 3478 and UDP 24000-29999.',
+      ...notes,
+    ].join(' '),
     subject: data.server,
     evidence,
     fixes: ['firewall-turn'],
@@ -78,7 +119,15 @@ export const turnPortsCheck = defineCheck({
   async run(ctx) {
     const data = ctx.get<TurnReachabilityData>(TURN_ALLOCATE);
     if (!data) {
-      return [{ code: codeOf(TURN_PORTS_CHECK), status: 'skip', title: 'TURN ports not judged: no TURN measurement', detail: 'needs the measurements of turn.allocate (give --turn or --edge)', needs: ['turn'] }];
+      return [
+        {
+          code: codeOf(TURN_PORTS_CHECK),
+          status: 'skip',
+          title: 'TURN ports not judged: no TURN measurement',
+          detail: 'needs the measurements of turn.allocate (give --turn or --edge)',
+          needs: ['turn'],
+        },
+      ];
     }
     const cms = ctx.get<CmsTurnData>(CMS_TURN_SERVERS);
     const tcpExpected = ctx.target.turnTcpExpected ?? cms?.tcpPortNumberOverride === 3478;

@@ -19,13 +19,27 @@ afterAll(async () => {
 
 const sockets = (): number => process.getActiveResourcesInfo().filter((r) => /TCPServerWrap|UDPWrap|TCPSocketWrap|TLSWrap/.test(r)).length;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|\[::1\]|::1)$/;
-const hostOf = (v: string): string => (v.startsWith('https://') ? new URL(v).hostname : v.split(':')[0] ?? '');
+const hostOf = (v: string): string => (v.startsWith('https://') ? new URL(v).hostname : (v.split(':')[0] ?? ''));
 
 describe('startLab', () => {
   it('every scenario is data with a name, a title and expected codes and fixes', () => {
     const names = SCENARIOS.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const required of ['healthy', 'trust-bundle-none', 'guest-uri-internal', 'edge-self-signed', 'edge-san-missing', 'turn-wrong-password', 'turn-udp-blocked', 'media-ports-blocked', 'dns-internal-points-to-edge', 'dns-external-missing', 'edge-admin-port-443', 'cms-no-spaces', 'call-matching-missing-external-domain'])
+    for (const required of [
+      'healthy',
+      'trust-bundle-none',
+      'guest-uri-internal',
+      'edge-self-signed',
+      'edge-san-missing',
+      'turn-wrong-password',
+      'turn-udp-blocked',
+      'media-ports-blocked',
+      'dns-internal-points-to-edge',
+      'dns-external-missing',
+      'edge-admin-port-443',
+      'cms-no-spaces',
+      'call-matching-missing-external-domain',
+    ])
       expect(names).toContain(required);
     expect(SCENARIOS.find((s) => s.name === 'healthy')?.expected.codes).toEqual([]);
     for (const s of SCENARIOS.filter((x) => x.name !== 'healthy')) expect(s.expected.codes.length, s.name).toBeGreaterThan(0);
@@ -49,7 +63,12 @@ describe('startLab', () => {
       expect(await readFile(String(yaml['ca']), 'utf8')).toMatch(/BEGIN CERTIFICATE/);
       // The edge serves the web bridge page, proxied from the lab's web bridge, with a chain the lab CA verifies.
       const [host, port] = String(yaml['edge']).split(':');
-      const r = await probeWebProxy({ host: host!, port: Number(port), servername: 'cmsweb.octavio.com', ca: [await readFile(String(yaml['ca']), 'utf8')] });
+      const r = await probeWebProxy({
+        host: host!,
+        port: Number(port),
+        servername: 'cmsweb.octavio.com',
+        ca: [await readFile(String(yaml['ca']), 'utf8')],
+      });
       expect(r.ok && classifyAnswer(r.answer).verdict).toBe('web-app');
       expect(r.ok && r.tls.authorized).toBe(true);
     } finally {
@@ -80,7 +99,10 @@ describe('startLab', () => {
   });
 
   it('guest-uri-internal and edge-admin-port-443 serve what the expressway classifier expects', async () => {
-    for (const [scenario, verdict] of [['guest-uri-internal', 'bad-request'], ['edge-admin-port-443', 'admin-login']] as const) {
+    for (const [scenario, verdict] of [
+      ['guest-uri-internal', 'bad-request'],
+      ['edge-admin-port-443', 'admin-login'],
+    ] as const) {
       const lab = await startLab({ scenario, dir: await tempDir() });
       try {
         const [host, port] = String(lab.config['edge']).split(':');

@@ -51,7 +51,16 @@ async function startTurn(setup: Scenario['setup'], users: Record<string, string>
   for (let i = 0; i < 5; i++) {
     const port = await freeUdpTcpPort(LAB.edgeNat);
     try {
-      const t = await startTurnEmulator({ host: LAB.edgeNat, udpPort: port, tcpPort: port, realm: DOCUMENT.turnRealm, users, relayHost, relayPortRange: [24000, 29999], mode: setup.turnMode ?? 'normal' });
+      const t = await startTurnEmulator({
+        host: LAB.edgeNat,
+        udpPort: port,
+        tcpPort: port,
+        realm: DOCUMENT.turnRealm,
+        users,
+        relayHost,
+        relayPortRange: [24000, 29999],
+        mode: setup.turnMode ?? 'normal',
+      });
       return Object.assign(t, { port });
     } catch (e) {
       last = e; // another process took the port between the check and the bind
@@ -76,14 +85,27 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     // Certificates first: the slowest step, and independent of the servers.
     const [edgePki, cmsPki] = await Promise.all([
       createLabPki({ names: EDGE_SANS, ips: [LAB.edgeNat], kind: 'ecdsa', variant: setup.edgeCert ?? 'good' }),
-      createLabPki({ names: [DOCUMENT.internalWebBridge, `admin.${DOCUMENT.internalDomain}`, DOCUMENT.external], ips: [LAB.cms], kind: 'ecdsa', variant: 'good' }),
+      createLabPki({
+        names: [DOCUMENT.internalWebBridge, `admin.${DOCUMENT.internalDomain}`, DOCUMENT.external],
+        ips: [LAB.cms],
+        kind: 'ecdsa',
+        variant: 'good',
+      }),
     ]);
     const cmsTls = { key: cmsPki.keyPem, cert: cmsPki.chainPem };
 
     const cmsPassword = 'lab-api-password';
     const [dnsIn, dnsOut, webBridge, cms, turn] = await Promise.all([
-      startLabDns({ host: LAB.internalDns, records: (setup.internalRecords ?? ((r) => r))(internalRecords()), fault: setup.internalDnsFault ?? 'none' }).then((x) => stack.add(x)),
-      startLabDns({ host: LAB.externalDns, records: (setup.externalRecords ?? ((r) => r))(externalRecords()), fault: setup.externalDnsFault ?? 'none' }).then((x) => stack.add(x)),
+      startLabDns({
+        host: LAB.internalDns,
+        records: (setup.internalRecords ?? ((r) => r))(internalRecords()),
+        fault: setup.internalDnsFault ?? 'none',
+      }).then((x) => stack.add(x)),
+      startLabDns({
+        host: LAB.externalDns,
+        records: (setup.externalRecords ?? ((r) => r))(externalRecords()),
+        fault: setup.externalDnsFault ?? 'none',
+      }).then((x) => stack.add(x)),
       startWebBridge({ host: LAB.cms, tls: cmsTls }).then((x) => stack.add(x)),
       startCmsSimulator({
         host: LAB.cms,
@@ -96,7 +118,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         domains: { internal: DOCUMENT.internalDomain, external: DOCUMENT.externalDomain },
         webBridgeUrl: `https://${DOCUMENT.internalWebBridge}`,
       }).then((x) => stack.add(x)),
-      startTurn(setup, { [DOCUMENT.turnUser]: setup.turnPasswordMismatch ? `${DOCUMENT.turnPassword}-changed-on-expressway` : DOCUMENT.turnPassword }).then((x) => stack.add(x)),
+      startTurn(setup, {
+        [DOCUMENT.turnUser]: setup.turnPasswordMismatch ? `${DOCUMENT.turnPassword}-changed-on-expressway` : DOCUMENT.turnPassword,
+      }).then((x) => stack.add(x)),
     ]);
     let edge: WebProxy | { port: number };
     if (setup.webProxy === 'down') {
@@ -123,7 +147,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       config: join(dir, 'cms-doctor.yaml'),
     };
     await writeFile(files.ca, `${edgePki.rootPem.trim()}\n${cmsPki.rootPem.trim()}\n`);
-    for (const [path, secret] of [[files.turnPassword, DOCUMENT.turnPassword], [files.cmsPassword, cmsPassword]] as const) {
+    for (const [path, secret] of [
+      [files.turnPassword, DOCUMENT.turnPassword],
+      [files.cmsPassword, cmsPassword],
+    ] as const) {
       await writeFile(path, `${secret}\n`, { mode: 0o600 });
       await chmod(path, 0o600);
     }

@@ -52,10 +52,24 @@ export function internalRecords(): LabRecord[] {
     { name: `admin.${d.internalDomain}`, type: 'A', value: LAB.cms },
     { name: `xmpp.${d.internalDomain}`, type: 'A', value: LAB.cms },
     { name: `vcsc.octavio.local`, type: 'A', value: remap(d.expresswayC) },
-    { name: `_xmpp-client._tcp.${d.internalDomain}`, type: 'SRV', priority: 10, weight: 10, port: 5222, target: `xmpp.${d.internalDomain}` },
+    {
+      name: `_xmpp-client._tcp.${d.internalDomain}`,
+      type: 'SRV',
+      priority: 10,
+      weight: 10,
+      port: 5222,
+      target: `xmpp.${d.internalDomain}`,
+    },
     // The document shows 5209 here, a typo for the standard 5269: the healthy lab uses 5269,
     // the scenario `xmpp-server-srv-typo` keeps the document's value.
-    { name: `_xmpp-server._tcp.${d.internalDomain}`, type: 'SRV', priority: 10, weight: 10, port: 5269, target: `xmpp.${d.internalDomain}` },
+    {
+      name: `_xmpp-server._tcp.${d.internalDomain}`,
+      type: 'SRV',
+      priority: 10,
+      weight: 10,
+      port: 5269,
+      target: `xmpp.${d.internalDomain}`,
+    },
   ];
 }
 
@@ -68,4 +82,12 @@ export function externalRecords(): LabRecord[] {
 }
 
 /** The SANs the document lists for the Expressway-E certificate. */
-export const EDGE_SANS = ['vcse.octavio.com', 'vcsc.octavio.local', 'cmsweb.octavio.com', 'cmsweb.octavio.local', 'octavio.local', 'cms.octavio.local', 'octavio.com'];
+export const EDGE_SANS = [
+  'vcse.octavio.com',
+  'vcsc.octavio.local',
+  'cmsweb.octavio.com',
+  'cmsweb.octavio.local',
+  'octavio.local',
+  'cms.octavio.local',
+  'octavio.com',
+];

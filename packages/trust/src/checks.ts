@@ -31,7 +31,10 @@ export const trustBundleCheck = defineCheck({
     for (const f of ctx.files(...CERT_FILE_KINDS)) {
       let loaded;
       try {
-        loaded = loadCertificates(await f.bytes(), { source: f.path, ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}) });
+        loaded = loadCertificates(await f.bytes(), {
+          source: f.path,
+          ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}),
+        });
       } catch {
         continue; // cert.files reports an unreadable certificate file
       }
@@ -45,13 +48,15 @@ export const trustBundleCheck = defineCheck({
       const webbridge = attempt(() => parseMmpWebbridge(t.text));
       const webbridge3 = attempt(() => parseMmpWebbridge3(t.text));
       if (!webbridge && !webbridge3) continue;
-      out.push(...judgeTrust({
-        file: t.path,
-        ...(webbridge ? { webbridge } : {}),
-        ...(webbridge3 ? { webbridge3 } : {}),
-        ...(callbridge ? { callbridge } : {}),
-        certificateFile: (n) => certs.get(basename(n).toLowerCase()),
-      }));
+      out.push(
+        ...judgeTrust({
+          file: t.path,
+          ...(webbridge ? { webbridge } : {}),
+          ...(webbridge3 ? { webbridge3 } : {}),
+          ...(callbridge ? { callbridge } : {}),
+          certificateFile: (n) => certs.get(basename(n).toLowerCase()),
+        }),
+      );
     }
     return out;
   },

@@ -42,20 +42,34 @@ export function judgeTrust(inp: TrustInputs): FindingDraft[] {
     const ev = [line(inp.file, at, `${label} : ${bundle ?? 'none'}`), ...cbEvidence];
     if (bundle === null) {
       out.push({
-        code: 'webbridge/trust-bundle-missing', status: 'fail', fixes: FIX, basis: 'documented', subject, evidence: ev,
+        code: 'webbridge/trust-bundle-missing',
+        status: 'fail',
+        fixes: FIX,
+        basis: 'documented',
+        subject,
+        evidence: ev,
         title: `The web bridge trusts no call bridge certificate (${label}: none)`,
-        detail: version === '2.x'
-          ? 'MMP `webbridge` shows "Trust bundle: none": the call bridge cannot connect to the web bridge and guests see no "Join call" button.'
-          : 'MMP `webbridge3` shows "C2W Trust bundle: none": the call bridge cannot open the C2W link to the web bridge.',
+        detail:
+          version === '2.x'
+            ? 'MMP `webbridge` shows "Trust bundle: none": the call bridge cannot connect to the web bridge and guests see no "Join call" button.'
+            : 'MMP `webbridge3` shows "C2W Trust bundle: none": the call bridge cannot open the C2W link to the web bridge.',
       });
       return;
     }
     const trust = inp.certificateFile(bundle);
     const cb = cbName ? inp.certificateFile(cbName) : undefined;
     if (!trust || !cb || !cbName) {
-      const missing = [!cbName ? 'MMP `callbridge` output (it names the call bridge certificate)' : undefined, !trust ? bundle : undefined, cbName && !cb ? cbName : undefined].filter(Boolean);
+      const missing = [
+        !cbName ? 'MMP `callbridge` output (it names the call bridge certificate)' : undefined,
+        !trust ? bundle : undefined,
+        cbName && !cb ? cbName : undefined,
+      ].filter(Boolean);
       out.push({
-        code: 'webbridge/trust-bundle', status: 'info', basis: 'documented', subject, evidence: ev,
+        code: 'webbridge/trust-bundle',
+        status: 'info',
+        basis: 'documented',
+        subject,
+        evidence: ev,
         title: `The web bridge trust bundle is ${bundle}; its content was not compared`,
         detail: `To compare it with the call bridge certificate by fingerprint, add to the bundle: ${missing.join(', ')}.${cbName && bundle.toLowerCase() === cbName.toLowerCase() ? ' The names agree.' : ''}`,
       });
@@ -68,20 +82,38 @@ export function judgeTrust(inp: TrustInputs): FindingDraft[] {
     const issuer = version === '3.x' && !holdsLeaf ? trust.certificates.find((c) => c.isCa && leaf.issuedBy(c)) : undefined;
     const certEv: Evidence[] = [
       { ...certificateEvidence(leaf, 0), role: 'call bridge certificate', file: cb.path },
-      { kind: 'certificate-file', role: 'web bridge trust bundle', file: trust.path, sha256: trust.certificates.map((c) => c.sha256), subjects: trust.certificates.map((c) => c.subject) },
+      {
+        kind: 'certificate-file',
+        role: 'web bridge trust bundle',
+        file: trust.path,
+        sha256: trust.certificates.map((c) => c.sha256),
+        subjects: trust.certificates.map((c) => c.subject),
+      },
     ];
     if (holdsLeaf || issuer) {
       out.push({
-        code: 'webbridge/trust-bundle', status: 'pass', basis: 'documented', subject, evidence: [...ev, ...certEv],
-        title: holdsLeaf ? `The web bridge trust bundle ${bundle} holds the call bridge certificate` : `The C2W trust bundle ${bundle} holds the CA of the call bridge certificate`,
+        code: 'webbridge/trust-bundle',
+        status: 'pass',
+        basis: 'documented',
+        subject,
+        evidence: [...ev, ...certEv],
+        title: holdsLeaf
+          ? `The web bridge trust bundle ${bundle} holds the call bridge certificate`
+          : `The C2W trust bundle ${bundle} holds the CA of the call bridge certificate`,
         detail: `Call bridge certificate ${leaf.subject}, SHA-256 ${leaf.sha256}.`,
       });
       return;
     }
     out.push({
-      code: 'webbridge/trust-bundle-mismatch', status: 'fail', fixes: FIX, basis: 'documented', subject, evidence: [...ev, ...certEv],
+      code: 'webbridge/trust-bundle-mismatch',
+      status: 'fail',
+      fixes: FIX,
+      basis: 'documented',
+      subject,
+      evidence: [...ev, ...certEv],
       title: `The web bridge trust bundle ${bundle} does not hold the call bridge certificate ${cbName}`,
-      detail: `${cbName} (${leaf.subject}, SHA-256 ${leaf.sha256.slice(0, 16)}…) is not among the ${trust.certificates.length} certificate(s) of ${bundle}${version === '3.x' ? ', nor is its issuer' : ''}. ${version === '2.x' ? 'The web bridge must trust the call bridge certificate itself, not only its CA.' : ''}`.trim(),
+      detail:
+        `${cbName} (${leaf.subject}, SHA-256 ${leaf.sha256.slice(0, 16)}…) is not among the ${trust.certificates.length} certificate(s) of ${bundle}${version === '3.x' ? ', nor is its issuer' : ''}. ${version === '2.x' ? 'The web bridge must trust the call bridge certificate itself, not only its CA.' : ''}`.trim(),
     });
   };
 

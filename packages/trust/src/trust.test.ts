@@ -5,9 +5,11 @@ import { memFile } from '../../certs/src/testing/mem-file.js';
 import { trustBundleCheck } from './checks.js';
 import { RECOGNISERS } from '@cms-doctor/cms';
 
-const webbridge = (trust: string) => `proxyWebRTC> webbridge\r\nEnabled              : true\r\nInterface whitelist : a:443\r\nKey file             : webbridge.key\r\nCertificate file     : webbridge.cer\r\nCA Bundle file      : root.cer\r\nTrust bundle        : ${trust}\r\nHTTP redirect       : Enabled\r\nproxyWebRTC>\r\n`;
+const webbridge = (trust: string) =>
+  `proxyWebRTC> webbridge\r\nEnabled              : true\r\nInterface whitelist : a:443\r\nKey file             : webbridge.key\r\nCertificate file     : webbridge.cer\r\nCA Bundle file      : root.cer\r\nTrust bundle        : ${trust}\r\nHTTP redirect       : Enabled\r\nproxyWebRTC>\r\n`;
 const callbridge = `proxyWebRTC> callbridge\nListening interfaces : a\nPreferred interface : none\nKey file             : callbridge.key\nCertificate file     : callbridge.cer\nAddress              : none\nCA Bundle file      : root.cer\n`;
-const webbridge3 = (trust: string) => `CMS> webbridge3\nEnabled                               : true\nC2W listening ports and interfaces    : a:6000\nC2W Trust bundle                      : ${trust}\n`;
+const webbridge3 = (trust: string) =>
+  `CMS> webbridge3\nEnabled                               : true\nC2W listening ports and interfaces    : a:6000\nC2W Trust bundle                      : ${trust}\n`;
 
 let cb: LabPki;
 let other: LabPki;
@@ -21,7 +23,12 @@ describe('webbridge.trust-bundle', () => {
   it('Trust bundle: none is trust-bundle-missing with the MMP line as evidence', async () => {
     const [f, ...rest] = await run([memFile('bundle/mmp.txt', 'cms-mmp-webbridge', webbridge('none'))]);
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ code: 'webbridge/trust-bundle-missing', status: 'fail', fixes: ['webbridge-callbridge-trust'], subject: 'bundle/mmp.txt:7' });
+    expect(f).toMatchObject({
+      code: 'webbridge/trust-bundle-missing',
+      status: 'fail',
+      fixes: ['webbridge-callbridge-trust'],
+      subject: 'bundle/mmp.txt:7',
+    });
     expect(f!.evidence[0]).toEqual({ kind: 'mmp-line', file: 'bundle/mmp.txt', line: 7, text: 'Trust bundle : none' });
   });
   it('the trust bundle holds the call bridge certificate: pass (both files from the bundle, named by MMP)', async () => {
@@ -49,7 +56,10 @@ describe('webbridge.trust-bundle', () => {
     expect(fs[0]!.detail).toMatch(/callbridge/);
   });
   it('webbridge3: C2W trust bundle none is missing; the CA of the call bridge certificate is enough', async () => {
-    expect((await run([memFile('m', 'cms-mmp-webbridge3', webbridge3('none'))]))[0]).toMatchObject({ code: 'webbridge/trust-bundle-missing', status: 'fail' });
+    expect((await run([memFile('m', 'cms-mmp-webbridge3', webbridge3('none'))]))[0]).toMatchObject({
+      code: 'webbridge/trust-bundle-missing',
+      status: 'fail',
+    });
     const fs = await run([
       memFile('m', 'cms-mmp-webbridge3', webbridge3('ca.cer')),
       memFile('c', 'cms-mmp-callbridge', callbridge),
@@ -61,7 +71,10 @@ describe('webbridge.trust-bundle', () => {
 });
 
 describe('recognisers', () => {
-  const kinds = (t: string) => RECOGNISERS.filter((r) => r.recognise(Buffer.from(t), 'x')).map((r) => r.kind).slice(0, 1);
+  const kinds = (t: string) =>
+    RECOGNISERS.filter((r) => r.recognise(Buffer.from(t), 'x'))
+      .map((r) => r.kind)
+      .slice(0, 1);
   it('decide by content', () => {
     expect(kinds(webbridge('none'))).toEqual(['cms-mmp-webbridge']);
     expect(kinds(webbridge3('none'))).toEqual(['cms-mmp-webbridge3']);

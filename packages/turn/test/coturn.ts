@@ -25,13 +25,49 @@ export const TLS_SERVERNAME = 'turn.lab.test';
  */
 function makePki(dir: string): { caPem: string; caFile: string; cert: string; key: string } {
   const f = (n: string): string => join(dir, n);
-  const ossl = (...args: string[]): void => { execFileSync('openssl', args, { stdio: 'ignore' }); };
+  const ossl = (...args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' });
+  };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  ossl('req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=cms-doctor coturn test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  ossl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=cms-doctor coturn test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   ossl('req', ...ec, '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', `/CN=${TLS_SERVERNAME}`);
-  writeFileSync(f('server.ext'), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${TLS_SERVERNAME},IP:127.0.0.1\n`);
-  ossl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('server.ext'), '-out', f('server.pem'));
+  writeFileSync(
+    f('server.ext'),
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${TLS_SERVERNAME},IP:127.0.0.1\n`,
+  );
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    f('server.ext'),
+    '-out',
+    f('server.pem'),
+  );
   return { caPem: readFileSync(f('ca.pem'), 'utf8'), caFile: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
 }
 
@@ -39,9 +75,19 @@ function makePki(dir: string): { caPem: string; caFile: string; cert: string; ke
 async function answersTls(port: number, caPem: string): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const s = tls.connect({ host: '127.0.0.1', port, servername: TLS_SERVERNAME, ca: [caPem] });
-    const t = setTimeout(() => { s.destroy(); resolve(false); }, 500);
-    s.once('secureConnect', () => { clearTimeout(t); s.end(); resolve(true); });
-    s.once('error', () => { clearTimeout(t); resolve(false); });
+    const t = setTimeout(() => {
+      s.destroy();
+      resolve(false);
+    }, 500);
+    s.once('secureConnect', () => {
+      clearTimeout(t);
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => {
+      clearTimeout(t);
+      resolve(false);
+    });
   });
 }
 
@@ -50,12 +96,17 @@ async function freePort(): Promise<number> {
   for (let i = 0; i < 20; i++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const ok = await new Promise<boolean>((resolve) => {
-      const s = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+      const s = net
+        .createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-    const okUdp = ok && (await new Promise<boolean>((resolve) => {
-      const u = dgram.createSocket('udp4').once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    }));
+    const okUdp =
+      ok &&
+      (await new Promise<boolean>((resolve) => {
+        const u = dgram.createSocket('udp4').once('error', () => resolve(false));
+        u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+      }));
     if (okUdp) return port;
   }
   throw new Error('no free port');
@@ -67,7 +118,16 @@ async function answersBinding(port: number): Promise<boolean> {
   try {
     return await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), 200);
-      s.on('message', (m) => { try { if (decodeMessage(m).transactionId.equals(tid)) { clearTimeout(t); resolve(true); } } catch { /* not ours */ } });
+      s.on('message', (m) => {
+        try {
+          if (decodeMessage(m).transactionId.equals(tid)) {
+            clearTimeout(t);
+            resolve(true);
+          }
+        } catch {
+          /* not ours */
+        }
+      });
       s.on('error', () => undefined);
       s.send(encodeMessage({ method: 1, cls: 'request', transactionId: tid, attributes: [] }), port, '127.0.0.1');
     });
@@ -89,17 +149,32 @@ export async function startCoturn(opts: { tls?: boolean } = {}): Promise<Coturn>
   const base = 40000 + Math.floor(Math.random() * 200) * 100;
   const relayRange: [number, number] = [base, base + 99];
   const args = [
-    '-n', '--listening-ip=127.0.0.1', `--listening-port=${port}`, '--relay-ip=127.0.0.1',
-    '--lt-cred-mech', '--user=turnuser:cisco', '--realm=example',
+    '-n',
+    '--listening-ip=127.0.0.1',
+    `--listening-port=${port}`,
+    '--relay-ip=127.0.0.1',
+    '--lt-cred-mech',
+    '--user=turnuser:cisco',
+    '--realm=example',
     ...(pki ? [`--tls-listening-port=${tlsPort}`, `--cert=${pki.cert}`, `--pkey=${pki.key}`] : ['--no-tls']),
-    '--no-dtls', '--no-cli', '--allow-loopback-peers', '--log-file=stdout', '--simple-log',
-    `--min-port=${relayRange[0]}`, `--max-port=${relayRange[1]}`,
-    `--pidfile=${join(dir, 'turnserver.pid')}`, `--userdb=${join(dir, 'turndb')}`,
+    '--no-dtls',
+    '--no-cli',
+    '--allow-loopback-peers',
+    '--log-file=stdout',
+    '--simple-log',
+    `--min-port=${relayRange[0]}`,
+    `--max-port=${relayRange[1]}`,
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    `--userdb=${join(dir, 'turndb')}`,
   ];
   const child: ChildProcess = spawn('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000); });
-  child.stderr?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000); });
+  child.stdout?.on('data', (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -113,7 +188,8 @@ export async function startCoturn(opts: { tls?: boolean } = {}): Promise<Coturn>
     if (child.exitCode !== null) break;
     if (!(await answersBinding(port))) continue;
     if (!pki) return { port, relayRange, stop };
-    if (await answersTls(tlsPort, pki.caPem)) return { port, relayRange, tls: { port: tlsPort, caPem: pki.caPem, caFile: pki.caFile, servername: TLS_SERVERNAME }, stop };
+    if (await answersTls(tlsPort, pki.caPem))
+      return { port, relayRange, tls: { port: tlsPort, caPem: pki.caPem, caFile: pki.caFile, servername: TLS_SERVERNAME }, stop };
   }
   await stop();
   throw new Error(`coturn did not start on 127.0.0.1:${port}: ${output}`);

@@ -4,9 +4,18 @@ import type { TriageFile } from '@cms-doctor/core';
 export function memFile(path: string, kind: string, content: string | Buffer, rejected: string[] = []): TriageFile {
   const buf = Buffer.from(content);
   return {
-    path, diskPath: path, size: buf.length, kind, head: buf.subarray(0, 65536),
-    bytes: async () => buf, text: async () => buf.toString('utf8'),
-    lines: async function* () { yield* buf.toString('utf8').split(/\r?\n/); },
-    reject: (reason) => { rejected.push(`${path}: ${reason}`); },
+    path,
+    diskPath: path,
+    size: buf.length,
+    kind,
+    head: buf.subarray(0, 65536),
+    bytes: async () => buf,
+    text: async () => buf.toString('utf8'),
+    lines: async function* () {
+      yield* buf.toString('utf8').split(/\r?\n/);
+    },
+    reject: (reason) => {
+      rejected.push(`${path}: ${reason}`);
+    },
   };
 }

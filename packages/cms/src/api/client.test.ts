@@ -17,11 +17,22 @@ async function sim(extra: Partial<CmsSimulatorOptions> = {}) {
   return startCmsSimulator({ host: '127.0.0.1', tls: { key: tls!.key, cert: tls!.cert }, user: 'admin', password: PASSWORD, ...extra });
 }
 const target = (url: string, extra: Partial<Target> = {}): Target => ({
-  cmsApi: url, cmsUser: 'admin', cmsPassword: new Secret(PASSWORD), ca: [tls!.caFile],
-  internalDomain: 'cms.octavio.local', external: 'cmsweb.octavio.com', edgeNatAddress: '127.0.0.1', ...extra,
+  cmsApi: url,
+  cmsUser: 'admin',
+  cmsPassword: new Secret(PASSWORD),
+  ca: [tls!.caFile],
+  internalDomain: 'cms.octavio.local',
+  external: 'cmsweb.octavio.com',
+  edgeNatAddress: '127.0.0.1',
+  ...extra,
 });
-const run = async (t: Target): Promise<Finding[]> => (await runChecks(LIVE_CHECKS, { target: t, mode: 'live', checkTimeoutMs: 5000 })).findings;
-const codes = (fs: Finding[]) => fs.filter((f) => ['fail', 'warn', 'error'].includes(f.status)).map((f) => f.code).sort();
+const run = async (t: Target): Promise<Finding[]> =>
+  (await runChecks(LIVE_CHECKS, { target: t, mode: 'live', checkTimeoutMs: 5000 })).findings;
+const codes = (fs: Finding[]) =>
+  fs
+    .filter((f) => ['fail', 'warn', 'error'].includes(f.status))
+    .map((f) => f.code)
+    .sort();
 
 describe('apiBase', () => {
   it('adds /api/v1 once and drops credentials', () => {
@@ -32,8 +43,12 @@ describe('apiBase', () => {
 
 describe.skipIf(!haveOpenssl)('CMS API client against the simulator', () => {
   let s: Awaited<ReturnType<typeof sim>>;
-  beforeAll(async () => { s = await sim({ faults: ['many-spaces'] }); });
-  afterAll(async () => { await s.close(); });
+  beforeAll(async () => {
+    s = await sim({ faults: ['many-spaces'] });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
 
   it('pages through a collection the server caps at 10 per page', async () => {
     const api = await createCmsApi({ url: s.url, user: 'admin', password: new Secret(PASSWORD), caFiles: [tls!.caFile], pageLimit: 50 });
@@ -47,10 +62,15 @@ describe.skipIf(!haveOpenssl)('CMS API client against the simulator', () => {
       const st = await getTurnServerStatus(api, turn.value[0]!.id, AbortSignal.timeout(5000));
       expect(st.value).toMatchObject({ status: 'success', hosts: [{ reachable: true, portNumber: 3478 }] });
       const rules = await getInboundDialPlanRules(api, AbortSignal.timeout(5000));
-      expect(rules.value.map((r) => [r.domain, r.resolveToCoSpaces])).toEqual([['cms.octavio.local', true], ['octavio.com', true]]);
+      expect(rules.value.map((r) => [r.domain, r.resolveToCoSpaces])).toEqual([
+        ['cms.octavio.local', true],
+        ['octavio.com', true],
+      ]);
       const lic = await getLicensing(api, '2.9.1', AbortSignal.timeout(5000));
       expect(lic.value.features[0]).toMatchObject({ name: 'callBridge', status: 'activated' });
-    } finally { await api.close(); }
+    } finally {
+      await api.close();
+    }
   });
 
   it('maps 401, 404 and untrusted TLS to typed errors without the password', async () => {
@@ -73,7 +93,13 @@ describe.skipIf(!haveOpenssl)('CMS API client against the simulator', () => {
   });
 
   it('caps the body size', async () => {
-    const api = await createCmsApi({ url: s.url, user: 'admin', password: new Secret(PASSWORD), caFiles: [tls!.caFile], maxBodyBytes: 100 });
+    const api = await createCmsApi({
+      url: s.url,
+      user: 'admin',
+      password: new Secret(PASSWORD),
+      caFiles: [tls!.caFile],
+      maxBodyBytes: 100,
+    });
     const e = await getCoSpaces(api, AbortSignal.timeout(5000)).catch((x: unknown) => x);
     await api.close();
     expect(isCmsApiError(e) && e.kind).toBe('body-too-large');
@@ -82,13 +108,17 @@ describe.skipIf(!haveOpenssl)('CMS API client against the simulator', () => {
 
 describe.skipIf(!haveOpenssl)('live checks against simulator scenarios', () => {
   it('a healthy simulator gives no problem and publishes the TURN username and version', async () => {
-    const s = await sim({ turn: { serverAddress: '127.0.0.1', clientAddress: '127.0.0.1', username: 'turnuser', tcpPortNumberOverride: 3478 } });
+    const s = await sim({
+      turn: { serverAddress: '127.0.0.1', clientAddress: '127.0.0.1', username: 'turnuser', tcpPortNumberOverride: 3478 },
+    });
     try {
       const r = await runChecks(LIVE_CHECKS, { target: target(s.url), mode: 'live', checkTimeoutMs: 5000 });
       expect(codes(r.findings)).toEqual([]);
       expect(r.findings.find((f) => f.check === 'cms.turn-client-address')?.status).toBe('pass');
       expect(JSON.stringify(r)).not.toContain(PASSWORD);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it.each([
@@ -100,10 +130,17 @@ describe.skipIf(!haveOpenssl)('live checks against simulator scenarios', () => {
     [['license-inactive'], ['cms/license-inactive']],
     [['webbridge-connection-failure'], ['webbridge/callbridge-connect-failure']],
     [['webbridge-dns-failure'], ['webbridge/callbridge-connect-failure']],
-    [['alarm-turnServerUnavailable', 'alarm-xmppRegistrationFailure', 'alarm-somethingNew'], ['cms/alarm-active', 'cms/alarm-xmpp-registration', 'cms/turn-status-failure']],
+    [
+      ['alarm-turnServerUnavailable', 'alarm-xmppRegistrationFailure', 'alarm-somethingNew'],
+      ['cms/alarm-active', 'cms/alarm-xmpp-registration', 'cms/turn-status-failure'],
+    ],
   ])('fault %j gives %j', async (faults, expected) => {
     const s = await sim({ faults });
-    try { expect(codes(await run(target(s.url)))).toEqual(expected); } finally { await s.close(); }
+    try {
+      expect(codes(await run(target(s.url)))).toEqual(expected);
+    } finally {
+      await s.close();
+    }
   });
 
   it('CMS 3.8 reads /clusterLicensing and reports a licence problem there', async () => {
@@ -112,17 +149,27 @@ describe.skipIf(!haveOpenssl)('live checks against simulator scenarios', () => {
       const fs = await run(target(s.url));
       const lic = fs.find((f) => f.check === 'cms.license')!;
       expect([lic.code, lic.subject]).toEqual(['cms/license-inactive', '/api/v1/clusterLicensing']);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it('an old CMS is unsupported', async () => {
     const s = await sim({ version: '2.1.1' });
-    try { expect(codes(await run(target(s.url)))).toEqual(['cms/version-unsupported']); } finally { await s.close(); }
+    try {
+      expect(codes(await run(target(s.url)))).toEqual(['cms/version-unsupported']);
+    } finally {
+      await s.close();
+    }
   });
 
   it('a TURN clientAddress that is not the edge address fails', async () => {
     const s = await sim({ turn: { serverAddress: '127.0.0.1', clientAddress: '127.0.0.9', username: 'turnuser' } });
-    try { expect(codes(await run(target(s.url)))).toEqual(['cms/turn-client-address-mismatch']); } finally { await s.close(); }
+    try {
+      expect(codes(await run(target(s.url)))).toEqual(['cms/turn-client-address-mismatch']);
+    } finally {
+      await s.close();
+    }
   });
 
   it('a wrong password and a busy server are error findings, not crashes', async () => {
@@ -133,7 +180,9 @@ describe.skipIf(!haveOpenssl)('live checks against simulator scenarios', () => {
       expect(fs.find((f) => f.check === 'cms.spaces')?.detail).toMatch(/password/);
       const busy = await run(target(s.url));
       expect(busy.find((f) => f.check === 'cms.spaces')?.title).toMatch(/503/);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it('an API that stalls mid-body ends at the deadline', async () => {
@@ -143,6 +192,8 @@ describe.skipIf(!haveOpenssl)('live checks against simulator scenarios', () => {
       const e = await getSystemStatus(api, AbortSignal.timeout(400)).catch((x: unknown) => x);
       await api.close();
       expect(isCmsApiError(e) && e.kind).toBe('timeout');
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 });

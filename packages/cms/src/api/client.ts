@@ -172,7 +172,11 @@ async function readBody(body: Dispatcher.ResponseData['body'], max: number, path
 export function interpret(status: number, text: string, path: string): CmsResponse {
   const failures = failureNames(text);
   if (status === 401) throw new CmsApiError('unauthorized', path, 'HTTP 401: the API user or password was refused', { status });
-  if (status === 404) throw new CmsApiError('not-found', path, `HTTP 404: not found${failures.length ? ` (${failures.join(', ')})` : ''}`, { status, failures });
+  if (status === 404)
+    throw new CmsApiError('not-found', path, `HTTP 404: not found${failures.length ? ` (${failures.join(', ')})` : ''}`, {
+      status,
+      failures,
+    });
   if (status === 503) throw new CmsApiError('busy', path, 'HTTP 503: CMS is busy, retry later', { status });
   if (failures.length > 0) throw new CmsApiError('failure-details', path, `HTTP ${status}: ${failures.join(', ')}`, { status, failures });
   if (status < 200 || status > 299) throw new CmsApiError('http-status', path, `HTTP ${status}`, { status });
@@ -184,7 +188,11 @@ export function interpret(status: number, text: string, path: string): CmsRespon
   }
   const root = rootOf(doc);
   if (!root) throw new CmsApiError('malformed', path, 'no root element', { status });
-  if (root.name === 'failureDetails') throw new CmsApiError('failure-details', path, 'failureDetails in a 200 answer', { status, failures: Object.keys(root.node).filter((k) => !k.startsWith('@')) });
+  if (root.name === 'failureDetails')
+    throw new CmsApiError('failure-details', path, 'failureDetails in a 200 answer', {
+      status,
+      failures: Object.keys(root.node).filter((k) => !k.startsWith('@')),
+    });
   return { path, status, text, root: root.name, node: root.node };
 }
 

@@ -36,7 +36,12 @@ export class CmsApiError extends CmsDoctorError {
   readonly path: string;
   readonly status?: number;
   readonly failures: readonly string[];
-  constructor(kind: CmsApiFailureKind, path: string, message: string, opts: { status?: number; failures?: readonly string[]; cause?: unknown } = {}) {
+  constructor(
+    kind: CmsApiFailureKind,
+    path: string,
+    message: string,
+    opts: { status?: number; failures?: readonly string[]; cause?: unknown } = {},
+  ) {
     super(ERROR_CODE[kind], `CMS API ${path}: ${message}`, opts.cause === undefined ? {} : { cause: opts.cause });
     this.kind = kind;
     this.path = path;

@@ -1,10 +1,22 @@
 import type { CmsApi } from './client.js';
 import { isCmsApiError } from './errors.js';
 import {
-  COLLECTIONS, decodeTurnServer, decodeTurnServerStatus, decodeWebBridgeStatus, decodeInboundDialPlanRule,
-  decodeSystemStatus, decodeLicensing,
-  type TurnServer, type TurnServerStatus, type WebBridge, type WebBridgeStatus, type CallBridge, type CoSpace,
-  type InboundDialPlanRule, type Alarm, type Licensing,
+  COLLECTIONS,
+  decodeTurnServer,
+  decodeTurnServerStatus,
+  decodeWebBridgeStatus,
+  decodeInboundDialPlanRule,
+  decodeSystemStatus,
+  decodeLicensing,
+  type TurnServer,
+  type TurnServerStatus,
+  type WebBridge,
+  type WebBridgeStatus,
+  type CallBridge,
+  type CoSpace,
+  type InboundDialPlanRule,
+  type Alarm,
+  type Licensing,
 } from './decode.js';
 
 /** A typed answer plus the raw XML bodies it came from (kept as evidence). */
@@ -19,14 +31,20 @@ const listOf = async <T>(api: CmsApi, path: string, name: keyof typeof COLLECTIO
   const page = await api.list(path, c.item, signal);
   return { value: page.items.map((n) => c.decode(n) as T), total: page.total, xml: page.bodies };
 };
-const one = async <T>(api: CmsApi, path: string, decode: (n: import('../xml.js').XmlNode) => T, signal: AbortSignal): Promise<Fetched<T>> => {
+const one = async <T>(
+  api: CmsApi,
+  path: string,
+  decode: (n: import('../xml.js').XmlNode) => T,
+  signal: AbortSignal,
+): Promise<Fetched<T>> => {
   const res = await api.get(path, signal);
   return { value: decode(res.node), xml: [res.text] };
 };
 const seg = (id: string): string => encodeURIComponent(id);
 
 export const getTurnServers = (api: CmsApi, signal: AbortSignal) => listOf<TurnServer>(api, '/turnServers', 'turnServers', signal);
-export const getTurnServer = (api: CmsApi, id: string, signal: AbortSignal) => one(api, `/turnServers/${seg(id)}`, decodeTurnServer, signal);
+export const getTurnServer = (api: CmsApi, id: string, signal: AbortSignal) =>
+  one(api, `/turnServers/${seg(id)}`, decodeTurnServer, signal);
 export const getTurnServerStatus = (api: CmsApi, id: string, signal: AbortSignal): Promise<Fetched<TurnServerStatus>> =>
   one(api, `/turnServers/${seg(id)}/status`, decodeTurnServerStatus, signal);
 export const getWebBridges = (api: CmsApi, signal: AbortSignal) => listOf<WebBridge>(api, '/webBridges', 'webBridges', signal);

@@ -1,11 +1,53 @@
 /** Live checks against the CMS REST API (`run --cms-api`). */
-import { defineCheck, codeOf, CMS_TURN_SERVERS, CMS_SYSTEM_STATUS, DNS_WEBBRIDGE, type CmsTurnData, type CmsSystemData, type DnsWebbridgeData, type FindingDraft } from '@cms-doctor/core';
-import { getTurnServers, getTurnServer, getTurnServerStatus, getCoSpaces, getInboundDialPlanRules, getSystemStatus, getSystemAlarms, getLicensing, getWebBridges, getWebBridgeStatus } from '../api/resources.js';
-import { judgeTurnServers, judgeTurnStatus, judgeTurnClientAddress, judgeSpaces, judgeCallMatching, judgeLicenseStatus, callBridgeFeature, judgeVersion, judgeWebBridgeStatus, judgeAlarms, xmlEvidence } from '../judge/api.js';
+import {
+  defineCheck,
+  codeOf,
+  CMS_TURN_SERVERS,
+  CMS_SYSTEM_STATUS,
+  DNS_WEBBRIDGE,
+  type CmsTurnData,
+  type CmsSystemData,
+  type DnsWebbridgeData,
+  type FindingDraft,
+} from '@cms-doctor/core';
+import {
+  getTurnServers,
+  getTurnServer,
+  getTurnServerStatus,
+  getCoSpaces,
+  getInboundDialPlanRules,
+  getSystemStatus,
+  getSystemAlarms,
+  getLicensing,
+  getWebBridges,
+  getWebBridgeStatus,
+} from '../api/resources.js';
+import {
+  judgeTurnServers,
+  judgeTurnStatus,
+  judgeTurnClientAddress,
+  judgeSpaces,
+  judgeCallMatching,
+  judgeLicenseStatus,
+  callBridgeFeature,
+  judgeVersion,
+  judgeWebBridgeStatus,
+  judgeAlarms,
+  xmlEvidence,
+} from '../judge/api.js';
 import { API_NEEDS, apiFindings } from './with-api.js';
 
 const insecureNote = (self: string, insecure: boolean | undefined): FindingDraft[] =>
-  insecure ? [{ code: self, status: 'info', title: 'TLS verification of the CMS API was disabled (--insecure)', evidence: [{ kind: 'tls-insecure', service: 'cms-api' }] }] : [];
+  insecure
+    ? [
+        {
+          code: self,
+          status: 'info',
+          title: 'TLS verification of the CMS API was disabled (--insecure)',
+          evidence: [{ kind: 'tls-insecure', service: 'cms-api' }],
+        },
+      ]
+    : [];
 
 export const systemStatus = defineCheck<CmsSystemData>({
   id: CMS_SYSTEM_STATUS,
@@ -19,7 +61,10 @@ export const systemStatus = defineCheck<CmsSystemData>({
       const st = await getSystemStatus(api, ctx.signal);
       const v = st.value.softwareVersion;
       return {
-        findings: [judgeVersion(self, v, '/api/v1/system/status', [xmlEvidence('/api/v1/system/status', st.xml[0])]), ...insecureNote(self, ctx.target.insecure)],
+        findings: [
+          judgeVersion(self, v, '/api/v1/system/status', [xmlEvidence('/api/v1/system/status', st.xml[0])]),
+          ...insecureNote(self, ctx.target.insecure),
+        ],
         data: v === undefined ? {} : { softwareVersion: v },
       };
     });
@@ -65,7 +110,8 @@ export const turnStatus = defineCheck({
     const self = codeOf(this.id);
     return apiFindings(ctx, 'Could not read the TURN server status', async (api) => {
       const list = await getTurnServers(api, ctx.signal);
-      if (list.value.length === 0) return [{ code: self, status: 'skip', title: 'No TURN server to check (see cms/turn-not-configured)' } as FindingDraft];
+      if (list.value.length === 0)
+        return [{ code: self, status: 'skip', title: 'No TURN server to check (see cms/turn-not-configured)' } as FindingDraft];
       return Promise.all(
         list.value.map(async (s) => {
           const st = await getTurnServerStatus(api, s.id, ctx.signal);
@@ -86,14 +132,24 @@ export const turnClientAddress = defineCheck({
   async run(ctx) {
     const self = codeOf(this.id);
     const turn = ctx.get<CmsTurnData>(CMS_TURN_SERVERS);
-    if (!turn?.clientAddress && !turn?.serverAddress) return [{ code: self, status: 'skip', title: 'No TURN server read from CMS', needs: [] }];
+    if (!turn?.clientAddress && !turn?.serverAddress)
+      return [{ code: self, status: 'skip', title: 'No TURN server read from CMS', needs: [] }];
     const dns = ctx.get<DnsWebbridgeData>(DNS_WEBBRIDGE);
     const edge = ctx.target.edgeNatAddress
       ? { addresses: [ctx.target.edgeNatAddress], source: '--edge-nat-address' }
       : dns && dns.externalAddresses.length > 0
         ? { addresses: dns.externalAddresses, source: `external DNS answer for ${ctx.target.external ?? 'the web bridge name'}` }
         : undefined;
-    if (!edge) return [{ code: self, status: 'skip', title: "The edge's public address is unknown", detail: 'give --edge-nat-address, or --external so DNS finds it', needs: ['edgeNatAddress'] }];
+    if (!edge)
+      return [
+        {
+          code: self,
+          status: 'skip',
+          title: "The edge's public address is unknown",
+          detail: 'give --edge-nat-address, or --external so DNS finds it',
+          needs: ['edgeNatAddress'],
+        },
+      ];
     return [judgeTurnClientAddress(self, { id: 'first', ...turn }, edge)];
   },
 });
@@ -107,7 +163,12 @@ export const spaces = defineCheck({
   async run(ctx) {
     return apiFindings(ctx, 'Could not read /api/v1/coSpaces', async (api) => {
       const list = await getCoSpaces(api, ctx.signal);
-      return judgeSpaces(codeOf(this.id), list.total ?? list.value.length, list.value, list.xml.slice(0, 2).map((x) => xmlEvidence('/api/v1/coSpaces', x)));
+      return judgeSpaces(
+        codeOf(this.id),
+        list.total ?? list.value.length,
+        list.value,
+        list.xml.slice(0, 2).map((x) => xmlEvidence('/api/v1/coSpaces', x)),
+      );
     });
   },
 });
@@ -129,7 +190,12 @@ export const callMatching = defineCheck({
     const external = t.externalDomain ?? parentDomain(t.external);
     return apiFindings(ctx, 'Could not read /api/v1/inboundDialPlanRules', async (api) => {
       const rules = await getInboundDialPlanRules(api, ctx.signal);
-      return judgeCallMatching(codeOf(this.id), rules.value, { ...(t.internalDomain ? { internal: t.internalDomain } : {}), ...(external ? { external } : {}) }, rules.xml.slice(0, 4).map((x) => xmlEvidence('/api/v1/inboundDialPlanRules', x)));
+      return judgeCallMatching(
+        codeOf(this.id),
+        rules.value,
+        { ...(t.internalDomain ? { internal: t.internalDomain } : {}), ...(external ? { external } : {}) },
+        rules.xml.slice(0, 4).map((x) => xmlEvidence('/api/v1/inboundDialPlanRules', x)),
+      );
     });
   },
 });
@@ -162,11 +228,22 @@ export const webBridgeStatus = defineCheck({
     const self = codeOf(this.id);
     return apiFindings(ctx, 'Could not read the web bridge status', async (api) => {
       const list = await getWebBridges(api, ctx.signal);
-      if (list.value.length === 0) return [{ code: self, status: 'info', title: 'No web bridge is configured in the CMS API', evidence: list.xml.map((x) => xmlEvidence('/api/v1/webBridges', x)) } as FindingDraft];
+      if (list.value.length === 0)
+        return [
+          {
+            code: self,
+            status: 'info',
+            title: 'No web bridge is configured in the CMS API',
+            evidence: list.xml.map((x) => xmlEvidence('/api/v1/webBridges', x)),
+          } as FindingDraft,
+        ];
       return Promise.all(
         list.value.map(async (wb) => {
           const st = await getWebBridgeStatus(api, wb.id, ctx.signal);
-          return judgeWebBridgeStatus(self, wb, st.value, [xmlEvidence(`/api/v1/webBridges/${wb.id}/status`, st.xml[0]), { kind: 'cms-web-bridge', id: wb.id, url: wb.url ?? null }]);
+          return judgeWebBridgeStatus(self, wb, st.value, [
+            xmlEvidence(`/api/v1/webBridges/${wb.id}/status`, st.xml[0]),
+            { kind: 'cms-web-bridge', id: wb.id, url: wb.url ?? null },
+          ]);
         }),
       );
     });
@@ -182,9 +259,23 @@ export const alarms = defineCheck({
   async run(ctx) {
     return apiFindings(ctx, 'Could not read /api/v1/system/alarms', async (api) => {
       const list = await getSystemAlarms(api, ctx.signal);
-      return judgeAlarms(codeOf(this.id), list.value, list.xml.slice(0, 2).map((x) => xmlEvidence('/api/v1/system/alarms', x)));
+      return judgeAlarms(
+        codeOf(this.id),
+        list.value,
+        list.xml.slice(0, 2).map((x) => xmlEvidence('/api/v1/system/alarms', x)),
+      );
     });
   },
 });
 
-export const LIVE_CHECKS = [systemStatus, turnServers, turnStatus, turnClientAddress, spaces, callMatching, license, webBridgeStatus, alarms];
+export const LIVE_CHECKS = [
+  systemStatus,
+  turnServers,
+  turnStatus,
+  turnClientAddress,
+  spaces,
+  callMatching,
+  license,
+  webBridgeStatus,
+  alarms,
+];

@@ -5,8 +5,29 @@ import { scanFile, scanFindings, LogScanner, hasAnchor } from '../logs/scanner.j
 import { SIGNATURES } from '../logs/signatures.js';
 import { isEventLogLine, parseLogLine } from '../logs/line.js';
 import { parseCmsXml, rootOf, childList, int } from '../xml.js';
-import { COLLECTIONS, decodeTurnServerStatus, decodeSystemStatus, decodeLicensing, decodeWebBridgeStatus, type TurnServer, type CoSpace, type InboundDialPlanRule, type Alarm } from '../api/decode.js';
-import { judgeTurnServers, judgeTurnStatus, judgeSpaces, judgeCallMatching, judgeLicenseStatus, callBridgeFeature, judgeVersion, judgeWebBridgeStatus, judgeAlarms, xmlEvidence } from '../judge/api.js';
+import {
+  COLLECTIONS,
+  decodeTurnServerStatus,
+  decodeSystemStatus,
+  decodeLicensing,
+  decodeWebBridgeStatus,
+  type TurnServer,
+  type CoSpace,
+  type InboundDialPlanRule,
+  type Alarm,
+} from '../api/decode.js';
+import {
+  judgeTurnServers,
+  judgeTurnStatus,
+  judgeSpaces,
+  judgeCallMatching,
+  judgeLicenseStatus,
+  callBridgeFeature,
+  judgeVersion,
+  judgeWebBridgeStatus,
+  judgeAlarms,
+  xmlEvidence,
+} from '../judge/api.js';
 import { mmpSections, guessMmpCommand } from '../mmp/fields.js';
 import { parseMmpLicense } from '../mmp/license.js';
 import { parseMmpXmpp, parseXmppMultiDomainList, type XmppDomainEntry } from '../mmp/xmpp.js';
@@ -31,7 +52,13 @@ export const logs = defineCheck({
         const found = scanFindings(self, f.path, r);
         out.push(...found);
         if (!found.some((x) => x.status === 'fail' || x.status === 'warn'))
-          out.push({ code: self, status: 'pass', title: `${f.path}: ${r.lines} line(s), no known failure signature`, subject: f.path, evidence: [{ kind: 'log-scan', file: f.path, lines: r.lines, bytes: r.bytes, overlongLines: r.overlongLines }] });
+          out.push({
+            code: self,
+            status: 'pass',
+            title: `${f.path}: ${r.lines} line(s), no known failure signature`,
+            subject: f.path,
+            evidence: [{ kind: 'log-scan', file: f.path, lines: r.lines, bytes: r.bytes, overlongLines: r.overlongLines }],
+          });
       } catch (e) {
         if (ctx.signal.aborted) throw e;
         f.reject(`could not be read: ${describeError(e)}`);
@@ -61,7 +88,17 @@ export const faultConditions = defineCheck({
         const known = SIGNATURES.some((s) => s.role === 'problem' && hasAnchor(s, line) && s.pattern.test(line));
         if (known) continue;
         const row = parseLogLine(line);
-        out.push({ code: 'cms/fault-condition-active', status: 'warn', title: `CMS fault condition: ${row.message.slice(0, 200)}`, subject: `${f.path}:${n}`, evidence: [{ kind: 'log-lines', file: f.path, count: 1, firstLine: n, lastLine: n, lines: [{ line: n, text: line.slice(0, 600) }] }], fixes: ['cms-alarm'], basis: 'documented' });
+        out.push({
+          code: 'cms/fault-condition-active',
+          status: 'warn',
+          title: `CMS fault condition: ${row.message.slice(0, 200)}`,
+          subject: `${f.path}:${n}`,
+          evidence: [
+            { kind: 'log-lines', file: f.path, count: 1, firstLine: n, lastLine: n, lines: [{ line: n, text: line.slice(0, 600) }] },
+          ],
+          fixes: ['cms-alarm'],
+          basis: 'documented',
+        });
       }
       if (out.length === 0) out.push({ code: self, status: 'pass', title: `${f.path}: no fault condition listed`, subject: f.path });
     }
@@ -77,12 +114,14 @@ export function judgeApiDump(self: string, path: string, text: string): FindingD
   const ev = [xmlEvidence(path, text)];
   const n = root.node;
   const total = int(n['@total'] as string | undefined);
-  const items = <T>(name: keyof typeof COLLECTIONS): T[] => childList(n, COLLECTIONS[name].item).map((x) => COLLECTIONS[name].decode(x) as T);
+  const items = <T>(name: keyof typeof COLLECTIONS): T[] =>
+    childList(n, COLLECTIONS[name].item).map((x) => COLLECTIONS[name].decode(x) as T);
   switch (root.name) {
     case 'turnServers':
       return judgeTurnServers(self, items<TurnServer>('turnServers'), ev);
     case 'turnServer':
-      if (n['status'] !== undefined || n['host'] !== undefined) return [judgeTurnStatus(self, { id: (n['@id'] as string | undefined) ?? '(id not in dump)' }, decodeTurnServerStatus(n), ev)];
+      if (n['status'] !== undefined || n['host'] !== undefined)
+        return [judgeTurnStatus(self, { id: (n['@id'] as string | undefined) ?? '(id not in dump)' }, decodeTurnServerStatus(n), ev)];
       return [];
     case 'coSpaces':
       return judgeSpaces(self, total ?? 0, items<CoSpace>('coSpaces'), ev);
@@ -99,11 +138,27 @@ export function judgeApiDump(self: string, path: string, text: string): FindingD
       return [judgeLicenseStatus(self, callBridgeFeature(lic), path, ev)];
     }
     case 'webBridge':
-      if (Object.keys(n).filter((k) => !k.startsWith('@')).join() === 'status')
+      if (
+        Object.keys(n)
+          .filter((k) => !k.startsWith('@'))
+          .join() === 'status'
+      )
         return [judgeWebBridgeStatus(self, { id: (n['@id'] as string | undefined) ?? '(id not in dump)' }, decodeWebBridgeStatus(n), ev)];
       return [];
     case 'failureDetails':
-      return [{ code: self, status: 'info', title: `${path}: a CMS API error was saved (${Object.keys(n).filter((k) => !k.startsWith('@')).join(', ') || 'no reason'})`, subject: path, evidence: ev }];
+      return [
+        {
+          code: self,
+          status: 'info',
+          title: `${path}: a CMS API error was saved (${
+            Object.keys(n)
+              .filter((k) => !k.startsWith('@'))
+              .join(', ') || 'no reason'
+          })`,
+          subject: path,
+          evidence: ev,
+        },
+      ];
     default:
       return [];
   }
@@ -120,7 +175,12 @@ export const apiDumps = defineCheck({
     const out: FindingDraft[] = [];
     for (const f of ctx.files(KINDS.apiXml)) {
       try {
-        out.push(...judgeApiDump(self, f.path, await f.text(MAX_DUMP)).map((d) => ({ ...d, subject: d.subject?.startsWith('/api') ? `${f.path} (${d.subject})` : (d.subject ?? f.path) })));
+        out.push(
+          ...judgeApiDump(self, f.path, await f.text(MAX_DUMP)).map((d) => ({
+            ...d,
+            subject: d.subject?.startsWith('/api') ? `${f.path} (${d.subject})` : (d.subject ?? f.path),
+          })),
+        );
       } catch (e) {
         f.reject(describeError(e));
       }
@@ -155,7 +215,20 @@ export const mmpLicense = defineCheck({
       try {
         const lic = parseMmpLicense(s.text, s.firstLine);
         const cb = lic.features.find((x) => /^call_?bridge$/i.test(x.name));
-        const evidence: Evidence[] = [{ kind: 'mmp-output', file: s.file.path, command: 'license', lines: lic.features.map((x) => ({ line: x.line, feature: x.name, status: x.status, expiry: x.expiry ?? null, daysRemain: x.daysRemain ?? null })) }];
+        const evidence: Evidence[] = [
+          {
+            kind: 'mmp-output',
+            file: s.file.path,
+            command: 'license',
+            lines: lic.features.map((x) => ({
+              line: x.line,
+              feature: x.name,
+              status: x.status,
+              expiry: x.expiry ?? null,
+              daysRemain: x.daysRemain ?? null,
+            })),
+          },
+        ];
         const d = judgeLicenseStatus(self, cb, 'MMP license', evidence);
         out.push({ ...d, subject: `${s.file.path}:${cb?.line ?? s.firstLine}` });
       } catch (e) {
@@ -167,15 +240,53 @@ export const mmpLicense = defineCheck({
 });
 
 /** CMS 2.x needs the external domain in XMPP multi-domain (the internal one is the XMPP domain). */
-export function judgeXmppDomains(self: string, xmppDomain: string | undefined, entries: readonly XmppDomainEntry[], externalDomain: string | undefined, subject: string, evidence: Evidence[]): FindingDraft {
+export function judgeXmppDomains(
+  self: string,
+  xmppDomain: string | undefined,
+  entries: readonly XmppDomainEntry[],
+  externalDomain: string | undefined,
+  subject: string,
+  evidence: Evidence[],
+): FindingDraft {
   const domains = [...(xmppDomain ? [xmppDomain] : []), ...entries.map((e) => e.domain)].map((d) => d.toLowerCase().replace(/\.$/, ''));
   const ext = externalDomain?.toLowerCase().replace(/\.$/, '');
   if (ext !== undefined) {
-    if (domains.includes(ext)) return { code: self, status: 'pass', title: `XMPP serves the external domain ${ext} (domains: ${domains.join(', ')})`, subject, evidence };
-    return { code: 'cms/xmpp-multidomain-missing', status: 'fail', title: `XMPP multi-domain lacks the external domain ${ext} (domains: ${domains.join(', ') || 'none'})`, subject, evidence, fixes: ['xmpp-multidomain'], basis: 'documented' };
+    if (domains.includes(ext))
+      return {
+        code: self,
+        status: 'pass',
+        title: `XMPP serves the external domain ${ext} (domains: ${domains.join(', ')})`,
+        subject,
+        evidence,
+      };
+    return {
+      code: 'cms/xmpp-multidomain-missing',
+      status: 'fail',
+      title: `XMPP multi-domain lacks the external domain ${ext} (domains: ${domains.join(', ') || 'none'})`,
+      subject,
+      evidence,
+      fixes: ['xmpp-multidomain'],
+      basis: 'documented',
+    };
   }
-  if (entries.length === 0) return { code: 'cms/xmpp-multidomain-missing', status: 'fail', title: `XMPP multi-domain lists no domain besides ${xmppDomain ?? 'the XMPP domain'}: the external domain is missing`, subject, evidence, fixes: ['xmpp-multidomain'], basis: 'documented' };
-  return { code: self, status: 'info', title: `XMPP domains: ${domains.join(', ')}; give --external-domain to check the external one is there`, subject, evidence, needs: ['externalDomain'] };
+  if (entries.length === 0)
+    return {
+      code: 'cms/xmpp-multidomain-missing',
+      status: 'fail',
+      title: `XMPP multi-domain lists no domain besides ${xmppDomain ?? 'the XMPP domain'}: the external domain is missing`,
+      subject,
+      evidence,
+      fixes: ['xmpp-multidomain'],
+      basis: 'documented',
+    };
+  return {
+    code: self,
+    status: 'info',
+    title: `XMPP domains: ${domains.join(', ')}; give --external-domain to check the external one is there`,
+    subject,
+    evidence,
+    needs: ['externalDomain'],
+  };
 }
 
 export const mmpXmppMultiDomain = defineCheck({
@@ -189,7 +300,15 @@ export const mmpXmppMultiDomain = defineCheck({
     const self = codeOf(this.id);
     const files = ctx.files(KINDS.mmpXmppMultiDomain, KINDS.mmpXmpp, KINDS.mmpTranscript);
     const lists = await sectionsOf(files, 'xmpp multi_domain list');
-    if (lists.length === 0) return [{ code: self, status: 'skip', title: 'No `xmpp multi_domain list` output among the inputs', needs: [`file:${KINDS.mmpXmppMultiDomain}`] }];
+    if (lists.length === 0)
+      return [
+        {
+          code: self,
+          status: 'skip',
+          title: 'No `xmpp multi_domain list` output among the inputs',
+          needs: [`file:${KINDS.mmpXmppMultiDomain}`],
+        },
+      ];
     let xmppDomain: string | undefined;
     for (const s of await sectionsOf(files, 'xmpp')) {
       try {
@@ -201,7 +320,20 @@ export const mmpXmppMultiDomain = defineCheck({
     const ext = ctx.target.externalDomain ?? parentDomain(ctx.target.external);
     return lists.map((s) => {
       const entries = parseXmppMultiDomainList(s.text, s.firstLine);
-      const evidence: Evidence[] = [{ kind: 'mmp-output', file: s.file.path, command: 'xmpp multi_domain list', domains: entries.map((e) => ({ line: e.line, domain: e.domain, keyFile: e.keyFile ?? null, certificateFile: e.certificateFile ?? null })), xmppDomain: xmppDomain ?? null }];
+      const evidence: Evidence[] = [
+        {
+          kind: 'mmp-output',
+          file: s.file.path,
+          command: 'xmpp multi_domain list',
+          domains: entries.map((e) => ({
+            line: e.line,
+            domain: e.domain,
+            keyFile: e.keyFile ?? null,
+            certificateFile: e.certificateFile ?? null,
+          })),
+          xmppDomain: xmppDomain ?? null,
+        },
+      ];
       return judgeXmppDomains(self, xmppDomain, entries, ext, `${s.file.path}:${s.firstLine}`, evidence);
     });
   },

@@ -54,7 +54,16 @@ export function apiErrorFinding(title: string, e: unknown, insecure: boolean): F
     status: 'error',
     title: `${title}: ${describeError(e)}`,
     detail: hint[kind],
-    evidence: [{ kind: 'cms-api-error', failure: kind, path: isCmsApiError(e) ? e.path : null, status: isCmsApiError(e) ? (e.status ?? null) : null, failures: isCmsApiError(e) ? [...e.failures] : [], insecure }],
+    evidence: [
+      {
+        kind: 'cms-api-error',
+        failure: kind,
+        path: isCmsApiError(e) ? e.path : null,
+        status: isCmsApiError(e) ? (e.status ?? null) : null,
+        failures: isCmsApiError(e) ? [...e.failures] : [],
+        insecure,
+      },
+    ],
     basis: 'documented',
   };
 }

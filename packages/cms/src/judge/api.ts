@@ -3,7 +3,16 @@
  * on API XML dumps. Pure: typed values in, finding drafts out.
  */
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
-import type { Alarm, CoSpace, InboundDialPlanRule, Licensing, TurnServer, TurnServerStatus, WebBridge, WebBridgeStatus } from '../api/decode.js';
+import type {
+  Alarm,
+  CoSpace,
+  InboundDialPlanRule,
+  Licensing,
+  TurnServer,
+  TurnServerStatus,
+  WebBridge,
+  WebBridgeStatus,
+} from '../api/decode.js';
 import { alarmRule } from './alarms.js';
 import { judgeCmsVersion } from './version.js';
 
@@ -18,18 +27,50 @@ export const xmlEvidence = (path: string, xml: string | undefined): Evidence => 
 
 export function judgeTurnServers(self: string, servers: readonly TurnServer[], evidence: Evidence[]): FindingDraft[] {
   if (servers.length === 0)
-    return [{ code: 'cms/turn-not-configured', status: 'fail', title: 'No TURN server is configured on CMS', detail: 'GET /api/v1/turnServers returned no turnServer: web clients outside get no relay through the Expressway-E.', subject: '/api/v1/turnServers', evidence, fixes: ['cms-turn-server'], basis: 'documented' }];
-  const names = servers.map((s) => `${s.serverAddress ?? '?'} (client ${s.clientAddress ?? '?'}${s.username ? `, user ${s.username}` : ''})`);
-  return [{ code: self, status: 'pass', title: `CMS has ${servers.length} TURN server(s): ${names.join('; ')}`, subject: '/api/v1/turnServers', evidence }];
+    return [
+      {
+        code: 'cms/turn-not-configured',
+        status: 'fail',
+        title: 'No TURN server is configured on CMS',
+        detail: 'GET /api/v1/turnServers returned no turnServer: web clients outside get no relay through the Expressway-E.',
+        subject: '/api/v1/turnServers',
+        evidence,
+        fixes: ['cms-turn-server'],
+        basis: 'documented',
+      },
+    ];
+  const names = servers.map(
+    (s) => `${s.serverAddress ?? '?'} (client ${s.clientAddress ?? '?'}${s.username ? `, user ${s.username}` : ''})`,
+  );
+  return [
+    {
+      code: self,
+      status: 'pass',
+      title: `CMS has ${servers.length} TURN server(s): ${names.join('; ')}`,
+      subject: '/api/v1/turnServers',
+      evidence,
+    },
+  ];
 }
 
-export function judgeTurnStatus(self: string, server: Pick<TurnServer, 'id' | 'serverAddress'>, st: TurnServerStatus, evidence: Evidence[]): FindingDraft {
+export function judgeTurnStatus(
+  self: string,
+  server: Pick<TurnServer, 'id' | 'serverAddress'>,
+  st: TurnServerStatus,
+  evidence: Evidence[],
+): FindingDraft {
   const subject = `/api/v1/turnServers/${server.id}/status`;
   const unreachable = st.hosts.filter((h) => h.reachable !== true);
   const bad = (st.status !== undefined && st.status !== 'success') || st.hosts.length === 0 || unreachable.length > 0;
   if (!bad) {
     const h = st.hosts.map((x) => `${x.address ?? '?'}:${x.portNumber ?? '?'} rtt ${x.roundTripTimeMs ?? '?'} ms`).join(', ');
-    return { code: self, status: 'pass', title: `CMS reaches its TURN server ${server.serverAddress ?? server.id}: ${h}`, subject, evidence };
+    return {
+      code: self,
+      status: 'pass',
+      title: `CMS reaches its TURN server ${server.serverAddress ?? server.id}: ${h}`,
+      subject,
+      evidence,
+    };
   }
   const why =
     st.hosts.length === 0
@@ -41,7 +82,8 @@ export function judgeTurnStatus(self: string, server: Pick<TurnServer, 'id' | 's
     code: 'cms/turn-status-failure',
     status: 'fail',
     title: `CMS cannot reach its TURN server ${server.serverAddress ?? server.id}: ${why}`,
-    detail: 'The call bridge checks its TURN servers itself; UDP 3478 from CMS to the Expressway-E internal address must be open and the credentials right.',
+    detail:
+      'The call bridge checks its TURN servers itself; UDP 3478 from CMS to the Expressway-E internal address must be open and the credentials right.',
     subject,
     evidence,
     fixes: ['cms-turn-server', 'firewall-turn'],
@@ -50,13 +92,39 @@ export function judgeTurnStatus(self: string, server: Pick<TurnServer, 'id' | 's
 }
 
 /** The clientAddress CMS hands web clients must be the edge's public address. */
-export function judgeTurnClientAddress(self: string, server: Pick<TurnServer, 'id' | 'clientAddress' | 'serverAddress'>, edge: { addresses: readonly string[]; source: string }): FindingDraft {
+export function judgeTurnClientAddress(
+  self: string,
+  server: Pick<TurnServer, 'id' | 'clientAddress' | 'serverAddress'>,
+  edge: { addresses: readonly string[]; source: string },
+): FindingDraft {
   const subject = `/api/v1/turnServers/${server.id}`;
-  const evidence: Evidence[] = [{ kind: 'turn-client-address', clientAddress: server.clientAddress ?? null, serverAddress: server.serverAddress ?? null, edgeAddresses: [...edge.addresses], edgeSource: edge.source }];
+  const evidence: Evidence[] = [
+    {
+      kind: 'turn-client-address',
+      clientAddress: server.clientAddress ?? null,
+      serverAddress: server.serverAddress ?? null,
+      edgeAddresses: [...edge.addresses],
+      edgeSource: edge.source,
+    },
+  ];
   if (server.clientAddress === undefined || server.clientAddress === '')
-    return { code: 'cms/turn-client-address-mismatch', status: 'fail', title: 'The CMS TURN server has no clientAddress for web clients', subject, evidence, fixes: ['cms-turn-server', 'edge-static-nat'], basis: 'documented' };
+    return {
+      code: 'cms/turn-client-address-mismatch',
+      status: 'fail',
+      title: 'The CMS TURN server has no clientAddress for web clients',
+      subject,
+      evidence,
+      fixes: ['cms-turn-server', 'edge-static-nat'],
+      basis: 'documented',
+    };
   if (edge.addresses.includes(server.clientAddress))
-    return { code: self, status: 'pass', title: `TURN clientAddress ${server.clientAddress} is the edge's public address (${edge.source})`, subject, evidence };
+    return {
+      code: self,
+      status: 'pass',
+      title: `TURN clientAddress ${server.clientAddress} is the edge's public address (${edge.source})`,
+      subject,
+      evidence,
+    };
   return {
     code: 'cms/turn-client-address-mismatch',
     status: 'fail',
@@ -71,33 +139,108 @@ export function judgeTurnClientAddress(self: string, server: Pick<TurnServer, 'i
 
 export function judgeSpaces(self: string, total: number, spaces: readonly CoSpace[], evidence: Evidence[]): FindingDraft[] {
   if (total === 0 && spaces.length === 0)
-    return [{ code: 'cms/no-spaces', status: 'fail', title: 'No space is configured on CMS', detail: 'Guests join a space by call ID; with no space there is nothing to join.', subject: '/api/v1/coSpaces', evidence, fixes: ['cms-space'], basis: 'documented' }];
+    return [
+      {
+        code: 'cms/no-spaces',
+        status: 'fail',
+        title: 'No space is configured on CMS',
+        detail: 'Guests join a space by call ID; with no space there is nothing to join.',
+        subject: '/api/v1/coSpaces',
+        evidence,
+        fixes: ['cms-space'],
+        basis: 'documented',
+      },
+    ];
   const withId = spaces.filter((s) => s.callId);
-  const out: FindingDraft[] = [{ code: self, status: 'pass', title: `CMS has ${Math.max(total, spaces.length)} space(s)${withId.length ? `, ${withId.length} with a call ID` : ''}`, subject: '/api/v1/coSpaces', evidence }];
+  const out: FindingDraft[] = [
+    {
+      code: self,
+      status: 'pass',
+      title: `CMS has ${Math.max(total, spaces.length)} space(s)${withId.length ? `, ${withId.length} with a call ID` : ''}`,
+      subject: '/api/v1/coSpaces',
+      evidence,
+    },
+  ];
   if (spaces.length > 0 && withId.length === 0)
-    out.push({ code: self, status: 'info', title: 'No space listed has a call ID: web guests join a space by its call ID', subject: '/api/v1/coSpaces', evidence: [] });
+    out.push({
+      code: self,
+      status: 'info',
+      title: 'No space listed has a call ID: web guests join a space by its call ID',
+      subject: '/api/v1/coSpaces',
+      evidence: [],
+    });
   return out;
 }
 
-export function judgeCallMatching(self: string, rules: readonly InboundDialPlanRule[], domains: { internal?: string; external?: string }, evidence: Evidence[]): FindingDraft[] {
+export function judgeCallMatching(
+  self: string,
+  rules: readonly InboundDialPlanRule[],
+  domains: { internal?: string; external?: string },
+  evidence: Evidence[],
+): FindingDraft[] {
   const subject = '/api/v1/inboundDialPlanRules';
-  const wanted = (['internal', 'external'] as const).flatMap((k) => (domains[k] ? [{ which: k, domain: domains[k].toLowerCase().replace(/\.$/, '') }] : []));
+  const wanted = (['internal', 'external'] as const).flatMap((k) =>
+    domains[k] ? [{ which: k, domain: domains[k].toLowerCase().replace(/\.$/, '') }] : [],
+  );
   const out: FindingDraft[] = [];
-  const listed = rules.map((r) => `${r.domain ?? '?'}${r.resolveToCoSpaces === false ? ' (not targeting spaces)' : ''}`).join(', ') || 'none';
+  const listed =
+    rules.map((r) => `${r.domain ?? '?'}${r.resolveToCoSpaces === false ? ' (not targeting spaces)' : ''}`).join(', ') || 'none';
   if (wanted.length === 0) {
     const spaces = rules.filter((r) => r.resolveToCoSpaces !== false);
     if (spaces.length === 0)
-      return [{ code: 'cms/call-matching-domain-missing', status: 'fail', title: `No incoming call handling rule targets spaces (rules: ${listed})`, subject, evidence, fixes: ['cms-call-matching'], basis: 'documented' }];
-    return [{ code: self, status: 'info', title: `Call matching rules: ${listed}; give the internal and external domains to check both are matched`, subject, evidence, needs: ['internalDomain', 'externalDomain'] }];
+      return [
+        {
+          code: 'cms/call-matching-domain-missing',
+          status: 'fail',
+          title: `No incoming call handling rule targets spaces (rules: ${listed})`,
+          subject,
+          evidence,
+          fixes: ['cms-call-matching'],
+          basis: 'documented',
+        },
+      ];
+    return [
+      {
+        code: self,
+        status: 'info',
+        title: `Call matching rules: ${listed}; give the internal and external domains to check both are matched`,
+        subject,
+        evidence,
+        needs: ['internalDomain', 'externalDomain'],
+      },
+    ];
   }
   for (const w of wanted) {
     const rule = rules.find((r) => r.domain?.toLowerCase().replace(/\.$/, '') === w.domain);
     if (!rule) {
-      out.push({ code: 'cms/call-matching-domain-missing', status: 'fail', title: `Incoming call handling has no rule for the ${w.which} domain ${w.domain}`, detail: `Rules present: ${listed}. The document matches both the internal and the external domain, targeting spaces.`, subject, evidence, fixes: ['cms-call-matching'], basis: 'documented' });
+      out.push({
+        code: 'cms/call-matching-domain-missing',
+        status: 'fail',
+        title: `Incoming call handling has no rule for the ${w.which} domain ${w.domain}`,
+        detail: `Rules present: ${listed}. The document matches both the internal and the external domain, targeting spaces.`,
+        subject,
+        evidence,
+        fixes: ['cms-call-matching'],
+        basis: 'documented',
+      });
     } else if (rule.resolveToCoSpaces === false) {
-      out.push({ code: 'cms/call-matching-domain-missing', status: 'fail', title: `The call matching rule for the ${w.which} domain ${w.domain} does not target spaces`, subject: `${subject}/${rule.id}`, evidence, fixes: ['cms-call-matching'], basis: 'documented' });
+      out.push({
+        code: 'cms/call-matching-domain-missing',
+        status: 'fail',
+        title: `The call matching rule for the ${w.which} domain ${w.domain} does not target spaces`,
+        subject: `${subject}/${rule.id}`,
+        evidence,
+        fixes: ['cms-call-matching'],
+        basis: 'documented',
+      });
     } else {
-      out.push({ code: self, status: 'pass', title: `Call matching covers the ${w.which} domain ${w.domain}${rule.resolveToCoSpaces === undefined ? ' (targets spaces: not stated, CMS default)' : ', targeting spaces'}`, subject: `${subject}/${rule.id}`, evidence });
+      out.push({
+        code: self,
+        status: 'pass',
+        title: `Call matching covers the ${w.which} domain ${w.domain}${rule.resolveToCoSpaces === undefined ? ' (targets spaces: not stated, CMS default)' : ', targeting spaces'}`,
+        subject: `${subject}/${rule.id}`,
+        evidence,
+      });
     }
   }
   return out;
@@ -106,20 +249,66 @@ export function judgeCallMatching(self: string, rules: readonly InboundDialPlanR
 const CALLBRIDGE = /^call_?bridge$/i;
 
 /** The call bridge feature of the licence (API or MMP): activated, grace, or not. */
-export function judgeLicenseStatus(self: string, feature: { status?: string; expiry?: string; daysRemain?: number } | undefined, source: string, evidence: Evidence[], now = new Date()): FindingDraft {
+export function judgeLicenseStatus(
+  self: string,
+  feature: { status?: string; expiry?: string; daysRemain?: number } | undefined,
+  source: string,
+  evidence: Evidence[],
+  now = new Date(),
+): FindingDraft {
   if (!feature)
-    return { code: 'cms/license-inactive', status: 'fail', title: `No call bridge licence feature in ${source}`, subject: source, evidence, fixes: ['callbridge-license'], basis: 'documented' };
+    return {
+      code: 'cms/license-inactive',
+      status: 'fail',
+      title: `No call bridge licence feature in ${source}`,
+      subject: source,
+      evidence,
+      fixes: ['callbridge-license'],
+      basis: 'documented',
+    };
   const status = (feature.status ?? '').toLowerCase();
   const exp = feature.expiry ? ` (expiry ${feature.expiry})` : '';
   if (status === 'grace')
-    return { code: 'cms/license-inactive', status: 'warn', title: `The call bridge licence has expired and is in its grace period${exp}`, subject: source, evidence, fixes: ['callbridge-license'], basis: 'documented' };
+    return {
+      code: 'cms/license-inactive',
+      status: 'warn',
+      title: `The call bridge licence has expired and is in its grace period${exp}`,
+      subject: source,
+      evidence,
+      fixes: ['callbridge-license'],
+      basis: 'documented',
+    };
   if (status !== 'activated')
-    return { code: 'cms/license-inactive', status: 'fail', title: `The call bridge licence is ${feature.status ?? 'absent'}${exp}`, subject: source, evidence, fixes: ['callbridge-license'], basis: 'documented' };
+    return {
+      code: 'cms/license-inactive',
+      status: 'fail',
+      title: `The call bridge licence is ${feature.status ?? 'absent'}${exp}`,
+      subject: source,
+      evidence,
+      fixes: ['callbridge-license'],
+      basis: 'documented',
+    };
   if (feature.daysRemain !== undefined && feature.daysRemain <= 0)
-    return { code: 'cms/license-inactive', status: 'fail', title: `The call bridge licence has no days remaining${exp}`, subject: source, evidence, fixes: ['callbridge-license'], basis: 'documented' };
+    return {
+      code: 'cms/license-inactive',
+      status: 'fail',
+      title: `The call bridge licence has no days remaining${exp}`,
+      subject: source,
+      evidence,
+      fixes: ['callbridge-license'],
+      basis: 'documented',
+    };
   const expiry = parseCmsDate(feature.expiry);
   if (feature.daysRemain === undefined && expiry !== undefined && expiry.getTime() < now.getTime())
-    return { code: 'cms/license-inactive', status: 'warn', title: `The call bridge licence shows Activated but its expiry ${feature.expiry} has passed (the output may predate today)`, subject: source, evidence, fixes: ['callbridge-license'], basis: 'inferred' };
+    return {
+      code: 'cms/license-inactive',
+      status: 'warn',
+      title: `The call bridge licence shows Activated but its expiry ${feature.expiry} has passed (the output may predate today)`,
+      subject: source,
+      evidence,
+      fixes: ['callbridge-license'],
+      basis: 'inferred',
+    };
   return { code: self, status: 'pass', title: `The call bridge licence is activated${exp}`, subject: source, evidence };
 }
 
@@ -135,12 +324,26 @@ export function parseCmsDate(s: string | undefined): Date | undefined {
   return new Date(Date.UTC(Number(m[1]), month, Number(m[3]), 23, 59, 59));
 }
 
-export function judgeVersion(self: string, version: string | undefined, source: string, evidence: Evidence[], expressway?: string): FindingDraft {
+export function judgeVersion(
+  self: string,
+  version: string | undefined,
+  source: string,
+  evidence: Evidence[],
+  expressway?: string,
+): FindingDraft {
   const v = judgeCmsVersion(version, expressway);
   switch (v.verdict) {
     case 'too-old':
     case 'expressway-incompatible':
-      return { code: 'cms/version-unsupported', status: 'fail', title: v.reason, subject: source, evidence, fixes: ['cms-upgrade'], basis: 'documented' };
+      return {
+        code: 'cms/version-unsupported',
+        status: 'fail',
+        title: v.reason,
+        subject: source,
+        evidence,
+        fixes: ['cms-upgrade'],
+        basis: 'documented',
+      };
     case 'unknown':
       return { code: self, status: 'info', title: v.reason, subject: source, evidence };
     case 'check-expressway':
@@ -160,7 +363,10 @@ export function judgeWebBridgeStatus(self: string, wb: WebBridge, st: WebBridgeS
         code: 'webbridge/callbridge-connect-failure',
         status: 'fail',
         title: `The call bridge cannot ${st.status === 'dnsFailure' ? 'resolve' : 'connect to'} the web bridge ${url} (status ${st.status})`,
-        detail: st.status === 'dnsFailure' ? 'The web bridge URL does not resolve from CMS.' : 'CMS could not connect to the web bridge; check the URL and that the web bridge trusts the call bridge certificate.',
+        detail:
+          st.status === 'dnsFailure'
+            ? 'The web bridge URL does not resolve from CMS.'
+            : 'CMS could not connect to the web bridge; check the URL and that the web bridge trusts the call bridge certificate.',
         subject,
         evidence,
         fixes: ['webbridge-url', 'webbridge-callbridge-trust'],
@@ -176,7 +382,8 @@ export function judgeWebBridgeStatus(self: string, wb: WebBridge, st: WebBridgeS
 }
 
 export function judgeAlarms(self: string, alarms: readonly Alarm[], evidence: Evidence[]): FindingDraft[] {
-  if (alarms.length === 0) return [{ code: self, status: 'pass', title: 'CMS reports no active alarm', subject: '/api/v1/system/alarms', evidence }];
+  if (alarms.length === 0)
+    return [{ code: self, status: 'pass', title: 'CMS reports no active alarm', subject: '/api/v1/system/alarms', evidence }];
   return alarms.map((a) => {
     const rule = alarmRule(a.type);
     const extra = Object.entries(a.params).map(([k, v]) => `${k} ${v}`);
@@ -184,9 +391,21 @@ export function judgeAlarms(self: string, alarms: readonly Alarm[], evidence: Ev
       code: rule.code,
       status: rule.status,
       title: `CMS alarm ${a.type ?? '(no type)'}${a.failureReason ? ` (${a.failureReason})` : ''}: ${rule.meaning}`,
-      detail: [a.activeTimeSeconds !== undefined ? `active for ${a.activeTimeSeconds} s` : undefined, ...extra].filter(Boolean).join('; ') || undefined,
+      detail:
+        [a.activeTimeSeconds !== undefined ? `active for ${a.activeTimeSeconds} s` : undefined, ...extra].filter(Boolean).join('; ') ||
+        undefined,
       subject: `/api/v1/system/alarms/${a.id}`,
-      evidence: [{ kind: 'cms-alarm', id: a.id, type: a.type ?? null, failureReason: a.failureReason ?? null, activeTimeSeconds: a.activeTimeSeconds ?? null, params: a.params }, ...evidence],
+      evidence: [
+        {
+          kind: 'cms-alarm',
+          id: a.id,
+          type: a.type ?? null,
+          failureReason: a.failureReason ?? null,
+          activeTimeSeconds: a.activeTimeSeconds ?? null,
+          params: a.params,
+        },
+        ...evidence,
+      ],
       fixes: rule.fixes,
       basis: rule.basis,
     } as FindingDraft;

@@ -29,12 +29,20 @@ export type VersionVerdict =
 export function judgeCmsVersion(cms: string | undefined, expressway?: string): VersionVerdict {
   const c = versionParts(cms);
   if (!c) return { verdict: 'unknown', reason: `CMS version ${JSON.stringify(cms ?? '')} is not a version number` };
-  if (compareParts(c, MIN_CMS) < 0) return { verdict: 'too-old', reason: `CMS ${cms} is older than 2.1.4, the minimum for proxy WebRTC through Expressway` };
+  if (compareParts(c, MIN_CMS) < 0)
+    return { verdict: 'too-old', reason: `CMS ${cms} is older than 2.1.4, the minimum for proxy WebRTC through Expressway` };
   if (compareParts(c, LAST_BINDING_PROBE_CMS) <= 0) {
     const e = versionParts(expressway);
     if (e && compareParts(e, EXPRESSWAY_STRICT_TURN) >= 0)
-      return { verdict: 'expressway-incompatible', reason: `CMS ${cms} (2.9.2 or earlier) with Expressway ${expressway} (X12.6.1 or later) is not supported: the Expressway no longer answers the TURN probes this CMS sends` };
-    if (!e) return { verdict: 'check-expressway', reason: `CMS ${cms} is 2.9.2 or earlier: it is not supported with Expressway X12.6.1 or later; the Expressway version is not known here` };
+      return {
+        verdict: 'expressway-incompatible',
+        reason: `CMS ${cms} (2.9.2 or earlier) with Expressway ${expressway} (X12.6.1 or later) is not supported: the Expressway no longer answers the TURN probes this CMS sends`,
+      };
+    if (!e)
+      return {
+        verdict: 'check-expressway',
+        reason: `CMS ${cms} is 2.9.2 or earlier: it is not supported with Expressway X12.6.1 or later; the Expressway version is not known here`,
+      };
   }
   return { verdict: 'ok', reason: `CMS ${cms} meets the version requirements` };
 }

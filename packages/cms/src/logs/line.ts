@@ -12,11 +12,13 @@ export interface LogLine {
 }
 
 /** Program tags CMS components log under (call bridge, web bridge 3, MMP, database...). */
-export const CMS_PROGRAMS = /^(?:host:server|client_backend|wb3_frontend|authp|cli|postgres\[\d+\]|Uploader\[\d+\]|streamer-sip\[\d+\]|dbcluster\S*|xmpp\S*|webbridge\S*|callbridge\S*|sipedge\S*|turn\S*)$/;
+export const CMS_PROGRAMS =
+  /^(?:host:server|client_backend|wb3_frontend|authp|cli|postgres\[\d+\]|Uploader\[\d+\]|streamer-sip\[\d+\]|dbcluster\S*|xmpp\S*|webbridge\S*|callbridge\S*|sipedge\S*|turn\S*)$/;
 
 const SYSLOG =
   /^(?:<\d{1,3}>)?(?<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?) +(?<fac>[a-z0-9]+\.[a-z]+) +(?<host>\S+) +(?:[0-9a-f]{12} +)?(?<prog>[^\s:]+(?::[^\s:]+)?): *(?:(?<lvl>INFO|WARNING|ERROR|DEBUG|NOTICE|CRITICAL|CRIT|FATAL) *: ?)?(?<msg>.*)$/;
-const EVENT_LOG = /^(?<date>\d{4}-\d{2}-\d{2})(?:\t| +)(?<time>\d{2}:\d{2}:\d{2}\.\d{3,6})(?:\t| +)(?:(?<lvl>Info|Warning|Error|Debug)(?:\t| +))?(?<msg>.*)$/;
+const EVENT_LOG =
+  /^(?<date>\d{4}-\d{2}-\d{2})(?:\t| +)(?<time>\d{2}:\d{2}:\d{2}\.\d{3,6})(?:\t| +)(?:(?<lvl>Info|Warning|Error|Debug)(?:\t| +))?(?<msg>.*)$/;
 /** Editors' prefixes seen in pasted logs ("Line 217707: "). */
 const PASTE_PREFIX = /^Line \d+: /;
 
@@ -25,19 +27,34 @@ export function parseLogLine(raw: string): LogLine {
   const s = SYSLOG.exec(line);
   if (s?.groups) {
     const g = s.groups;
-    return { format: 'syslog', timestamp: g['ts']!, facility: g['fac']!, host: g['host']!, program: g['prog']!, ...(g['lvl'] ? { level: g['lvl'] } : {}), message: g['msg']!.trim() };
+    return {
+      format: 'syslog',
+      timestamp: g['ts']!,
+      facility: g['fac']!,
+      host: g['host']!,
+      program: g['prog']!,
+      ...(g['lvl'] ? { level: g['lvl'] } : {}),
+      message: g['msg']!.trim(),
+    };
   }
   const e = EVENT_LOG.exec(line);
   if (e?.groups) {
     const g = e.groups;
-    return { format: 'event-log', timestamp: `${g['date']} ${g['time']}`, ...(g['lvl'] ? { level: g['lvl'] } : {}), message: g['msg']!.trim() };
+    return {
+      format: 'event-log',
+      timestamp: `${g['date']} ${g['time']}`,
+      ...(g['lvl'] ? { level: g['lvl'] } : {}),
+      message: g['msg']!.trim(),
+    };
   }
   return { format: 'unknown', message: line.trim() };
 }
 
 /** True when the line is a CMS syslog record (a known CMS program tag), anywhere in the line. */
 export function isCmsSyslogLine(line: string): boolean {
-  const m = /(?:^|\s)[a-z0-9]+\.(?:info|err|warning|notice|debug|crit|alert|emerg) +\S+ +(?:[0-9a-f]{12} +)?([^\s:]+(?::server)?):/.exec(line);
+  const m = /(?:^|\s)[a-z0-9]+\.(?:info|err|warning|notice|debug|crit|alert|emerg) +\S+ +(?:[0-9a-f]{12} +)?([^\s:]+(?::server)?):/.exec(
+    line,
+  );
   return m !== null && CMS_PROGRAMS.test(m[1]!);
 }
 

@@ -32,17 +32,20 @@ interface Tables {
 
 function buildTables(anchors: readonly string[]): Tables {
   const patterns = anchors.map((a) => Uint8Array.from(Buffer.from(a, 'utf8'), fold));
-  if (anchors.some((a) => Buffer.byteLength(a) < 3 || a.includes('\n'))) throw new RangeError('log anchors need three bytes or more and no newline');
+  if (anchors.some((a) => Buffer.byteLength(a) < 3 || a.includes('\n')))
+    throw new RangeError('log anchors need three bytes or more and no newline');
   const m = patterns.length === 0 ? 3 : Math.min(200, ...patterns.map((p) => p.length));
   const shift = new Uint8Array(MASK + 1).fill(patterns.length === 0 ? 255 : m - 2);
   const buckets = new Map<number, number[]>();
   patterns.forEach((p, k) => {
     for (let j = 2; j < m; j += 1) {
       const s = m - 1 - j;
-      for (const a of cases(p[j - 2]!)) for (const b of cases(p[j - 1]!)) for (const c of cases(p[j]!)) {
-        const h = hash3(a, b, c);
-        if (s < shift[h]!) shift[h] = s;
-      }
+      for (const a of cases(p[j - 2]!))
+        for (const b of cases(p[j - 1]!))
+          for (const c of cases(p[j]!)) {
+            const h = hash3(a, b, c);
+            if (s < shift[h]!) shift[h] = s;
+          }
     }
     const h = hash3(p[m - 3]!, p[m - 2]!, p[m - 1]!);
     buckets.set(h, [...(buckets.get(h) ?? []), k]);

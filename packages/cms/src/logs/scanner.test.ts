@@ -12,7 +12,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Every occurrence of every anchor ignoring ASCII case, the slow way. */
 function naive(text: Buffer, anchors: readonly string[], from: number, to: number): [number, number][] {
-  const lower = Buffer.from(text.toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase()), 'latin1');
+  const lower = Buffer.from(
+    text.toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase()),
+    'latin1',
+  );
   const out: [number, number][] = [];
   for (let p = from; p < to; p += 1)
     anchors.forEach((a, k) => {
@@ -27,7 +30,16 @@ const view = (r: ScanResult) => ({
   lines: r.lines,
   evictedCalls: r.evictedCalls,
   evictedLogins: r.evictedLogins,
-  aggregates: r.aggregates.map((a) => ({ id: a.signature.id, groups: a.groups, count: a.count, first: a.firstLine, last: a.lastLine, samples: a.samples, calls: a.calls, timelines: a.timelines })),
+  aggregates: r.aggregates.map((a) => ({
+    id: a.signature.id,
+    groups: a.groups,
+    count: a.count,
+    first: a.firstLine,
+    last: a.lastLine,
+    samples: a.samples,
+    calls: a.calls,
+    timelines: a.timelines,
+  })),
 });
 
 const LIMITS: ScanLimits = { maxOpenCalls: 2, maxOpenLogins: 2, maxEventsPerCall: 5 };
@@ -61,7 +73,10 @@ describe('LiteralSearch (the one-pass prefilter)', () => {
   });
 
   it('keeps anchors that contain no other (ignoring case)', () => {
-    expect(minimalAnchors(['ICE failure', 'ICE failure 4', 'ice FAILURE; x', 'web bridge link'])).toEqual(['ICE failure', 'web bridge link']);
+    expect(minimalAnchors(['ICE failure', 'ICE failure 4', 'ice FAILURE; x', 'web bridge link'])).toEqual([
+      'ICE failure',
+      'web bridge link',
+    ]);
   });
 });
 
@@ -84,7 +99,7 @@ describe('byte scan with timeline lines read back from the file', () => {
     'Web bridge connection to "wb.example" failed (DNS failure)',
     'XMPP server: Connection Lost to peer',
     'LICENCE for call bridge has EXPIRED',
-    'unable to apply logo (space \'9999\') -- no license',
+    "unable to apply logo (space '9999') -- no license",
     'caf\u00e9 \u4e2d call 8: ICE failure; relay candidate creation timeout',
     'xyz',
     '',
@@ -93,29 +108,44 @@ describe('byte scan with timeline lines read back from the file', () => {
 
   it(`gives the same findings, texts and timelines as the line scan (300 runs)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(line, eol), { maxLength: 40 }), fc.integer({ min: 1, max: 97 }), fc.boolean(), async (rows, chunkSize, lastEol) => {
-        let text = rows.map(([l, e]) => l + e).join('');
-        if (!lastEol && text.endsWith('\n')) text = text.replace(/\r?\n$/, '');
-        const bytes = Buffer.from(text);
-        // Small chunks through scanStream with a reader over the same bytes: carries and offsets.
-        const lazy = new LogScanner(LIMITS);
-        lazy.reader = (at, len) => bytes.subarray(at, at + len);
-        const chunks = async function* () {
-          for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
-        };
-        const a = await scanStream(chunks(), lazy);
-        const lines = text.split('\n');
-        if (lines.at(-1) === '') lines.pop();
-        const b = await scanLines(lines.map((l) => l.replace(/\r$/, '')), new LogScanner(LIMITS));
-        expect(view(a)).toEqual(view(b));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(line, eol), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 97 }),
+        fc.boolean(),
+        async (rows, chunkSize, lastEol) => {
+          let text = rows.map(([l, e]) => l + e).join('');
+          if (!lastEol && text.endsWith('\n')) text = text.replace(/\r?\n$/, '');
+          const bytes = Buffer.from(text);
+          // Small chunks through scanStream with a reader over the same bytes: carries and offsets.
+          const lazy = new LogScanner(LIMITS);
+          lazy.reader = (at, len) => bytes.subarray(at, at + len);
+          const chunks = async function* () {
+            for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+          };
+          const a = await scanStream(chunks(), lazy);
+          const lines = text.split('\n');
+          if (lines.at(-1) === '') lines.pop();
+          const b = await scanLines(
+            lines.map((l) => l.replace(/\r$/, '')),
+            new LogScanner(LIMITS),
+          );
+          expect(view(a)).toEqual(view(b));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('scanFile reads timeline texts back from the file', async () => {
     const p = join(tmp, 'timeline.log');
-    const text = ['guest login request 5: resolution in progress', 'created guest account with user ID "guest1"', 'x'.repeat(5000), 'call 7: allocated for guest1 / "T\u00e9" conference', 'call 7: ICE failure; relay candidate creation timeout\r', ''].join('\n');
+    const text = [
+      'guest login request 5: resolution in progress',
+      'created guest account with user ID "guest1"',
+      'x'.repeat(5000),
+      'call 7: allocated for guest1 / "T\u00e9" conference',
+      'call 7: ICE failure; relay candidate creation timeout\r',
+      '',
+    ].join('\n');
     writeFileSync(p, text);
     const r = await scanFile(p);
     const tl = r.aggregates.find((a) => a.signature.id === 'ice-relay-candidate-timeout')!.timelines[0]!;
@@ -125,7 +155,16 @@ describe('byte scan with timeline lines read back from the file', () => {
       { line: 4, text: 'call 7: allocated for guest1 / "T\u00e9" conference' },
       { line: 5, text: 'call 7: ICE failure; relay candidate creation timeout' },
     ]);
-    expect(view(r)).toEqual(view(await scanLines(text.split('\n').slice(0, -1).map((l) => l.replace(/\r$/, '')))));
+    expect(view(r)).toEqual(
+      view(
+        await scanLines(
+          text
+            .split('\n')
+            .slice(0, -1)
+            .map((l) => l.replace(/\r$/, '')),
+        ),
+      ),
+    );
   });
 
   it('finds case-insensitive signatures whatever the case of their anchors', async () => {

@@ -142,13 +142,18 @@ export class LogScanner {
   private len = 0;
   /** Set by scanFile: timeline lines are then read back from the file, not copied. */
   reader: LineReader | undefined;
-  constructor(private readonly limits: ScanLimits = DEFAULT_LIMITS, private readonly signatures: readonly Signature[] = SIGNATURES) {
+  constructor(
+    private readonly limits: ScanLimits = DEFAULT_LIMITS,
+    private readonly signatures: readonly Signature[] = SIGNATURES,
+  ) {
     this.prefilter = minimalAnchors(signatures.flatMap((sg) => sg.anchors));
     this.search = new LiteralSearch(this.prefilter);
     const bit = (k: number): number => 1 << Math.min(k, 31);
     const folded = this.prefilter.map(foldAscii);
     this.masks = signatures.map((sg) => folded.reduce((m, p, k) => (sg.anchors.some((a) => foldAscii(a).includes(p)) ? m | bit(k) : m), 0));
-    this.direct = signatures.map((sg) => folded.reduce((m, p, k) => (k < 31 && sg.anchors.some((a) => foldAscii(a) === p) ? m | bit(k) : m), 0));
+    this.direct = signatures.map((sg) =>
+      folded.reduce((m, p, k) => (k < 31 && sg.anchors.some((a) => foldAscii(a) === p) ? m | bit(k) : m), 0),
+    );
     this.caseless = signatures.map((sg) => sg.pattern.flags.includes('i'));
     this.lowerAnchors = signatures.map((sg) => sg.anchors.map((a) => a.toLowerCase()));
   }
@@ -213,7 +218,8 @@ export class LogScanner {
   /** The events of `t` for a finding (texts made or read back in result()). */
   private events(t: OpenThing | undefined): Ev[] {
     const out: Ev[] = [];
-    if (t) for (let i = 0; i < t.ev.length; i += 3) out.push({ line: t.ev[i]!, text: t.texts?.[i / 3], at: t.ev[i + 1]!, len: t.ev[i + 2]! });
+    if (t)
+      for (let i = 0; i < t.ev.length; i += 3) out.push({ line: t.ev[i]!, text: t.texts?.[i / 3], at: t.ev[i + 1]!, len: t.ev[i + 2]! });
     return out;
   }
 
@@ -298,7 +304,16 @@ export class LogScanner {
       if (a.calls.length < MAX_CALLS_LISTED && !a.calls.includes(call)) a.calls.push(own(call));
       if (a.timelines.length < MAX_TIMELINES) {
         const open = this.calls.get(call);
-        a.timelines.push({ call: own(call), ...(open?.user ? { user: open.user } : {}), events: [...this.events(open), this.lazy ? { line: lineNo, text: undefined, at: this.at, len: this.len } : { line: lineNo, text: own(clip(text)), at: -1, len: 0 }] as unknown as LineRef[] });
+        a.timelines.push({
+          call: own(call),
+          ...(open?.user ? { user: open.user } : {}),
+          events: [
+            ...this.events(open),
+            this.lazy
+              ? { line: lineNo, text: undefined, at: this.at, len: this.len }
+              : { line: lineNo, text: own(clip(text)), at: -1, len: 0 },
+          ] as unknown as LineRef[],
+        });
       }
     }
   }
@@ -327,13 +342,25 @@ export class LogScanner {
   result(): ScanResult {
     this.settle();
     // Timelines hold events until here; their texts are made (or read back) once.
-    for (const a of this.aggs.values()) for (const t of a.timelines) t.events = (t.events as unknown as Ev[]).map((e) => ({ line: e.line, text: this.textOf(e) }));
-    return { lines: this.lines, aggregates: [...this.aggs.values()], evictedCalls: this.evictedCalls, evictedLogins: this.evictedLogins, overlongLines: this.overlongLines, bytes: this.bytes };
+    for (const a of this.aggs.values())
+      for (const t of a.timelines) t.events = (t.events as unknown as Ev[]).map((e) => ({ line: e.line, text: this.textOf(e) }));
+    return {
+      lines: this.lines,
+      aggregates: [...this.aggs.values()],
+      evictedCalls: this.evictedCalls,
+      evictedLogins: this.evictedLogins,
+      overlongLines: this.overlongLines,
+      bytes: this.bytes,
+    };
   }
 }
 
 /** Scans lines from any (async) iterable, e.g. TriageFile.lines(). */
-export async function scanLines(lines: AsyncIterable<string> | Iterable<string>, scanner = new LogScanner(), signal?: AbortSignal): Promise<ScanResult> {
+export async function scanLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  scanner = new LogScanner(),
+  signal?: AbortSignal,
+): Promise<ScanResult> {
   let n = 0;
   for await (const line of lines) {
     n += 1;
@@ -364,7 +391,11 @@ const PIECE = 64 * 1024;
  * Memory: one chunk, a carry of one partial line, and the scanner's bounded state.
  * The chunk may be reused by the producer once the next one is asked for.
  */
-export async function scanStream(chunks: AsyncIterable<Buffer | Uint8Array>, scanner = new LogScanner(), signal?: AbortSignal): Promise<ScanResult> {
+export async function scanStream(
+  chunks: AsyncIterable<Buffer | Uint8Array>,
+  scanner = new LogScanner(),
+  signal?: AbortSignal,
+): Promise<ScanResult> {
   let carry: Buffer | undefined;
   let carryAt = 0; // byte offset of `carry` in the stream
   let offset = 0; // byte offset of the current chunk
@@ -396,7 +427,7 @@ export async function scanStream(chunks: AsyncIterable<Buffer | Uint8Array>, sca
     overlong = false;
     // ...then the whole lines of the chunk in place, without copying.
     const lastNl = chunk.lastIndexOf(NL);
-    for (let from = firstNl + 1; from <= lastNl; ) {
+    for (let from = firstNl + 1; from <= lastNl;) {
       // Line-aligned pieces of about PIECE bytes: their latin1 strings stay small
       // young-generation strings instead of one large external string per chunk.
       let to = from + PIECE >= lastNl ? lastNl : chunk.lastIndexOf(NL, from + PIECE - 1);
@@ -518,14 +549,38 @@ export function scanFindings(self: string, file: string, r: ScanResult): Finding
   for (const a of r.aggregates) {
     const sig = a.signature;
     const evidence: Evidence[] = [
-      { kind: 'log-lines', file, signature: sig.id, count: a.count, firstLine: a.firstLine, lastLine: a.lastLine, lines: a.samples.map((s) => ({ line: s.line, text: s.text })), source: sig.source },
+      {
+        kind: 'log-lines',
+        file,
+        signature: sig.id,
+        count: a.count,
+        firstLine: a.firstLine,
+        lastLine: a.lastLine,
+        lines: a.samples.map((s) => ({ line: s.line, text: s.text })),
+        source: sig.source,
+      },
     ];
-    for (const t of a.timelines) evidence.push({ kind: 'call-timeline', file, call: t.call, user: t.user ?? null, events: t.events.map((e) => ({ line: e.line, text: e.text, parsed: parseLogLine(e.text).timestamp ?? null })) });
+    for (const t of a.timelines)
+      evidence.push({
+        kind: 'call-timeline',
+        file,
+        call: t.call,
+        user: t.user ?? null,
+        events: t.events.map((e) => ({ line: e.line, text: e.text, parsed: parseLogLine(e.text).timestamp ?? null })),
+      });
     if (a.timelines.length > 0 && (r.evictedCalls > 0 || r.evictedLogins > 0))
-      evidence.push({ kind: 'correlation-bounded', evictedCalls: r.evictedCalls, evictedLogins: r.evictedLogins, note: 'older open calls/logins were evicted; a timeline may miss its start' });
+      evidence.push({
+        kind: 'correlation-bounded',
+        evictedCalls: r.evictedCalls,
+        evictedLogins: r.evictedLogins,
+        note: 'older open calls/logins were evicted; a timeline may miss its start',
+      });
     const where = a.count === 1 ? `${file}:${a.firstLine}` : `${file}:${a.firstLine}-${a.lastLine}`;
     const calls = a.calls.length > 0 ? ` Calls: ${a.calls.join(', ')}${a.calls.length >= MAX_CALLS_LISTED ? ', …' : ''}.` : '';
-    const bounded = r.evictedCalls > 0 ? ` Call correlation was bounded: ${r.evictedCalls} older open call(s) were evicted, so a timeline may start late.` : '';
+    const bounded =
+      r.evictedCalls > 0
+        ? ` Call correlation was bounded: ${r.evictedCalls} older open call(s) were evicted, so a timeline may start late.`
+        : '';
     out.push({
       code: sig.code === 'self' || sig.code === undefined ? self : sig.code,
       status: (sig.status ?? 'info') as Status,

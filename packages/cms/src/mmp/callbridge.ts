@@ -37,6 +37,10 @@ const FIELDS: readonly FieldRow<Exclude<keyof MmpCallbridge, 'lines'>>[] = [
 
 export function parseMmpCallbridge(text: string): MmpCallbridge {
   const s = findScreen(text, SIGNATURE);
-  if (!s) throw new CmsDoctorError('CMSD_PARSE', 'no MMP `callbridge` output (needs "Listening interfaces", "Preferred interface" and "Certificate file" lines)');
+  if (!s)
+    throw new CmsDoctorError(
+      'CMSD_PARSE',
+      'no MMP `callbridge` output (needs "Listening interfaces", "Preferred interface" and "Certificate file" lines)',
+    );
   return readFields(s, FIELDS) as MmpCallbridge;
 }

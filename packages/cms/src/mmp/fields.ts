@@ -21,14 +21,21 @@ export function mmpSections(text: string): MmpSection[] {
   lines.forEach((l, i) => {
     const m = PROMPT.exec(l);
     if (m) {
-      if (cur) out.push({ command: cur.command, ...(cur.prompt ? { prompt: cur.prompt } : {}), text: cur.lines.join('\n'), firstLine: cur.firstLine });
+      if (cur)
+        out.push({
+          command: cur.command,
+          ...(cur.prompt ? { prompt: cur.prompt } : {}),
+          text: cur.lines.join('\n'),
+          firstLine: cur.firstLine,
+        });
       cur = m[2] ? { command: m[2], prompt: m[1]!, lines: [], firstLine: i + 2 } : undefined;
       return;
     }
     if (cur) cur.lines.push(l);
     else preamble.push(l);
   });
-  if (cur) out.push({ command: cur.command, ...(cur.prompt ? { prompt: cur.prompt } : {}), text: cur.lines.join('\n'), firstLine: cur.firstLine });
+  if (cur)
+    out.push({ command: cur.command, ...(cur.prompt ? { prompt: cur.prompt } : {}), text: cur.lines.join('\n'), firstLine: cur.firstLine });
   if (out.length === 0 && preamble.some((l) => l.trim() !== '')) {
     const body = preamble.join('\n');
     const guessed = guessMmpCommand(body);
@@ -45,10 +52,16 @@ export function mmpSections(text: string): MmpSection[] {
 export function guessMmpCommand(text: string): string | undefined {
   if (/^Feature: \S+ status: /m.test(text)) return 'license';
   if (/^User supplied certificates and keys:/m.test(text)) return 'pki list';
-  if (/^\s*(?:C2W Trust bundle|HTTPS listening ports and interfaces|C2W listening ports and interfaces)\s*:/m.test(text)) return 'webbridge3';
-  if (/^\s*(?:Interface whitelist|Clickonce URL)\s*:/m.test(text) || (/^\s*Trust bundle\s*:/m.test(text) && /^\s*HTTP redirect\s*:/m.test(text))) return 'webbridge';
+  if (/^\s*(?:C2W Trust bundle|HTTPS listening ports and interfaces|C2W listening ports and interfaces)\s*:/m.test(text))
+    return 'webbridge3';
+  if (
+    /^\s*(?:Interface whitelist|Clickonce URL)\s*:/m.test(text) ||
+    (/^\s*Trust bundle\s*:/m.test(text) && /^\s*HTTP redirect\s*:/m.test(text))
+  )
+    return 'webbridge';
   if (/^\s*Max sessions per user\s*:/m.test(text) || /^\s*STATUS\s*:\s*XMPP/m.test(text)) return 'xmpp';
-  if (/^\*{3}\s*$/m.test(text) && /^\s*Domain\s*:/m.test(text) && /^\s*(?:Key file|Bundle file)\s*:/m.test(text)) return 'xmpp multi_domain list';
+  if (/^\*{3}\s*$/m.test(text) && /^\s*Domain\s*:/m.test(text) && /^\s*(?:Key file|Bundle file)\s*:/m.test(text))
+    return 'xmpp multi_domain list';
   if (/^\s*Listening interfaces\s*:/m.test(text) && /^\s*Preferred interface\s*:/m.test(text)) return 'callbridge';
   return undefined;
 }

@@ -75,7 +75,8 @@ export function findScreen(text: string, labels: readonly string[], command?: Re
 }
 
 /** `none` (any case) or empty means not set. */
-export const valueOrNone = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v === '' || /^none$/i.test(v) ? null : v);
+export const valueOrNone = (v: string | undefined): string | null | undefined =>
+  v === undefined ? undefined : v === '' || /^none$/i.test(v) ? null : v;
 
 export const enabledValue = (v: string | undefined): boolean | undefined =>
   v === undefined ? undefined : /^(true|enabled|yes)$/i.test(v) ? true : /^(false|disabled|no)$/i.test(v) ? false : undefined;
@@ -87,7 +88,10 @@ export const listValue = (v: string): string[] => (valueOrNone(v) ? v.split(/[\s
 export type FieldRow<K extends string> = readonly [key: K, label: string, convert: (v: string) => unknown];
 
 /** Reads a screen by its field table into `{ ...values, lines }`, keeping each field's line. */
-export function readFields<K extends string>(screen: MmpScreen, table: readonly FieldRow<K>[]): { lines: Partial<Record<K, number>> } & Partial<Record<K, unknown>> {
+export function readFields<K extends string>(
+  screen: MmpScreen,
+  table: readonly FieldRow<K>[],
+): { lines: Partial<Record<K, number>> } & Partial<Record<K, unknown>> {
   const out: { lines: Partial<Record<K, number>> } & Partial<Record<K, unknown>> = { lines: {} } as never;
   for (const [key, label, convert] of table) {
     const f = field(screen, label);

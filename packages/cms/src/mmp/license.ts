@@ -19,8 +19,15 @@ export function parseMmpLicense(text: string, firstLine = 1): MmpLicense {
   text.split(/\r?\n/).forEach((l, i) => {
     const m = FEATURE.exec(l.trim());
     if (!m) return;
-    features.push({ name: m[1]!, status: m[2]!, ...(m[3] ? { expiry: m[3] } : {}), ...(m[4] !== undefined ? { daysRemain: Number(m[4]) } : {}), line: firstLine + i });
+    features.push({
+      name: m[1]!,
+      status: m[2]!,
+      ...(m[3] ? { expiry: m[3] } : {}),
+      ...(m[4] !== undefined ? { daysRemain: Number(m[4]) } : {}),
+      line: firstLine + i,
+    });
   });
-  if (features.length === 0 && !/^\s*$/.test(text)) throw new CmsDoctorError('CMSD_PARSE', 'MMP license: no "Feature: <name> status: <status>" line');
+  if (features.length === 0 && !/^\s*$/.test(text))
+    throw new CmsDoctorError('CMSD_PARSE', 'MMP license: no "Feature: <name> status: <status>" line');
   return { features };
 }

@@ -70,10 +70,24 @@ WC3 JWT Expiry in hours   : 24 AV1 Video Codec : enabled
 describe('MMP webbridge (2.x)', () => {
   it('reads the document output, webbridge and callbridge in one capture', () => {
     const w = parseMmpWebbridge(DOC);
-    expect(w).toMatchObject({ enabled: true, interfaceWhitelist: ['a:443'], keyFile: 'webbridge.key', certificateFile: 'webbridge.cer', caBundleFile: 'root.cer', trustBundle: 'callbridge.cer', httpRedirect: true });
+    expect(w).toMatchObject({
+      enabled: true,
+      interfaceWhitelist: ['a:443'],
+      keyFile: 'webbridge.key',
+      certificateFile: 'webbridge.cer',
+      caBundleFile: 'root.cer',
+      trustBundle: 'callbridge.cer',
+      httpRedirect: true,
+    });
     expect(w.lines.trustBundle).toBe(15);
     const c = parseMmpCallbridge(DOC);
-    expect(c).toMatchObject({ listeningInterfaces: ['a'], preferredInterface: null, keyFile: 'callbridge.key', certificateFile: 'callbridge.cer', caBundleFile: 'root.cer' });
+    expect(c).toMatchObject({
+      listeningInterfaces: ['a'],
+      preferredInterface: null,
+      keyFile: 'callbridge.key',
+      certificateFile: 'callbridge.cer',
+      caBundleFile: 'root.cer',
+    });
     expect(c.lines.certificateFile).toBe(5);
   });
   it('"Trust bundle : none" is null, with CRLF and odd spacing', () => {
@@ -82,7 +96,13 @@ describe('MMP webbridge (2.x)', () => {
     expect(w.lines.trustBundle).toBe(7);
   });
   it('without prompts too', () => {
-    expect(parseMmpWebbridge(BROKEN.split('\n').filter((l) => !l.includes('>')).join('\n')).trustBundle).toBeNull();
+    expect(
+      parseMmpWebbridge(
+        BROKEN.split('\n')
+          .filter((l) => !l.includes('>'))
+          .join('\n'),
+      ).trustBundle,
+    ).toBeNull();
   });
   it('is not confused with webbridge3 or callbridge', () => {
     expect(hasMmpWebbridge(WB3)).toBe(false);
@@ -93,11 +113,21 @@ describe('MMP webbridge (2.x)', () => {
 
 describe('MMP webbridge3 and callbridge (3.x)', () => {
   it('reads TechNote 221729', () => {
-    expect(parseMmpWebbridge3(WB3)).toMatchObject({ enabled: true, httpsListen: ['a:445', 'b:445'], c2wListen: ['a:6000'], c2wTrustBundle: 'cmscore-fullchain.cer', httpRedirect: false });
+    expect(parseMmpWebbridge3(WB3)).toMatchObject({
+      enabled: true,
+      httpsListen: ['a:445', 'b:445'],
+      c2wListen: ['a:6000'],
+      c2wTrustBundle: 'cmscore-fullchain.cer',
+      httpRedirect: false,
+    });
     expect(hasMmpWebbridge3(DOC)).toBe(false);
   });
   it('reads TechNote 221776 callbridge with the AV1 copy artefact', () => {
-    expect(parseMmpCallbridge(CB3)).toMatchObject({ certificateFile: 'cms.cer', c2wTrustedCerts: 'cms.cer', clusterTrustedCerts: 'cms.cer' });
+    expect(parseMmpCallbridge(CB3)).toMatchObject({
+      certificateFile: 'cms.cer',
+      c2wTrustedCerts: 'cms.cer',
+      clusterTrustedCerts: 'cms.cer',
+    });
     expect(hasMmpCallbridge(WB3)).toBe(false);
   });
 });
@@ -106,15 +136,34 @@ describe('fuzz: parsers never crash (records run counts)', () => {
   const RUNS = 2000;
   const parsers = [parseMmpWebbridge, parseMmpWebbridge3, parseMmpCallbridge];
   it(`random text (${RUNS} runs x 3 parsers)`, () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (t) => {
-      for (const p of parsers) try { p(t); } catch (e) { if (!isCmsDoctorError(e)) throw e; }
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (t) => {
+        for (const p of parsers)
+          try {
+            p(t);
+          } catch (e) {
+            if (!isCmsDoctorError(e)) throw e;
+          }
+      }),
+      { numRuns: RUNS },
+    );
   });
   it(`real screens with mangled spacing, line ends and dropped lines keep the trust bundle (${RUNS} runs)`, () => {
-    fc.assert(fc.property(fc.constantFrom('\n', '\r\n'), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3 }), fc.nat(20), (eol, pad, lead, drop) => {
-      const lines = BROKEN.split('\n').map((l) => l.replace(/\s*:\s*/, `${' '.repeat(pad)}:${' '.repeat(lead)}`)).filter((l, i) => i !== drop || /Trust|whitelist/.test(l));
-      const w = parseMmpWebbridge(lines.join(eol));
-      expect(w.trustBundle).toBeNull();
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('\n', '\r\n'),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.nat(20),
+        (eol, pad, lead, drop) => {
+          const lines = BROKEN.split('\n')
+            .map((l) => l.replace(/\s*:\s*/, `${' '.repeat(pad)}:${' '.repeat(lead)}`))
+            .filter((l, i) => i !== drop || /Trust|whitelist/.test(l));
+          const w = parseMmpWebbridge(lines.join(eol));
+          expect(w.trustBundle).toBeNull();
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 });

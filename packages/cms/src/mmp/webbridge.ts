@@ -17,7 +17,9 @@ export interface MmpWebbridge {
   trustBundle?: string | null;
   httpRedirect?: boolean;
   /** 1-based input line of each field, for evidence. */
-  lines: Partial<Record<'enabled' | 'interfaceWhitelist' | 'keyFile' | 'certificateFile' | 'caBundleFile' | 'trustBundle' | 'httpRedirect', number>>;
+  lines: Partial<
+    Record<'enabled' | 'interfaceWhitelist' | 'keyFile' | 'certificateFile' | 'caBundleFile' | 'trustBundle' | 'httpRedirect', number>
+  >;
 }
 
 const SIGNATURE = ['Interface whitelist', 'Trust bundle'] as const;

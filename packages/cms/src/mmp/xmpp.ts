@@ -13,7 +13,8 @@ export interface MmpXmpp {
   fields: MmpField[];
 }
 
-const yes = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : /^(true|enabled|yes)$/i.test(v) ? true : /^(false|disabled|no)$/i.test(v) ? false : undefined);
+const yes = (v: string | undefined): boolean | undefined =>
+  v === undefined ? undefined : /^(true|enabled|yes)$/i.test(v) ? true : /^(false|disabled|no)$/i.test(v) ? false : undefined;
 const val = (fs: MmpField[], label: string): string | undefined => {
   const v = field(fs, label)?.value;
   return v === undefined || v === '' ? undefined : v;

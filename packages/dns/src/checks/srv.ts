@@ -20,7 +20,12 @@ export interface SrvDomains {
 /** Parent of a name: `octavio.com` for `cmsweb.octavio.com`. */
 export const parentDomain = (name: string): string | undefined => {
   const i = name.replace(/\.$/, '').indexOf('.');
-  return i > 0 ? name.slice(i + 1).replace(/\.$/, '').toLowerCase() : undefined;
+  return i > 0
+    ? name
+        .slice(i + 1)
+        .replace(/\.$/, '')
+        .toLowerCase()
+    : undefined;
 };
 
 /** The domains SRV records live under, from the Target. The guest URI host is the external web bridge name (the document's Expressway-C setting). */
@@ -57,21 +62,28 @@ async function live(ctx: CheckContext): Promise<FindingDraft[]> {
   }
   const opts = queryOptions(ctx);
   // Two rounds, each fully concurrent: the SRV records, then the A records of their targets.
-  const srv = await Promise.all(plan.map(async (p) => ({ ...p, lookup: await lookup((byName.get(p.view) as View).server, p.owner, 'SRV', opts) })));
-  const observations: SrvObservation[] = await Promise.all(srv.map(async (s) => {
-    const server = (byName.get(s.view) as View).server;
-    const targets = await Promise.all(targetsOf(s.lookup).map((t) => lookup(server, t, 'A', opts)));
-    return { rule: s.rule, owner: s.owner, view: s.view, server: formatServer(server), lookup: s.lookup, targets };
-  }));
+  const srv = await Promise.all(
+    plan.map(async (p) => ({ ...p, lookup: await lookup((byName.get(p.view) as View).server, p.owner, 'SRV', opts) })),
+  );
+  const observations: SrvObservation[] = await Promise.all(
+    srv.map(async (s) => {
+      const server = (byName.get(s.view) as View).server;
+      const targets = await Promise.all(targetsOf(s.lookup).map((t) => lookup(server, t, 'A', opts)));
+      return { rule: s.rule, owner: s.owner, view: s.view, server: formatServer(server), lookup: s.lookup, targets };
+    }),
+  );
   const findings: FindingDraft[] = [];
   for (const v of views) {
     const mine = observations.filter((o) => o.view === v.name);
     if (mine.length > 0 && !mine.some((o) => answered(o.lookup))) {
       findings.push({
-        code: 'dns/resolver-unreachable', status: 'error',
+        code: 'dns/resolver-unreachable',
+        status: 'error',
         title: `The ${v.name} resolver ${formatServer(v.server)} did not answer the SRV queries`,
         detail: [...new Set(mine.map((o) => o.lookup.error ?? o.lookup.status))].join('; '),
-        subject: formatServer(v.server), evidence: mine.map((o) => lookupEvidence(o.view, o.lookup)), basis: 'documented',
+        subject: formatServer(v.server),
+        evidence: mine.map((o) => lookupEvidence(o.view, o.lookup)),
+        basis: 'documented',
       });
     }
   }
@@ -90,7 +102,9 @@ async function offline(ctx: CheckContext): Promise<FindingDraft[]> {
   const observe = (s: OfflineSource, owner: string, rule?: SrvRule): void => {
     const l = s.answer(owner, 'SRV');
     if (!l) return;
-    const targets = targetsOf(l).map((t) => s.answer(t, 'A')).filter((t): t is Lookup => t !== undefined);
+    const targets = targetsOf(l)
+      .map((t) => s.answer(t, 'A'))
+      .filter((t): t is Lookup => t !== undefined);
     observations.push({ ...(rule ? { rule } : {}), owner: l.name, view: s.view, server: s.server, lookup: l, targets });
   };
   for (const s of sources) {
@@ -105,7 +119,17 @@ async function offline(ctx: CheckContext): Promise<FindingDraft[]> {
       if (!viewKnown && !(s.kind === 'zone' && rule.domain === 'internal' && rule.view === 'internal')) continue;
       const owner = `${rule.service}.${domain}`;
       // Only the zone file closest to the name speaks for it (cms.octavio.local over octavio.local).
-      if (s.kind === 'zone' && sources.some((z) => z.kind === 'zone' && z.origin !== undefined && z.origin.length > (s.origin ?? '').length && (owner === z.origin || owner.endsWith(`.${z.origin}`)))) continue;
+      if (
+        s.kind === 'zone' &&
+        sources.some(
+          (z) =>
+            z.kind === 'zone' &&
+            z.origin !== undefined &&
+            z.origin.length > (s.origin ?? '').length &&
+            (owner === z.origin || owner.endsWith(`.${z.origin}`)),
+        )
+      )
+        continue;
       planned.add(owner);
       observe(s, owner, rule);
     }

@@ -28,7 +28,11 @@ export function queryOptions(ctx: CheckContext): QueryOptions {
 /** The user's resolvers, for naming the view of a dig file by its SERVER line. Bad input is ignored offline. */
 function viewServers(ctx: CheckContext): { internalDns?: DnsServer; externalDns?: DnsServer } {
   const parse = (s: string | undefined): DnsServer | undefined => {
-    try { return s ? parseServer(s) : undefined; } catch { return undefined; }
+    try {
+      return s ? parseServer(s) : undefined;
+    } catch {
+      return undefined;
+    }
   };
   const internalDns = parse(ctx.target.internalDns);
   const externalDns = parse(ctx.target.externalDns);
@@ -43,15 +47,25 @@ export async function offlineSources(ctx: CheckContext, opts: { reject: boolean 
   const reject = (f: TriageFile, what: string, first: { line: number; message: string } | undefined): void => {
     if (opts.reject) f.reject(`${what}${first ? ` (line ${first.line}: ${first.message})` : ''}`);
   };
-  const digs = await Promise.all(ctx.files('dig').map(async (f) => {
-    const parsed = parseDig(await f.text());
-    if (parsed.queries.length === 0) return reject(f, 'no dig query found', parsed.errors[0]);
-    return { path: f.path, queries: parsed.queries };
-  }));
-  const zones = await Promise.all(ctx.files('zone').map(async (f) => {
-    const parsed = parseZone(await f.text());
-    if (parsed.records.length === 0) return reject(f, 'no record found', parsed.errors[0]);
-    return zoneSource(f.path, parsed.origin, parsed.records);
-  }));
-  return [...digSources(digs.filter((d) => d !== undefined), viewServers(ctx)), ...zones.filter((z) => z !== undefined)];
+  const digs = await Promise.all(
+    ctx.files('dig').map(async (f) => {
+      const parsed = parseDig(await f.text());
+      if (parsed.queries.length === 0) return reject(f, 'no dig query found', parsed.errors[0]);
+      return { path: f.path, queries: parsed.queries };
+    }),
+  );
+  const zones = await Promise.all(
+    ctx.files('zone').map(async (f) => {
+      const parsed = parseZone(await f.text());
+      if (parsed.records.length === 0) return reject(f, 'no record found', parsed.errors[0]);
+      return zoneSource(f.path, parsed.origin, parsed.records);
+    }),
+  );
+  return [
+    ...digSources(
+      digs.filter((d) => d !== undefined),
+      viewServers(ctx),
+    ),
+    ...zones.filter((z) => z !== undefined),
+  ];
 }

@@ -1,4 +1,12 @@
-import { codeOf, defineCheck, type CheckContext, type CheckOutcome, type DnsWebbridgeData, type FindingDraft, DNS_WEBBRIDGE } from '@cms-doctor/core';
+import {
+  codeOf,
+  defineCheck,
+  type CheckContext,
+  type CheckOutcome,
+  type DnsWebbridgeData,
+  type FindingDraft,
+  DNS_WEBBRIDGE,
+} from '@cms-doctor/core';
 import { queryViews } from '../views.js';
 import { addressesOf, type Lookup } from '../lookup.js';
 import { judgeWebbridge, lookupEvidence, type ViewLookups } from '../webbridge-judge.js';
@@ -13,7 +21,11 @@ const ADDRESS_TYPES: readonly RecordType[] = ['A', 'AAAA'];
 async function live(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData>> {
   const name = ctx.target.external as string;
   const { views, externalIsSystem } = await liveViews(ctx);
-  const answers = await queryViews(views, ADDRESS_TYPES.map((type) => ({ name, type })), queryOptions(ctx));
+  const answers = await queryViews(
+    views,
+    ADDRESS_TYPES.map((type) => ({ name, type })),
+    queryOptions(ctx),
+  );
   const pick = (view: string): ViewLookups | undefined => {
     const a = answers.find((x) => x.view === view);
     return a ? { view, server: a.server, lookups: a.lookups } : undefined;
@@ -21,7 +33,8 @@ async function live(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData>> 
   const internal = pick('internal');
   const external = pick('external');
   const verdict = judgeWebbridge({
-    name, ownCode: OWN,
+    name,
+    ownCode: OWN,
     ...(internal ? { internal } : {}),
     ...(external ? { external } : {}),
     ...(ctx.target.edgeNatAddress ? { edgeNatAddress: ctx.target.edgeNatAddress } : {}),
@@ -29,7 +42,8 @@ async function live(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData>> 
   });
   if (externalIsSystem && external) {
     for (const f of verdict.findings) {
-      if (f.subject?.includes('(external)')) f.detail = `${f.detail ? `${f.detail} ` : ''}The external view is this machine's resolver ${external.server}; give --external-dns for a public resolver.`;
+      if (f.subject?.includes('(external)'))
+        f.detail = `${f.detail ? `${f.detail} ` : ''}The external view is this machine's resolver ${external.server}; give --external-dns for a public resolver.`;
     }
   }
   return { findings: verdict.findings, data: verdict.data };
@@ -41,7 +55,8 @@ function inferName(sources: readonly OfflineSource[]): string | undefined {
   for (const s of sources) {
     if (s.kind !== 'dig') continue;
     for (const r of s.records()) {
-      if ((r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME') && !r.name.endsWith('.arpa')) count.set(r.name, (count.get(r.name) ?? 0) + 1);
+      if ((r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME') && !r.name.endsWith('.arpa'))
+        count.set(r.name, (count.get(r.name) ?? 0) + 1);
     }
   }
   return [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -59,19 +74,30 @@ function offlineCompare(name: string, others: readonly OfflineSource[]): Finding
   const identical = first.length > 0 && sets.every((x) => x.addrs.length === first.length && x.addrs.every((a) => first.includes(a)));
   const described = sets.map((x) => `${x.s.server}: ${x.addrs.join(', ') || 'nothing'}`).join('; ');
   if (identical) {
-    return [{
-      code: 'dns/no-split-horizon', status: 'warn',
-      title: `No split horizon in the files: every source gives ${first.join(', ')} for ${name}`,
-      detail: `${described}. Give --internal-dns/--external-dns to name the views, and --cms-address/--edge-nat-address to say which answer is wrong.`,
-      subject: name, evidence, fixes: ['dns-internal-webbridge'], basis: 'documented',
-    }];
+    return [
+      {
+        code: 'dns/no-split-horizon',
+        status: 'warn',
+        title: `No split horizon in the files: every source gives ${first.join(', ')} for ${name}`,
+        detail: `${described}. Give --internal-dns/--external-dns to name the views, and --cms-address/--edge-nat-address to say which answer is wrong.`,
+        subject: name,
+        evidence,
+        fixes: ['dns-internal-webbridge'],
+        basis: 'documented',
+      },
+    ];
   }
-  return [{
-    code: OWN, status: 'info',
-    title: `The files show different answers for ${name}: ${described}`,
-    detail: 'Give --internal-dns and --external-dns (matched against the SERVER line of dig output) to check each view against the topology.',
-    subject: name, evidence,
-  }];
+  return [
+    {
+      code: OWN,
+      status: 'info',
+      title: `The files show different answers for ${name}: ${described}`,
+      detail:
+        'Give --internal-dns and --external-dns (matched against the SERVER line of dig output) to check each view against the topology.',
+      subject: name,
+      evidence,
+    },
+  ];
 }
 
 async function offline(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData> | FindingDraft[]> {
@@ -81,19 +107,31 @@ async function offline(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData
   }
   const name = ctx.target.external ?? inferName(sources);
   if (!name) {
-    return [{ code: OWN, status: 'skip', title: 'No web bridge name to look for in the DNS files', detail: 'Give --external.', needs: ['external'] }];
+    return [
+      {
+        code: OWN,
+        status: 'skip',
+        title: 'No web bridge name to look for in the DNS files',
+        detail: 'Give --external.',
+        needs: ['external'],
+      },
+    ];
   }
   const named = (view: string): OfflineSource[] => sources.filter((s) => s.kind === 'dig' && s.view === view);
   let internal = named('internal');
   let external = named('external');
-  const unassigned = sources.filter((s) => s.kind === 'dig' && s.view !== 'internal' && s.view !== 'external' && lookupsOf(s, name).length > 0);
+  const unassigned = sources.filter(
+    (s) => s.kind === 'dig' && s.view !== 'internal' && s.view !== 'external' && lookupsOf(s, name).length > 0,
+  );
   const notes: string[] = [];
   // One view named and exactly one other server: that server is the other view.
-  if (unassigned.length === 1 && (internal.length > 0) !== (external.length > 0)) {
+  if (unassigned.length === 1 && internal.length > 0 !== external.length > 0) {
     const other = unassigned[0] as OfflineSource;
     if (internal.length > 0) external = [other];
     else internal = [other];
-    notes.push(`${other.server} taken as the ${internal.includes(other) ? 'internal' : 'external'} view (the only other server in the files)`);
+    notes.push(
+      `${other.server} taken as the ${internal.includes(other) ? 'internal' : 'external'} view (the only other server in the files)`,
+    );
   }
   const toView = (view: string, list: OfflineSource[]): ViewLookups | undefined => {
     const lookups = list.flatMap((s) => lookupsOf(s, name));
@@ -105,7 +143,8 @@ async function offline(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData
   let data: DnsWebbridgeData = { externalAddresses: [], internalAddresses: [] };
   if (iv || ev) {
     const verdict = judgeWebbridge({
-      name, ownCode: OWN,
+      name,
+      ownCode: OWN,
       ...(iv ? { internal: iv } : {}),
       ...(ev ? { external: ev } : {}),
       ...(ctx.target.edgeNatAddress ? { edgeNatAddress: ctx.target.edgeNatAddress } : {}),
@@ -123,10 +162,20 @@ async function offline(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData
     if (lookups.length === 0) continue;
     const addrs = addressesOf(lookups);
     findings.push({
-      code: OWN, status: 'info',
+      code: OWN,
+      status: 'info',
       title: `Zone file ${z.server} gives ${addrs.join(', ') || 'no address'} for ${name}`,
-      detail: [ctx.target.cmsAddress && addrs.includes(ctx.target.cmsAddress) ? 'This is the CMS address: the internal view.' : '', ctx.target.edgeNatAddress && addrs.includes(ctx.target.edgeNatAddress) ? 'This is the Expressway-E public address: the external view.' : ''].filter(Boolean).join(' ') || undefined,
-      subject: `${name} @ ${z.server}`, evidence: lookups.map((l) => lookupEvidence('zone', l)),
+      detail:
+        [
+          ctx.target.cmsAddress && addrs.includes(ctx.target.cmsAddress) ? 'This is the CMS address: the internal view.' : '',
+          ctx.target.edgeNatAddress && addrs.includes(ctx.target.edgeNatAddress)
+            ? 'This is the Expressway-E public address: the external view.'
+            : '',
+        ]
+          .filter(Boolean)
+          .join(' ') || undefined,
+      subject: `${name} @ ${z.server}`,
+      evidence: lookups.map((l) => lookupEvidence('zone', l)),
     } as FindingDraft);
   }
   if (zones.length >= 2) findings.push(...offlineCompare(name, zones).filter((f) => f.status !== 'info'));

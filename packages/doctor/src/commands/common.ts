@@ -26,9 +26,23 @@ export function withReportOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'Output format', group: 'Output:' })
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_S, describe: 'Overall deadline in seconds', group: 'Output:' })
     .option('config', { type: 'string', describe: 'YAML file with target options (keys as the flags)', group: 'Output:' })
-    .option('color', { type: 'boolean', describe: 'Colour output (--no-color to disable; NO_COLOR and FORCE_COLOR are honoured)', group: 'Output:' })
-    .option('only', { type: 'string', array: true, describe: `Only these areas: ${AREAS.join(', ')} (comma or space separated)`, group: 'Output:' })
-    .option('verbose', { type: 'boolean', alias: 'v', describe: 'Show passing checks and all evidence', group: 'Output:' }) as unknown as Argv<T & GlobalArgs>;
+    .option('color', {
+      type: 'boolean',
+      describe: 'Colour output (--no-color to disable; NO_COLOR and FORCE_COLOR are honoured)',
+      group: 'Output:',
+    })
+    .option('only', {
+      type: 'string',
+      array: true,
+      describe: `Only these areas: ${AREAS.join(', ')} (comma or space separated)`,
+      group: 'Output:',
+    })
+    .option('verbose', {
+      type: 'boolean',
+      alias: 'v',
+      describe: 'Show passing checks and all evidence',
+      group: 'Output:',
+    }) as unknown as Argv<T & GlobalArgs>;
 }
 
 export function withTargetOptions<T>(y: Argv<T>): Argv<T> {
@@ -39,7 +53,10 @@ export function withTargetOptions<T>(y: Argv<T>): Argv<T> {
 
 export function parseOnly(only: readonly string[] | undefined): Area[] | undefined {
   if (!only || only.length === 0) return undefined;
-  const areas = only.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const areas = only
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = areas.filter((a) => !(AREAS as readonly string[]).includes(a));
   if (bad.length) throw new CmsDoctorError('CMSD_USAGE', `--only takes ${AREAS.join(', ')}; not ${bad.join(', ')}`);
   return areas as Area[];
@@ -56,7 +73,10 @@ export function refuseArgvPasswords(raw: readonly string[]): void {
   for (const a of raw) {
     const name = a.replace(/^--?/, '').split('=')[0] ?? '';
     if (a.startsWith('-') && FORBIDDEN_FLAGS.includes(name))
-      throw new ExitError(2, `passwords are never taken from the command line (--${name}); use a --*-password-file or the CMS_DOCTOR_*_PASSWORD variable`);
+      throw new ExitError(
+        2,
+        `passwords are never taken from the command line (--${name}); use a --*-password-file or the CMS_DOCTOR_*_PASSWORD variable`,
+      );
   }
 }
 

@@ -6,7 +6,8 @@ import { loadCatalogue } from '../catalogue.js';
 import { docsRoot, findingDoc, fixDoc } from '../docs-root.js';
 import { ExitError } from '../exit.js';
 
-const readDoc = (path: string | undefined): Promise<string | undefined> => (path ? readFile(path, 'utf8').catch(() => undefined) : Promise.resolve(undefined));
+const readDoc = (path: string | undefined): Promise<string | undefined> =>
+  path ? readFile(path, 'utf8').catch(() => undefined) : Promise.resolve(undefined);
 
 const fixText = (fix: Fix): string =>
   [`${fix.id}: ${fix.title}`, ...fix.steps.map((s, i) => `  ${i + 1}. ${s}`), `  Reference: ${fix.reference}`].join('\n');
@@ -57,7 +58,11 @@ export const explainCommand = (io: CliIo): CommandModule => ({
       return;
     }
     const names = [...codes.keys(), ...fixes.keys()];
-    const near = names.map((n) => ({ n, d: distance(name, n) })).sort((a, b) => a.d - b.d).slice(0, 3).map((x) => x.n);
+    const near = names
+      .map((n) => ({ n, d: distance(name, n) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 3)
+      .map((x) => x.n);
     throw new ExitError(2, `unknown finding code or fix id "${name}". Did you mean: ${near.join(', ')}? (cms-doctor checks lists them)`);
   },
 });

@@ -16,9 +16,11 @@ interface Deployment {
 export async function readInventory(path: string): Promise<Deployment[]> {
   const doc = await loadYaml(path);
   const list = Array.isArray(doc) ? doc : (doc as { deployments?: unknown } | null)?.deployments;
-  if (!Array.isArray(list)) throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} must be a YAML list of deployments (each a name plus config keys)`);
+  if (!Array.isArray(list))
+    throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} must be a YAML list of deployments (each a name plus config keys)`);
   return list.map((item, i) => {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path}: entry ${i + 1} is not a mapping`);
+    if (!item || typeof item !== 'object' || Array.isArray(item))
+      throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path}: entry ${i + 1} is not a mapping`);
     const values = resolvePaths(normaliseKeys(item as Record<string, unknown>), dirname(resolve(path)));
     const name = typeof values.name === 'string' ? values.name : `deployment-${i + 1}`;
     return { name, values };
@@ -45,7 +47,10 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ExitError(2, '--concurrency must be a positive integer');
   // Secrets for a fleet come from files or variables only: no prompts mid-run.
   const targets = await Promise.all(
-    deployments.map(async (d) => ({ name: d.name, target: await buildTarget(mergeSources({}, io.env, d.values), io.env, { interactive: false, prompt: async () => '' }) })),
+    deployments.map(async (d) => ({
+      name: d.name,
+      target: await buildTarget(mergeSources({}, io.env, d.values), io.env, { interactive: false, prompt: async () => '' }),
+    })),
   );
   const missing = targets.find((t) => !t.target.external);
   if (missing) throw new ExitError(2, `${path}: deployment "${missing.name}" has no external name`);
@@ -58,7 +63,8 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   if (argv.format === 'json') io.stdout(renderJson(reports));
   else if (argv.format === 'junit') io.stdout(renderJunit(reports));
   else {
-    for (const r of reports) io.stdout((argv.format === 'markdown' ? renderMarkdown(r) : renderText(r, { color, verbose: argv.verbose ?? false })) + '\n');
+    for (const r of reports)
+      io.stdout((argv.format === 'markdown' ? renderMarkdown(r) : renderText(r, { color, verbose: argv.verbose ?? false })) + '\n');
     io.stdout(summaryTable(reports));
   }
   const codes = reports.map(exitCodeFor);
@@ -66,10 +72,25 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
 }
 
 export function summaryTable(reports: readonly Report[]): string {
-  const rows = reports.map((r) => [String(r.target.name), String(r.target.external ?? ''), String(r.summary.fail), String(r.summary.warn), String(r.summary.error), `${r.durationMs} ms`,
-    r.findings.filter((f) => f.status === 'fail').map((f) => f.code).filter((c, i, a) => a.indexOf(c) === i).join(' ')]);
+  const rows = reports.map((r) => [
+    String(r.target.name),
+    String(r.target.external ?? ''),
+    String(r.summary.fail),
+    String(r.summary.warn),
+    String(r.summary.error),
+    `${r.durationMs} ms`,
+    r.findings
+      .filter((f) => f.status === 'fail')
+      .map((f) => f.code)
+      .filter((c, i, a) => a.indexOf(c) === i)
+      .join(' '),
+  ]);
   const head = ['deployment', 'external', 'fail', 'warn', 'error', 'time', 'failing codes'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }

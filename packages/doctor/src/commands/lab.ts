@@ -42,7 +42,10 @@ export const labCommand = (io: CliIo): CommandModule => ({
   builder: (y) =>
     y
       .option('scenario', { type: 'string', default: 'healthy', describe: 'Which documented failure to inject (see --list)' })
-      .option('dir', { type: 'string', describe: 'Folder for cms-doctor.yaml, certificates and password files (default: a new temp folder)' })
+      .option('dir', {
+        type: 'string',
+        describe: 'Folder for cms-doctor.yaml, certificates and password files (default: a new temp folder)',
+      })
       .option('list', { type: 'boolean', describe: 'List the scenarios and exit' })
       .option('for', { type: 'number', describe: 'Stop after this many seconds (default: until Ctrl-C)' }),
   handler: async (raw) => {
@@ -69,7 +72,12 @@ export const labCommand = (io: CliIo): CommandModule => ({
   },
 });
 
-async function diagnoseScenario(lab: LabModule, scenario: string, timeoutMs: number, only: Area[] | undefined): Promise<{ report: Report; expected: { codes: string[]; fixes: string[] } }> {
+async function diagnoseScenario(
+  lab: LabModule,
+  scenario: string,
+  timeoutMs: number,
+  only: Area[] | undefined,
+): Promise<{ report: Report; expected: { codes: string[]; fixes: string[] } }> {
   const dir = await mkdtemp(join(tmpdir(), 'cms-doctor-demo-'));
   const running = await lab.startLab({ scenario, dir });
   try {
@@ -107,7 +115,15 @@ export const demoCommand = (io: CliIo): CommandModule => ({
       io.stdout(render(report, argv.format, { color: argv.format === 'text' && useColor(io, argv.color), verbose: argv.verbose ?? false }));
       throw new ExitError(exitCodeFor(report));
     }
-    const rows: { scenario: string; expected: string[]; found: string[]; missing: string[]; unexpected: string[]; exit: number; ms: number }[] = [];
+    const rows: {
+      scenario: string;
+      expected: string[];
+      found: string[];
+      missing: string[];
+      unexpected: string[];
+      exit: number;
+      ms: number;
+    }[] = [];
     for (const s of lab.SCENARIOS) {
       const { report, expected } = await diagnoseScenario(lab, s.name, argv.timeout * 1000, only);
       const failing = [...new Set(report.findings.filter((f) => f.status === 'fail').map((f) => f.code))];
@@ -126,8 +142,13 @@ export const demoCommand = (io: CliIo): CommandModule => ({
     else {
       const w = Math.max(...rows.map((r) => r.scenario.length));
       io.stdout(
-        [`${'scenario'.padEnd(w)}  exit  time     result`, ...rows.map((r) =>
-          `${r.scenario.padEnd(w)}  ${String(r.exit).padEnd(4)}  ${`${r.ms} ms`.padEnd(7)}  ${r.missing.length === 0 && r.unexpected.length === 0 ? 'as expected' : 'UNEXPECTED'}: ${r.found.join(' ') || 'no failures'}${r.missing.length ? ` (missing ${r.missing.join(' ')})` : ''}`)].join('\n') + '\n',
+        [
+          `${'scenario'.padEnd(w)}  exit  time     result`,
+          ...rows.map(
+            (r) =>
+              `${r.scenario.padEnd(w)}  ${String(r.exit).padEnd(4)}  ${`${r.ms} ms`.padEnd(7)}  ${r.missing.length === 0 && r.unexpected.length === 0 ? 'as expected' : 'UNEXPECTED'}: ${r.found.join(' ') || 'no failures'}${r.missing.length ? ` (missing ${r.missing.join(' ')})` : ''}`,
+          ),
+        ].join('\n') + '\n',
       );
     }
     throw new ExitError(rows.every((r) => r.missing.length === 0 && r.unexpected.length === 0) ? 0 : 1);

@@ -26,10 +26,22 @@ export const probeCommand = (io: CliIo): CommandModule => ({
         builder: (p) =>
           targetOpt(withReportOptions(p), 'edge-nat-address', 'media-port-range', 'turn-tls-port', 'turn-tcp-expected', 'ca')
             .positional('server', { type: 'string', describe: 'TURN server host[:port] (default port 3478)' })
-            .option('transport', { choices: ['udp', 'tcp', 'tls'] as const, array: true, describe: 'Transports to try (default: all three)', group: 'Probe:' })
+            .option('transport', {
+              choices: ['udp', 'tcp', 'tls'] as const,
+              array: true,
+              describe: 'Transports to try (default: all three)',
+              group: 'Probe:',
+            })
             .option('user', { type: 'string', describe: 'TURN username', group: 'Probe:' })
-            .option('password-file', { type: 'string', describe: 'File holding the TURN password (or CMS_DOCTOR_TURN_PASSWORD)', group: 'Probe:' })
-            .example('CMS_DOCTOR_TURN_PASSWORD=cisco $0 probe turn 10.88.246.156 --user turnuser --transport udp', 'does Expressway-E accept these credentials?'),
+            .option('password-file', {
+              type: 'string',
+              describe: 'File holding the TURN password (or CMS_DOCTOR_TURN_PASSWORD)',
+              group: 'Probe:',
+            })
+            .example(
+              'CMS_DOCTOR_TURN_PASSWORD=cisco $0 probe turn 10.88.246.156 --user turnuser --transport udp',
+              'does Expressway-E accept these credentials?',
+            ),
         handler: async (raw) => {
           const argv = raw as unknown as Args;
           checkTimeout(argv);
@@ -49,10 +61,25 @@ export const probeCommand = (io: CliIo): CommandModule => ({
           targetOpt(withReportOptions(p), 'internal-domain', 'external-domain', 'cms-version')
             .positional('fqdn', { type: 'string', describe: 'The name to resolve, usually the external web bridge name' })
             .option('internal-dns', { type: 'string', describe: 'Resolver of the internal view, ip[:port]', group: 'Probe:' })
-            .option('external-dns', { type: 'string', describe: 'Resolver of the external view, ip[:port] (default: the system resolver)', group: 'Probe:' })
-            .option('expect-internal', { type: 'string', describe: 'Address the internal view must give (the CMS web bridge)', group: 'Probe:' })
-            .option('expect-external', { type: 'string', describe: 'Address the external view must give (the Expressway-E public address)', group: 'Probe:' })
-            .example('$0 probe dns cmsweb.octavio.com --internal-dns 172.16.85.162 --expect-internal 172.16.85.180 --expect-external 10.88.246.156', 'split horizon as the document requires'),
+            .option('external-dns', {
+              type: 'string',
+              describe: 'Resolver of the external view, ip[:port] (default: the system resolver)',
+              group: 'Probe:',
+            })
+            .option('expect-internal', {
+              type: 'string',
+              describe: 'Address the internal view must give (the CMS web bridge)',
+              group: 'Probe:',
+            })
+            .option('expect-external', {
+              type: 'string',
+              describe: 'Address the external view must give (the Expressway-E public address)',
+              group: 'Probe:',
+            })
+            .example(
+              '$0 probe dns cmsweb.octavio.com --internal-dns 172.16.85.162 --expect-internal 172.16.85.180 --expect-external 10.88.246.156',
+              'split horizon as the document requires',
+            ),
         handler: async (raw) => {
           const argv = raw as unknown as Args;
           checkTimeout(argv);
@@ -71,7 +98,11 @@ export const probeCommand = (io: CliIo): CommandModule => ({
         builder: (p) =>
           targetOpt(withReportOptions(p), 'internal-domain', 'external-domain', 'ca')
             .positional('server', { type: 'string', describe: 'host[:port] to connect to (default port 443)' })
-            .option('name', { type: 'string', describe: 'Name to send as SNI and require in the certificate (default: the host)', group: 'Probe:' })
+            .option('name', {
+              type: 'string',
+              describe: 'Name to send as SNI and require in the certificate (default: the host)',
+              group: 'Probe:',
+            })
             .example('$0 probe cert 10.88.246.156 --name cmsweb.octavio.com', "the edge's certificate for the web bridge name"),
         handler: async (raw) => {
           const argv = raw as unknown as Args;

@@ -11,8 +11,14 @@ export const runCommand = (io: CliIo): CommandModule => ({
     withTargetOptions(withReportOptions(y))
       .option('inventory', { type: 'string', describe: 'YAML list of deployments (name + config keys); runs each', group: 'Fleet:' })
       .option('concurrency', { type: 'number', default: 4, describe: 'Deployments diagnosed at once with --inventory', group: 'Fleet:' })
-      .example('$0 run --external cmsweb.octavio.com --internal-dns 172.16.85.162 --edge-nat-address 10.88.246.156', 'DNS, certificate and web proxy checks')
-      .example('CMS_DOCTOR_TURN_PASSWORD=... $0 run --config cms-doctor.yaml --turn-user turnuser', 'add the TURN allocation and media path test')
+      .example(
+        '$0 run --external cmsweb.octavio.com --internal-dns 172.16.85.162 --edge-nat-address 10.88.246.156',
+        'DNS, certificate and web proxy checks',
+      )
+      .example(
+        'CMS_DOCTOR_TURN_PASSWORD=... $0 run --config cms-doctor.yaml --turn-user turnuser',
+        'add the TURN allocation and media path test',
+      )
       .example('$0 run --inventory fleet.yaml --format json', 'every deployment of a fleet, one JSON array'),
   handler: async (raw) => {
     const argv = raw as unknown as GlobalArgs & Record<string, unknown>;
@@ -20,7 +26,8 @@ export const runCommand = (io: CliIo): CommandModule => ({
     const only = parseOnly(argv.only);
     if (typeof argv.inventory === 'string') return runInventory(argv.inventory, argv, io, only);
     const target = await resolveTarget(argv, io);
-    if (!target.external) throw new ExitError(2, 'run needs --external <fqdn> (the web bridge name guests use), in flags, --config or CMS_DOCTOR_EXTERNAL');
+    if (!target.external)
+      throw new ExitError(2, 'run needs --external <fqdn> (the web bridge name guests use), in flags, --config or CMS_DOCTOR_EXTERNAL');
     emit(await runLive(target, argv, io, only), argv, io);
   },
 });

@@ -9,10 +9,14 @@ export const FORMATS: readonly Format[] = ['text', 'json', 'markdown', 'junit'];
 
 export function render(report: Report, format: Format, opts: { color: boolean; verbose?: boolean }): string {
   switch (format) {
-    case 'json': return renderJson(report);
-    case 'markdown': return renderMarkdown(report);
-    case 'junit': return renderJunit(report);
-    case 'text': return renderText(report, opts);
+    case 'json':
+      return renderJson(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'junit':
+      return renderJunit(report);
+    case 'text':
+      return renderText(report, opts);
   }
 }
 

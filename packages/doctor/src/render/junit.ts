@@ -2,7 +2,12 @@ import { AREAS, type Report } from '@cms-doctor/core';
 
 const esc = (s: string): string =>
   // XML 1.0 forbids most control characters even when escaped.
-  s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 
 /** JUnit XML: one test suite per area, one test case per check, so CI shows each check. */
 export function renderJunit(reports: Report | Report[]): string {
@@ -15,11 +20,18 @@ export function renderJunit(reports: Report | Report[]): string {
       if (checks.length === 0) continue;
       const cases = checks.map((c) => {
         const findings = report.findings.filter((f) => f.check === c.id);
-        const text = findings.map((f) => `[${f.status}] ${f.code}: ${f.title}${f.detail ? `\n  ${f.detail}` : ''}${f.fixes.length ? `\n  fixes: ${f.fixes.join(', ')}` : ''}`).join('\n');
+        const text = findings
+          .map(
+            (f) =>
+              `[${f.status}] ${f.code}: ${f.title}${f.detail ? `\n  ${f.detail}` : ''}${f.fixes.length ? `\n  fixes: ${f.fixes.join(', ')}` : ''}`,
+          )
+          .join('\n');
         const first = findings.find((f) => f.status === c.status);
         const head = `<testcase classname="cms-doctor.${prefix}${area}" name="${esc(c.id)}" time="${(c.durationMs / 1000).toFixed(3)}"`;
-        if (c.status === 'fail') return `${head}><failure type="${esc(first?.code ?? '')}" message="${esc(first?.title ?? '')}">${esc(text)}</failure></testcase>`;
-        if (c.status === 'error') return `${head}><error type="${esc(first?.code ?? '')}" message="${esc(first?.title ?? '')}">${esc(text)}</error></testcase>`;
+        if (c.status === 'fail')
+          return `${head}><failure type="${esc(first?.code ?? '')}" message="${esc(first?.title ?? '')}">${esc(text)}</failure></testcase>`;
+        if (c.status === 'error')
+          return `${head}><error type="${esc(first?.code ?? '')}" message="${esc(first?.title ?? '')}">${esc(text)}</error></testcase>`;
         if (c.status === 'skip') return `${head}><skipped message="${esc(first?.detail ?? 'skipped')}"/></testcase>`;
         return `${head}><system-out>${esc(text)}</system-out></testcase>`;
       });

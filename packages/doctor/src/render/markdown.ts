@@ -42,7 +42,8 @@ export function renderMarkdown(report: Report): string {
     }
   }
   out.push('', '### All checks', '', '| status | code | title | subject |', '| --- | --- | --- | --- |');
-  for (const f of report.findings) out.push(`| ${ICON[f.status]} ${f.status} | \`${f.code}\` | ${cell(f.title)} | ${cell(f.subject ?? '')} |`);
+  for (const f of report.findings)
+    out.push(`| ${ICON[f.status]} ${f.status} | \`${f.code}\` | ${cell(f.title)} | ${cell(f.subject ?? '')} |`);
   if (report.files?.length) {
     out.push('', '### Files', '', '| file | kind | note |', '| --- | --- | --- |');
     for (const f of report.files) out.push(`| \`${cell(f.path)}\` | ${f.kind} | ${cell(f.reason ?? '')} |`);

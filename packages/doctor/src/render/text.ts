@@ -50,7 +50,8 @@ export function renderText(report: Report, opts: TextOptions): string {
       if (f.detail) for (const line of f.detail.split('\n')) out.push(`      ${line}`);
       const evidence = opts.verbose ? f.evidence : f.evidence.slice(0, 3);
       for (const e of evidence) out.push(c.gray(`      · ${evidenceLine(e, opts.verbose ? 2000 : 140)}`));
-      if (f.evidence.length > evidence.length) out.push(c.gray(`      · … ${f.evidence.length - evidence.length} more (--verbose or --format json)`));
+      if (f.evidence.length > evidence.length)
+        out.push(c.gray(`      · … ${f.evidence.length - evidence.length} more (--verbose or --format json)`));
       for (const id of f.fixes) {
         const fix = report.fixes[id];
         if (!fix) continue;
@@ -86,7 +87,10 @@ export function renderText(report: Report, opts: TextOptions): string {
   const unusable = (report.files ?? []).filter((f) => f.kind === 'unrecognised' || f.kind === 'unreadable');
   if (report.files) {
     out.push('', c.bold('Files'));
-    for (const f of report.files) out.push(`  ${f.kind === 'unreadable' ? c.yellow('!') : f.kind === 'unrecognised' ? c.gray('-') : c.green('✓')} ${f.path} ${c.gray(`(${f.kind}${f.reason ? `: ${f.reason}` : ''})`)}`);
+    for (const f of report.files)
+      out.push(
+        `  ${f.kind === 'unreadable' ? c.yellow('!') : f.kind === 'unrecognised' ? c.gray('-') : c.green('✓')} ${f.path} ${c.gray(`(${f.kind}${f.reason ? `: ${f.reason}` : ''})`)}`,
+      );
     if (unusable.length) out.push(c.gray(`  ${unusable.length} file(s) not used`));
   }
   const s = report.summary;

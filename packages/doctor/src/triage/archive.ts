@@ -110,10 +110,13 @@ export async function extract(kind: ArchiveKind, file: string, name: string, int
         }
         mkdir(dirname(target), { recursive: true })
           .then(() => pipeline(stream, createWriteStream(target)))
-          .then(() => zip.readEntry(), (e: Error) => {
-            skipped.push(`${name}: ${e.message}`);
-            zip.readEntry();
-          });
+          .then(
+            () => zip.readEntry(),
+            (e: Error) => {
+              skipped.push(`${name}: ${e.message}`);
+              zip.readEntry();
+            },
+          );
       });
     });
     zip.readEntry();

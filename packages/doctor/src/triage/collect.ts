@@ -58,22 +58,47 @@ export async function collectInputs(inputs: readonly string[], recognisers: read
     const archive = archiveKindOf(head);
     if (archive) {
       if (depth >= MAX_ARCHIVE_DEPTH) {
-        entries.push({ path: shown, diskPath, size, kind: 'unrecognised', head, reason: `archive nested deeper than ${MAX_ARCHIVE_DEPTH}` });
+        entries.push({
+          path: shown,
+          diskPath,
+          size,
+          kind: 'unrecognised',
+          head,
+          reason: `archive nested deeper than ${MAX_ARCHIVE_DEPTH}`,
+        });
         return;
       }
       const work = await makeWorkDir();
       workDirs.push(work);
       try {
         const skipped = await extract(archive, diskPath, basename(diskPath), work.dir);
-        entries.push({ path: shown, diskPath, size, kind: `archive-${archive}`, head, ...(skipped.length ? { reason: `skipped: ${skipped.slice(0, 5).join('; ')}` } : {}) });
+        entries.push({
+          path: shown,
+          diskPath,
+          size,
+          kind: `archive-${archive}`,
+          head,
+          ...(skipped.length ? { reason: `skipped: ${skipped.slice(0, 5).join('; ')}` } : {}),
+        });
         await addTree(work.dir, work.dir, `${shown}!`, depth + 1);
       } catch (e) {
-        entries.push({ path: shown, diskPath, size, kind: 'unreadable', head, reason: `${archive} archive could not be opened: ${describeError(e)}` });
+        entries.push({
+          path: shown,
+          diskPath,
+          size,
+          kind: 'unreadable',
+          head,
+          reason: `${archive} archive could not be opened: ${describeError(e)}`,
+        });
       }
       return;
     }
     const r = recognise(recognisers, head, basename(shown));
-    entries.push(r ? { path: shown, diskPath, size, kind: r.kind, head } : { path: shown, diskPath, size, kind: 'unrecognised', head, reason: 'its content matched no known kind' });
+    entries.push(
+      r
+        ? { path: shown, diskPath, size, kind: r.kind, head }
+        : { path: shown, diskPath, size, kind: 'unrecognised', head, reason: 'its content matched no known kind' },
+    );
   };
 
   const addTree = async (dir: string, root: string, shownPrefix: string | undefined, depth: number): Promise<void> => {
@@ -90,7 +115,15 @@ export async function collectInputs(inputs: readonly string[], recognisers: read
       const st = await lstat(p).catch(() => undefined);
       if (!st) continue;
       // Symlinks are not followed: a bundle must not make us read outside it or loop.
-      if (st.isSymbolicLink()) entries.push({ path: shown, diskPath: p, size: 0, kind: 'unrecognised', head: new Uint8Array(), reason: 'symbolic link not followed' });
+      if (st.isSymbolicLink())
+        entries.push({
+          path: shown,
+          diskPath: p,
+          size: 0,
+          kind: 'unrecognised',
+          head: new Uint8Array(),
+          reason: 'symbolic link not followed',
+        });
       else if (st.isDirectory()) await addTree(p, root, shownPrefix, depth);
       else if (st.isFile()) await addFile(p, shown, depth);
     }

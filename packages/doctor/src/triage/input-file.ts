@@ -30,7 +30,12 @@ const DEFAULT_MAX = 64 * 1024 * 1024;
 export function toTriageFile(entry: FileEntry): TriageFile {
   const bytes = async (maxBytes = DEFAULT_MAX): Promise<Buffer> => {
     const { size } = await stat(entry.diskPath);
-    if (size > maxBytes) throw new CmsDoctorError('CMSD_UNSUPPORTED', `${entry.path} is ${size} bytes, above the ${maxBytes}-byte limit for whole-file parsing`, { place: { file: entry.path } });
+    if (size > maxBytes)
+      throw new CmsDoctorError(
+        'CMSD_UNSUPPORTED',
+        `${entry.path} is ${size} bytes, above the ${maxBytes}-byte limit for whole-file parsing`,
+        { place: { file: entry.path } },
+      );
     return readFile(entry.diskPath);
   };
   return {

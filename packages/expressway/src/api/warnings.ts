@@ -32,7 +32,8 @@ export function parseStatusWarnings(xml: string): ExpresswayWarning[] {
   } catch (e) {
     throw new CmsDoctorError('CMSD_PARSE', `not XML: ${(e as Error).message}`);
   }
-  if (doc['XPathError']) throw new CmsDoctorError('CMSD_PROTOCOL', `Expressway XPathError: ${text((doc['XPathError'] as Record<string, unknown>)['Reason'])}`);
+  if (doc['XPathError'])
+    throw new CmsDoctorError('CMSD_PROTOCOL', `Expressway XPathError: ${text((doc['XPathError'] as Record<string, unknown>)['Reason'])}`);
   const status = (doc['Status'] ?? doc) as Record<string, unknown>;
   const warnings = status['Warnings'];
   if (warnings === undefined) throw new CmsDoctorError('CMSD_PROTOCOL', 'no <Warnings> element in the answer');
@@ -43,23 +44,37 @@ export function parseStatusWarnings(xml: string): ExpresswayWarning[] {
   });
 }
 
-export async function fetchStatusWarnings(opts: { baseUrl: string; user: string; password: string; ca?: readonly string[]; insecure?: boolean; signal: AbortSignal; timeoutMs: number }): Promise<{ status: number; warnings: ExpresswayWarning[] }> {
+export async function fetchStatusWarnings(opts: {
+  baseUrl: string;
+  user: string;
+  password: string;
+  ca?: readonly string[];
+  insecure?: boolean;
+  signal: AbortSignal;
+  timeoutMs: number;
+}): Promise<{ status: number; warnings: ExpresswayWarning[] }> {
   const url = new URL('/getxml?location=/Status/Warnings', opts.baseUrl);
   const body = await withSignal(
     new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = https.get(url, {
-        auth: `${opts.user}:${opts.password}`,
-        rejectUnauthorized: !opts.insecure,
-        ...(opts.ca && opts.ca.length ? { secureContext: trustContext(opts.ca) } : {}),
-        timeout: opts.timeoutMs,
-        signal: opts.signal,
-      }, (res) => {
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => { if (data.length < 4 * 1024 * 1024) data += c; });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: data }));
-        res.on('error', reject);
-      });
+      const req = https.get(
+        url,
+        {
+          auth: `${opts.user}:${opts.password}`,
+          rejectUnauthorized: !opts.insecure,
+          ...(opts.ca && opts.ca.length ? { secureContext: trustContext(opts.ca) } : {}),
+          timeout: opts.timeoutMs,
+          signal: opts.signal,
+        },
+        (res) => {
+          let data = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            if (data.length < 4 * 1024 * 1024) data += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: data }));
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new CmsDoctorError('CMSD_TIMEOUT', `no answer from ${url.host} within ${opts.timeoutMs} ms`)));
       req.on('error', reject);
     }),
@@ -89,11 +104,35 @@ export const expresswayWarningsCheck = defineCheck({
     });
     const subject = `${new URL(t.expresswayApi ?? '').host} /Status/Warnings`;
     if (r.status !== 200) {
-      return [{ code: 'expressway/check-error', status: 'error', title: `The Expressway status API answered HTTP ${r.status}`, detail: r.status === 401 ? 'check --expressway-user and its password' : undefined, subject, evidence: [{ kind: 'http-status', status: r.status }] } as FindingDraft];
+      return [
+        {
+          code: 'expressway/check-error',
+          status: 'error',
+          title: `The Expressway status API answered HTTP ${r.status}`,
+          detail: r.status === 401 ? 'check --expressway-user and its password' : undefined,
+          subject,
+          evidence: [{ kind: 'http-status', status: r.status }],
+        } as FindingDraft,
+      ];
     }
     const open = r.warnings.filter((w) => !/^acknowledged$/i.test(w.state));
     const evidence = r.warnings.map((w) => ({ kind: 'expressway-warning', ...w }));
-    if (open.length === 0) return [{ code: codeOf('expressway.api-warnings'), status: 'pass', title: `No unacknowledged Expressway warnings (${r.warnings.length} in all)`, subject, evidence }];
-    return open.map((w): FindingDraft => ({ code: 'expressway/api-warning', status: 'warn', title: `Expressway warning: ${w.reason}`, subject, evidence: [{ kind: 'expressway-warning', ...w }] }));
+    if (open.length === 0)
+      return [
+        {
+          code: codeOf('expressway.api-warnings'),
+          status: 'pass',
+          title: `No unacknowledged Expressway warnings (${r.warnings.length} in all)`,
+          subject,
+          evidence,
+        },
+      ];
+    return open.map((w): FindingDraft => ({
+      code: 'expressway/api-warning',
+      status: 'warn',
+      title: `Expressway warning: ${w.reason}`,
+      subject,
+      evidence: [{ kind: 'expressway-warning', ...w }],
+    }));
   },
 });

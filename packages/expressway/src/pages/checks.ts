@@ -17,10 +17,18 @@ async function pagesOf(ctx: CheckContext): Promise<{ file: TriageFile; pages: Ex
 }
 
 const at = (file: TriageFile, line: number): string => `${file.path}:${line}`;
-const lineEv = (file: TriageFile, line: number, text: string): { kind: string; file: string; line: number; text: string } => ({ kind: 'page-line', file: file.path, line, text });
+const lineEv = (file: TriageFile, line: number, text: string): { kind: string; file: string; line: number; text: string } => ({
+  kind: 'page-line',
+  file: file.path,
+  line,
+  text,
+});
 
 /** Pure: is the guest account client URI the internal name? Undefined when it cannot tell. */
-export function guestUriIsInternal(host: string, opts: { external?: string | undefined; internalDomain?: string | undefined }): boolean | undefined {
+export function guestUriIsInternal(
+  host: string,
+  opts: { external?: string | undefined; internalDomain?: string | undefined },
+): boolean | undefined {
   const h = host.toLowerCase();
   if (opts.internalDomain && (h === opts.internalDomain.toLowerCase() || h.endsWith(`.${opts.internalDomain.toLowerCase()}`))) return true;
   if (opts.external) return h !== opts.external.toLowerCase();
@@ -39,7 +47,10 @@ export const guestUriConfigCheck = defineCheck({
       const g = pages.guestUri;
       if (!g) continue;
       const subject = at(file, g.line);
-      const evidence = [lineEv(file, g.line, `Guest account client URI: ${g.value} (${g.from})`), ...pages.guestUriTargets.map((t) => lineEv(file, t.line, `resolved target ${t.name} ${t.address}`))];
+      const evidence = [
+        lineEv(file, g.line, `Guest account client URI: ${g.value} (${g.from})`),
+        ...pages.guestUriTargets.map((t) => lineEv(file, t.line, `resolved target ${t.name} ${t.address}`)),
+      ];
       const internal = guestUriIsInternal(g.value, { external: ctx.target.external, internalDomain: ctx.target.internalDomain });
       if (internal === true) {
         findings.push({
@@ -53,9 +64,23 @@ export const guestUriConfigCheck = defineCheck({
           basis: 'documented',
         });
       } else if (internal === false) {
-        findings.push({ code: 'expressway/guest-uri-config', status: 'pass', title: `Expressway-C guest account client URI is the external name ${g.value}`, subject, evidence });
+        findings.push({
+          code: 'expressway/guest-uri-config',
+          status: 'pass',
+          title: `Expressway-C guest account client URI is the external name ${g.value}`,
+          subject,
+          evidence,
+        });
       } else {
-        findings.push({ code: 'expressway/guest-uri-config', status: 'info', title: `Expressway-C guest account client URI is ${g.value}`, detail: 'give --external or --internal-domain to judge it', subject, evidence, needs: ['external'] });
+        findings.push({
+          code: 'expressway/guest-uri-config',
+          status: 'info',
+          title: `Expressway-C guest account client URI is ${g.value}`,
+          detail: 'give --external or --internal-domain to judge it',
+          subject,
+          evidence,
+          needs: ['external'],
+        });
       }
       const clash = pages.domains?.find((d) => d.name === g.value);
       if (clash) {
@@ -63,7 +88,8 @@ export const guestUriConfigCheck = defineCheck({
           code: 'expressway/guest-uri-is-mra-domain',
           status: 'warn',
           title: `The guest account client URI ${g.value} is also an MRA domain`,
-          detail: 'When the CMS web proxy and MRA share a value, the service configured first works and the other fails (MRA deployment guide).',
+          detail:
+            'When the CMS web proxy and MRA share a value, the service configured first works and the other fails (MRA deployment guide).',
           subject,
           evidence: [...evidence, lineEv(file, clash.line, `domain ${clash.name}`)],
           fixes: ['guest-uri-external'],
@@ -92,14 +118,35 @@ export const turnConfigCheck = defineCheck({
       const t = pages.turn;
       const off = [t.services, t.status].find((v) => v && /^(off|inactive)$/i.test(v.value));
       if (off) {
-        findings.push({ code: 'expressway/turn-services-off', status: 'fail', title: `Expressway-E TURN is ${off.value}`, subject: at(file, off.line), evidence: [lineEv(file, off.line, off.value)], fixes: ['edge-turn-services'] });
+        findings.push({
+          code: 'expressway/turn-services-off',
+          status: 'fail',
+          title: `Expressway-E TURN is ${off.value}`,
+          subject: at(file, off.line),
+          evidence: [lineEv(file, off.line, off.value)],
+          fixes: ['edge-turn-services'],
+        });
       } else if (t.services || t.status) {
         const v = (t.status ?? t.services)!;
-        findings.push({ code: 'expressway/turn-config', status: 'pass', title: `Expressway-E TURN services ${v.value}`, subject: at(file, v.line), evidence: [lineEv(file, v.line, v.value), ...t.listening.map((l) => lineEv(file, l.line, `listening ${l.value}`))] });
+        findings.push({
+          code: 'expressway/turn-config',
+          status: 'pass',
+          title: `Expressway-E TURN services ${v.value}`,
+          subject: at(file, v.line),
+          evidence: [lineEv(file, v.line, v.value), ...t.listening.map((l) => lineEv(file, l.line, `listening ${l.value}`))],
+        });
       }
       const port = num(t.requestsPort);
       if (t.requestsPort && port !== 3478) {
-        findings.push({ code: 'expressway/turn-port-not-3478', status: 'warn', title: `Expressway-E TURN requests port is ${t.requestsPort.value}, not 3478`, detail: 'The document: TURN requests must go to port 3478, the port web clients use.', subject: at(file, t.requestsPort.line), evidence: [lineEv(file, t.requestsPort.line, t.requestsPort.value)], fixes: ['edge-turn-services'] });
+        findings.push({
+          code: 'expressway/turn-port-not-3478',
+          status: 'warn',
+          title: `Expressway-E TURN requests port is ${t.requestsPort.value}, not 3478`,
+          detail: 'The document: TURN requests must go to port 3478, the port web clients use.',
+          subject: at(file, t.requestsPort.line),
+          evidence: [lineEv(file, t.requestsPort.line, t.requestsPort.value)],
+          fixes: ['edge-turn-services'],
+        });
       }
       const start = num(t.mediaStart);
       const end = num(t.mediaEnd);
@@ -146,8 +193,23 @@ export const adminPortConfigCheck = defineCheck({
       const n = num(p);
       findings.push(
         n === 443
-          ? { code: 'expressway/admin-port-443', status: 'fail', title: 'The Expressway-E web administrator port is 443', detail: 'WebRTC guests need TCP 443 for the web proxy; the document moves administration to 445.', subject: at(file, p.line), evidence: [lineEv(file, p.line, p.value)], fixes: ['edge-admin-port'], basis: 'documented' }
-          : { code: codeOf('expressway.admin-port-config'), status: 'pass', title: `The Expressway-E web administrator port is ${p.value}`, subject: at(file, p.line), evidence: [lineEv(file, p.line, p.value)] },
+          ? {
+              code: 'expressway/admin-port-443',
+              status: 'fail',
+              title: 'The Expressway-E web administrator port is 443',
+              detail: 'WebRTC guests need TCP 443 for the web proxy; the document moves administration to 445.',
+              subject: at(file, p.line),
+              evidence: [lineEv(file, p.line, p.value)],
+              fixes: ['edge-admin-port'],
+              basis: 'documented',
+            }
+          : {
+              code: codeOf('expressway.admin-port-config'),
+              status: 'pass',
+              title: `The Expressway-E web administrator port is ${p.value}`,
+              subject: at(file, p.line),
+              evidence: [lineEv(file, p.line, p.value)],
+            },
       );
     }
     return findings;
@@ -173,13 +235,21 @@ export const sshTunnelsCheck = defineCheck({
         findings.push({
           code: 'expressway/ssh-tunnel-inactive',
           status: 'warn',
-          title: missing ? `No SSH tunnel for the web bridge name ${ext}` : `SSH tunnels not active: ${down.map((d) => d.domain).join(', ')}`,
+          title: missing
+            ? `No SSH tunnel for the web bridge name ${ext}`
+            : `SSH tunnels not active: ${down.map((d) => d.domain).join(', ')}`,
           subject: at(file, (down[0] ?? tunnels[0])!.line),
           evidence,
           fixes: ['edge-ssh-tunnels'],
         });
       } else {
-        findings.push({ code: codeOf('expressway.ssh-tunnels'), status: 'pass', title: `${tunnels.length} SSH tunnels active`, subject: at(file, tunnels[0]!.line), evidence });
+        findings.push({
+          code: codeOf('expressway.ssh-tunnels'),
+          status: 'pass',
+          title: `${tunnels.length} SSH tunnels active`,
+          subject: at(file, tunnels[0]!.line),
+          evidence,
+        });
       }
     }
     return findings;

@@ -18,7 +18,11 @@ describe('parseExpresswayPages on the document pages', () => {
     expect(p.guestUri).toMatchObject({ value: 'cmsweb.octavio.com', from: 'resolved-targets' });
     expect(p.guestUriTargets.map((t) => [t.name, t.address])).toEqual([['cmsweb.octavio.com', '172.16.85.180']]);
     expect(p.domains?.map((d) => d.name)).toEqual(['octavio.local', 'octavio.com']);
-    expect(p.sshTunnels?.map((t) => `${t.domain}:${t.status}`)).toEqual(['octavio.local:Active', 'cmsweb.octavio.com:Active', 'octavio.com:Active']);
+    expect(p.sshTunnels?.map((t) => `${t.domain}:${t.status}`)).toEqual([
+      'octavio.local:Active',
+      'cmsweb.octavio.com:Active',
+      'octavio.com:Active',
+    ]);
   });
   it('Expressway-C, troubleshooting: the internal name as guest URI', () => {
     const p = parseExpresswayPages(read('expc-guest-uri-internal.txt'));
@@ -36,7 +40,8 @@ describe('parseExpresswayPages on the document pages', () => {
     expect(p.localUsers?.map((u) => u.name)).toEqual(['admin', 'turnuser', 'Tuser']);
   });
   it('ignores the CMS web admin General page, whose guest URI is rightly internal', () => {
-    const cms = 'Web bridge settings\n\nGuest account client URI: https://cmsweb.cms.octavio.local\n\nGuest account JID domain: cms.octavio.local\n';
+    const cms =
+      'Web bridge settings\n\nGuest account client URI: https://cmsweb.cms.octavio.local\n\nGuest account JID domain: cms.octavio.local\n';
     expect(parseExpresswayPages(cms).guestUri).toBeUndefined();
     expect(expresswayPageRecogniser.recognise(enc(cms), 'general.txt')).toBe(false);
   });
@@ -46,10 +51,27 @@ describe('parseExpresswayPages on the document pages', () => {
     expect(p.fields).toContainEqual(expect.objectContaining({ label: 'username', value: 'Tuser' }));
   });
   it('fuzz: any text parses without throwing (3000 runs)', () => {
-    const pieces = fc.constantFrom('Guest account client URI', '\t', '\n', '* ', 'TURN services\tOff', 'Key\tDescription\tStatus', 'Target\tDomain\tStatus', '<input type="text" value="x"/>', 'ⓘ', 'Name\tAddress', 'Guest account client URI resolved to the following targets', 'a.b.c', ':');
-    fc.assert(fc.property(fc.array(fc.oneof(pieces, fc.string({ maxLength: 20 })), { maxLength: 60 }), (parts) => {
-      parseExpresswayPages(parts.join(''));
-    }), { numRuns: 3000 });
+    const pieces = fc.constantFrom(
+      'Guest account client URI',
+      '\t',
+      '\n',
+      '* ',
+      'TURN services\tOff',
+      'Key\tDescription\tStatus',
+      'Target\tDomain\tStatus',
+      '<input type="text" value="x"/>',
+      'ⓘ',
+      'Name\tAddress',
+      'Guest account client URI resolved to the following targets',
+      'a.b.c',
+      ':',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(pieces, fc.string({ maxLength: 20 })), { maxLength: 60 }), (parts) => {
+        parseExpresswayPages(parts.join(''));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
@@ -62,7 +84,8 @@ function walk(dir: string): string[] {
 
 describe('real data', () => {
   it('recognises the fixtures and none of the real Expressway logs; parses every real file without crashing', () => {
-    for (const f of ['expc-pages-healthy.txt', 'expe-pages.txt', 'expc-guest-uri-internal.txt']) expect(expresswayPageRecogniser.recognise(enc(read(f)), f), f).toBe(true);
+    for (const f of ['expc-pages-healthy.txt', 'expe-pages.txt', 'expc-guest-uri-internal.txt'])
+      expect(expresswayPageRecogniser.recognise(enc(read(f)), f), f).toBe(true);
     const files = walk(REAL);
     expect(files.length).toBeGreaterThan(50);
     const claimed: string[] = [];
@@ -78,18 +101,41 @@ describe('real data', () => {
 });
 
 const fileOf = (name: string, text: string): TriageFile => ({
-  path: name, diskPath: name, size: text.length, kind: 'expressway-page', head: enc(text),
-  bytes: async () => Buffer.from(text), text: async () => text, lines: async function* () { yield* text.split('\n'); }, reject: () => undefined,
+  path: name,
+  diskPath: name,
+  size: text.length,
+  kind: 'expressway-page',
+  head: enc(text),
+  bytes: async () => Buffer.from(text),
+  text: async () => text,
+  lines: async function* () {
+    yield* text.split('\n');
+  },
+  reject: () => undefined,
 });
 const ctx = (target: Record<string, unknown>, files: TriageFile[]): CheckContext => ({
-  target, signal: new AbortController().signal, deadline: Date.now() + 5000, mode: 'offline', get: () => undefined, files: () => files,
+  target,
+  signal: new AbortController().signal,
+  deadline: Date.now() + 5000,
+  mode: 'offline',
+  get: () => undefined,
+  files: () => files,
 });
-const run = async (check: { run(c: CheckContext): Promise<unknown> }, target: Record<string, unknown>, files: TriageFile[]): Promise<FindingDraft[]> => (await check.run(ctx(target, files))) as FindingDraft[];
+const run = async (
+  check: { run(c: CheckContext): Promise<unknown> },
+  target: Record<string, unknown>,
+  files: TriageFile[],
+): Promise<FindingDraft[]> => (await check.run(ctx(target, files))) as FindingDraft[];
 
 describe('offline checks', () => {
   it('guest URI: internal name fails with the document fix; external name passes', async () => {
     const bad = await run(guestUriConfigCheck, { external: 'cmsweb.octavio.com' }, [fileOf('c.txt', read('expc-guest-uri-internal.txt'))]);
-    expect(bad[0]).toMatchObject({ code: 'expressway/guest-uri-internal', status: 'fail', fixes: ['guest-uri-external'], basis: 'documented' });
+    expect(bad[0]).toMatchObject({
+      code: 'expressway/guest-uri-internal',
+      status: 'fail',
+      fixes: ['guest-uri-external'],
+      basis: 'documented',
+    });
     expect(bad[0]?.subject).toMatch(/^c\.txt:\d+$/);
     const good = await run(guestUriConfigCheck, { external: 'cmsweb.octavio.com' }, [fileOf('c.txt', read('expc-pages-healthy.txt'))]);
     expect(good[0]).toMatchObject({ status: 'pass' });
@@ -104,7 +150,11 @@ describe('offline checks', () => {
   it('TURN page of the document passes; TURN services Off fails; other media range warns', async () => {
     const ok = await run(turnConfigCheck, {}, [fileOf('e.txt', read('expe-pages.txt'))]);
     expect(ok.map((f) => f.status)).toEqual(['pass']);
-    const off = read('expe-pages.txt').replace('TURN services\tOn', 'TURN services\tOff').replace('Status\tActive', 'Status\tInactive').replace('* 29999', '* 30999').replace('1800 TURN Relays', 'Advanced Account Security');
+    const off = read('expe-pages.txt')
+      .replace('TURN services\tOn', 'TURN services\tOff')
+      .replace('Status\tActive', 'Status\tInactive')
+      .replace('* 29999', '* 30999')
+      .replace('1800 TURN Relays', 'Advanced Account Security');
     const codes = (await run(turnConfigCheck, {}, [fileOf('e.txt', off)])).map((f) => f.code);
     expect(codes).toEqual(['expressway/turn-services-off', 'expressway/media-range-mismatch', 'expressway/turn-option-key-missing']);
   });

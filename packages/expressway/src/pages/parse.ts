@@ -62,7 +62,14 @@ export function cellsOf(line: string): string[] {
     const colon = /^([A-Za-z][A-Za-z0-9 ()/-]{1,60}?)\s*:\s+(.*)$/.exec(n.trim());
     if (colon) cells = [colon[1] ?? '', colon[2] ?? ''];
   }
-  return cells.map((c) => c.replace(/^\*\s*/, '').replace(/\s*\*$/, '').trim()).filter((c, i) => c !== '' || i === 0);
+  return cells
+    .map((c) =>
+      c
+        .replace(/^\*\s*/, '')
+        .replace(/\s*\*$/, '')
+        .trim(),
+    )
+    .filter((c, i) => c !== '' || i === 0);
 }
 
 const same = (cells: readonly string[], header: readonly string[]): boolean =>
@@ -110,9 +117,11 @@ export function parseExpresswayPages(text: string): ExpresswayPages {
         const c = cells;
         if (table === 'optionKeys' && c.length === 3) out.optionKeys?.push({ description: c[1] ?? '', status: c[2] ?? '', line: lineNo });
         else if (table === 'domains' && c.length === 2) out.domains?.push({ name: (c[1] ?? '').toLowerCase(), line: lineNo });
-        else if (table === 'sshTunnels' && c.length === 3) out.sshTunnels?.push({ target: c[0] ?? '', domain: (c[1] ?? '').toLowerCase(), status: c[2] ?? '', line: lineNo });
+        else if (table === 'sshTunnels' && c.length === 3)
+          out.sshTunnels?.push({ target: c[0] ?? '', domain: (c[1] ?? '').toLowerCase(), status: c[2] ?? '', line: lineNo });
         else if (table === 'localUsers') out.localUsers?.push({ name: c[0] ?? '', line: lineNo });
-        else if (table === 'guestTargets' && c.length === 2) out.guestUriTargets.push({ name: (c[0] ?? '').toLowerCase(), address: c[1] ?? '', line: lineNo });
+        else if (table === 'guestTargets' && c.length === 2)
+          out.guestUriTargets.push({ name: (c[0] ?? '').toLowerCase(), address: c[1] ?? '', line: lineNo });
         continue;
       }
       table = undefined;

@@ -7,13 +7,17 @@ import { probeWebProxy, type WebProxyProbeResult } from './probe.js';
 export const WEB_PROXY_CHECK = 'expressway.web-proxy';
 
 /** Where guests reach the edge: `--edge`, else the first external DNS answer on 443. */
-export function edgeOf(edge: string | undefined, dns: DnsWebbridgeData | undefined): { host: string; port: number; from: string } | undefined {
+export function edgeOf(
+  edge: string | undefined,
+  dns: DnsWebbridgeData | undefined,
+): { host: string; port: number; from: string } | undefined {
   if (edge) return { ...parseHostPort(edge, 443), from: '--edge' };
   const first = dns?.externalAddresses[0];
   return first ? { host: first, port: 443, from: 'external DNS answer' } : undefined;
 }
 
-const VERIFY_NOTE = 'verification recorded, not enforced: this connection only classifies what the proxy serves; the cert checks judge the certificate';
+const VERIFY_NOTE =
+  'verification recorded, not enforced: this connection only classifies what the proxy serves; the cert checks judge the certificate';
 
 function evidenceOf(r: WebProxyProbeResult, host: string, port: number, servername: string): Evidence[] {
   const ev: Evidence[] = [{ kind: 'tcp-connect', address: host, port, result: r.ok || r.phase !== 'connect' ? 'connected' : r.error }];
@@ -69,13 +73,21 @@ export function judgeWebProxy(r: WebProxyProbeResult, host: string, port: number
   const c = classifyAnswer(r.answer);
   switch (c.verdict) {
     case 'web-app':
-      return { code: codeOf(WEB_PROXY_CHECK), status: 'pass', title: `The edge serves the web bridge page for ${servername}`, subject, evidence, basis: 'inferred' };
+      return {
+        code: codeOf(WEB_PROXY_CHECK),
+        status: 'pass',
+        title: `The edge serves the web bridge page for ${servername}`,
+        subject,
+        evidence,
+        basis: 'inferred',
+      };
     case 'bad-request':
       return {
         code: 'expressway/guest-uri-internal',
         status: 'fail',
         title: `The edge answers "Bad Request" for ${servername}`,
-        detail: 'The document shows this when Expressway-C has the internal web bridge name as Guest account client URI (judged from the HTTP answer).',
+        detail:
+          'The document shows this when Expressway-C has the internal web bridge name as Guest account client URI (judged from the HTTP answer).',
         subject,
         evidence,
         fixes: ['guest-uri-external'],
@@ -116,7 +128,15 @@ export const webProxyCheck = defineCheck({
     const external = ctx.target.external ?? '';
     const edge = edgeOf(ctx.target.edge, ctx.get<DnsWebbridgeData>(DNS_WEBBRIDGE));
     if (!edge) {
-      return [{ code: codeOf(WEB_PROXY_CHECK), status: 'skip', title: 'Web proxy check skipped: no edge address', detail: 'give --edge, or --external-dns so the external view names the edge', needs: ['edge'] }];
+      return [
+        {
+          code: codeOf(WEB_PROXY_CHECK),
+          status: 'skip',
+          title: 'Web proxy check skipped: no edge address',
+          detail: 'give --edge, or --external-dns so the external view names the edge',
+          needs: ['edge'],
+        },
+      ];
     }
     const ca = await Promise.all((ctx.target.ca ?? []).map((p) => readFile(p, 'utf8')));
     // Leave a margin so the check reports itself instead of the runner's generic timeout.

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyAnswer, parseHttpHead, type HttpAnswer } from './classify.js';
 
-const answer = (status: number, body: string, headers: Record<string, string> = {}): HttpAnswer => ({ status, statusText: '', headers, bodyHead: body });
+const answer = (status: number, body: string, headers: Record<string, string> = {}): HttpAnswer => ({
+  status,
+  statusText: '',
+  headers,
+  bodyHead: body,
+});
 
 describe('classifyAnswer', () => {
   it('a 200 HTML page without error markers is the web app', () => {
-    expect(classifyAnswer(answer(200, '<html><head><title>Cisco Meeting App</title></head><body>Join call</body></html>')).verdict).toBe('web-app');
+    expect(classifyAnswer(answer(200, '<html><head><title>Cisco Meeting App</title></head><body>Join call</body></html>')).verdict).toBe(
+      'web-app',
+    );
   });
   it('status 400 or a page saying Bad Request is bad-request', () => {
     expect(classifyAnswer(answer(400, '')).verdict).toBe('bad-request');
@@ -14,21 +21,29 @@ describe('classifyAnswer', () => {
     expect(classifyAnswer(answer(200, '<h1>Bad Request</h1>')).verdict).toBe('bad-request');
   });
   it('an Expressway login page or a redirect to /login is admin-login', () => {
-    const page = '<html><head><title>Cisco Expressway-E</title></head><form action="/login"><input type="password" name="p">Log in</form></html>';
+    const page =
+      '<html><head><title>Cisco Expressway-E</title></head><form action="/login"><input type="password" name="p">Log in</form></html>';
     expect(classifyAnswer(answer(200, page)).verdict).toBe('admin-login');
     expect(classifyAnswer(answer(302, '', { location: 'https://vcse/login' })).verdict).toBe('admin-login');
   });
   it('a login form alone (one marker) is not taken for the Expressway', () => {
-    expect(classifyAnswer(answer(200, '<html><title>Meeting</title><form><input type="password">Sign in</form></html>')).verdict).toBe('web-app');
+    expect(classifyAnswer(answer(200, '<html><title>Meeting</title><form><input type="password">Sign in</form></html>')).verdict).toBe(
+      'web-app',
+    );
   });
   it('5xx is unexpected', () => {
     expect(classifyAnswer(answer(502, 'Bad Gateway')).verdict).toBe('unexpected');
   });
   it('fuzz: any status and body give one of the four verdicts (2000 runs)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 100, max: 599 }), fc.string({ maxLength: 400 }), fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })), (status, body, headers) => {
-        expect(['web-app', 'bad-request', 'admin-login', 'unexpected']).toContain(classifyAnswer(answer(status, body, headers)).verdict);
-      }),
+      fc.property(
+        fc.integer({ min: 100, max: 599 }),
+        fc.string({ maxLength: 400 }),
+        fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })),
+        (status, body, headers) => {
+          expect(['web-app', 'bad-request', 'admin-login', 'unexpected']).toContain(classifyAnswer(answer(status, body, headers)).verdict);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -48,14 +63,20 @@ describe('parseHttpHead', () => {
   });
   it('fuzz: arbitrary bytes either parse, wait, or throw an Error (3000 runs)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ maxLength: 200 }).map((s) => `HTTP/1.1 ${s}\r\n\r\n`)), (raw) => {
-        try {
-          const r = parseHttpHead(raw);
-          if (r) expect(r.answer.status).toBeGreaterThanOrEqual(0);
-        } catch (e) {
-          expect(e).toBeInstanceOf(Error);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.string({ maxLength: 200 }).map((s) => `HTTP/1.1 ${s}\r\n\r\n`),
+        ),
+        (raw) => {
+          try {
+            const r = parseHttpHead(raw);
+            if (r) expect(r.answer.status).toBeGreaterThanOrEqual(0);
+          } catch (e) {
+            expect(e).toBeInstanceOf(Error);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -24,8 +24,14 @@ export interface Classification {
 
 /** Signs of the Expressway administration web interface (guessed: no sample in the reference). */
 const ADMIN_MARKERS: readonly { name: string; test: (a: HttpAnswer, title: string) => boolean }[] = [
-  { name: 'title names Expressway/VCS/TANDBERG', test: (_a, t) => /\b(expressway|vcs|tandberg|telepresence video communication server)\b/i.test(t) },
-  { name: 'a password field on a login form', test: (a) => /<input[^>]+type\s*=\s*["']?password/i.test(a.bodyHead) && /log\s?in|sign\s?in/i.test(a.bodyHead) },
+  {
+    name: 'title names Expressway/VCS/TANDBERG',
+    test: (_a, t) => /\b(expressway|vcs|tandberg|telepresence video communication server)\b/i.test(t),
+  },
+  {
+    name: 'a password field on a login form',
+    test: (a) => /<input[^>]+type\s*=\s*["']?password/i.test(a.bodyHead) && /log\s?in|sign\s?in/i.test(a.bodyHead),
+  },
   { name: 'redirect to a login page', test: (a) => a.status >= 300 && a.status < 400 && /\/login/i.test(a.headers['location'] ?? '') },
 ];
 

@@ -22,7 +22,15 @@ afterAll(async () => {
 
 const probe = (mode: WebProxyMode, extra: Partial<Parameters<typeof probeWebProxy>[0]> = {}) => {
   const p = proxies.get(mode)!;
-  return probeWebProxy({ host: p.host, port: p.port, servername: NAME, connectTimeoutMs: 1000, handshakeTimeoutMs: 800, responseTimeoutMs: 800, ...extra });
+  return probeWebProxy({
+    host: p.host,
+    port: p.port,
+    servername: NAME,
+    connectTimeoutMs: 1000,
+    handshakeTimeoutMs: 800,
+    responseTimeoutMs: 800,
+    ...extra,
+  });
 };
 
 describe('probeWebProxy against the lab web proxy emulator', () => {

@@ -39,7 +39,12 @@ export type WebProxyProbeResult =
   | { ok: false; phase: ProbePhase; error: string; code?: string; timedOut: boolean; tls?: TlsFacts; elapsedMs: number };
 
 class PhaseError extends Error {
-  constructor(readonly phase: ProbePhase, message: string, readonly timedOut: boolean, readonly code?: string) {
+  constructor(
+    readonly phase: ProbePhase,
+    message: string,
+    readonly timedOut: boolean,
+    readonly code?: string,
+  ) {
     super(message);
   }
 }
@@ -53,7 +58,12 @@ const errCode = (e: unknown): string | undefined => {
  * Runs `start` until it settles, the phase budget passes, or `signal` aborts;
  * a timeout or an abort becomes a PhaseError naming the phase.
  */
-function phase<T>(name: ProbePhase, ms: number, signal: AbortSignal | undefined, start: (done: (v: T) => void, fail: (e: unknown) => void) => void): Promise<T> {
+function phase<T>(
+  name: ProbePhase,
+  ms: number,
+  signal: AbortSignal | undefined,
+  start: (done: (v: T) => void, fail: (e: unknown) => void) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const finish = (f: () => void): void => {
@@ -69,7 +79,10 @@ function phase<T>(name: ProbePhase, ms: number, signal: AbortSignal | undefined,
     signal?.addEventListener('abort', onAbort, { once: true });
     start(
       (v) => finish(() => resolve(v)),
-      (e) => finish(() => reject(e instanceof PhaseError ? e : new PhaseError(name, e instanceof Error ? e.message : String(e), false, errCode(e)))),
+      (e) =>
+        finish(() =>
+          reject(e instanceof PhaseError ? e : new PhaseError(name, e instanceof Error ? e.message : String(e), false, errCode(e))),
+        ),
     );
   });
 }
@@ -79,7 +92,10 @@ function tlsFacts(s: tls.TLSSocket): TlsFacts {
   const facts: TlsFacts = { protocol: s.getProtocol(), authorized: s.authorized };
   if (!s.authorized && s.authorizationError) facts.authorizationError = String(s.authorizationError);
   if (peer && Object.keys(peer).length > 0) {
-    if (peer.subject) facts.peerSubject = Object.entries(peer.subject).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    if (peer.subject)
+      facts.peerSubject = Object.entries(peer.subject)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ');
     if (peer.subjectaltname) facts.peerSubjectAltName = peer.subjectaltname;
     if (peer.fingerprint256) facts.fingerprint256 = peer.fingerprint256;
   }
@@ -129,38 +145,43 @@ export async function probeWebProxy(opts: WebProxyProbeOptions): Promise<WebProx
     facts = tlsFacts(secure);
     const s = secure;
     const hostHeader = opts.hostHeader ?? (opts.port === 443 ? opts.servername : `${opts.servername}:${opts.port}`);
-    const result = await phase<{ answer: HttpAnswer; bodyComplete: boolean }>('response', opts.responseTimeoutMs ?? 4000, opts.signal, (done, fail) => {
-      let buf = '';
-      let head: ReturnType<typeof parseHttpHead>;
-      const check = (ended: boolean): void => {
-        try {
-          head ??= parseHttpHead(buf);
-        } catch (e) {
-          fail(e);
-          return;
-        }
-        if (!head) {
-          if (ended) fail(new Error(buf.length === 0 ? 'connection closed without an HTTP answer' : 'connection closed inside the HTTP header'));
-          return;
-        }
-        const body = buf.slice(head.headerBytes);
-        const want = bodyWanted(head.answer.headers, maxBody);
-        const complete =
-          want === 'chunked' ? /(^|\r\n)0\r\n\r\n$/.test(body) : want === 'until-close' ? ended : body.length >= want;
-        if (complete || ended || body.length >= maxBody) {
-          done({ answer: { ...head.answer, bodyHead: body.slice(0, maxBody) }, bodyComplete: complete });
-        }
-      };
-      s.setEncoding('latin1');
-      s.on('data', (chunk: string) => {
-        buf += chunk;
-        check(false);
-      });
-      s.once('end', () => check(true));
-      s.once('error', fail);
-      s.once('close', () => check(true));
-      s.write(`GET / HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: cms-doctor\r\nAccept: text/html,*/*\r\nConnection: close\r\n\r\n`);
-    });
+    const result = await phase<{ answer: HttpAnswer; bodyComplete: boolean }>(
+      'response',
+      opts.responseTimeoutMs ?? 4000,
+      opts.signal,
+      (done, fail) => {
+        let buf = '';
+        let head: ReturnType<typeof parseHttpHead>;
+        const check = (ended: boolean): void => {
+          try {
+            head ??= parseHttpHead(buf);
+          } catch (e) {
+            fail(e);
+            return;
+          }
+          if (!head) {
+            if (ended)
+              fail(new Error(buf.length === 0 ? 'connection closed without an HTTP answer' : 'connection closed inside the HTTP header'));
+            return;
+          }
+          const body = buf.slice(head.headerBytes);
+          const want = bodyWanted(head.answer.headers, maxBody);
+          const complete = want === 'chunked' ? /(^|\r\n)0\r\n\r\n$/.test(body) : want === 'until-close' ? ended : body.length >= want;
+          if (complete || ended || body.length >= maxBody) {
+            done({ answer: { ...head.answer, bodyHead: body.slice(0, maxBody) }, bodyComplete: complete });
+          }
+        };
+        s.setEncoding('latin1');
+        s.on('data', (chunk: string) => {
+          buf += chunk;
+          check(false);
+        });
+        s.once('end', () => check(true));
+        s.once('error', fail);
+        s.once('close', () => check(true));
+        s.write(`GET / HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: cms-doctor\r\nAccept: text/html,*/*\r\nConnection: close\r\n\r\n`);
+      },
+    );
     return { ok: true, tls: facts, ...result, elapsedMs: elapsed() };
   } catch (e) {
     const pe = e instanceof PhaseError ? e : new PhaseError('connect', String(e), false);

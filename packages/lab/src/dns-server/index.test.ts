@@ -4,15 +4,23 @@ import { connect } from 'node:net';
 import { Packet } from 'dns2';
 import { answerFor, startLabDns } from './index.js';
 
-const ask = (port: number, host: string, name: string, type: keyof typeof Packet.TYPE) => new Promise<ReturnType<typeof Packet.parse>>((resolve, reject) => {
-  const q = new Packet();
-  q.header.id = 4242;
-  q.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as never);
-  const s = createSocket('udp4');
-  const t = setTimeout(() => { s.close(); reject(new Error('timeout')); }, 2000);
-  s.on('message', (m) => { clearTimeout(t); s.close(); resolve(Packet.parse(m)); });
-  s.send(q.toBuffer(), port, host);
-});
+const ask = (port: number, host: string, name: string, type: keyof typeof Packet.TYPE) =>
+  new Promise<ReturnType<typeof Packet.parse>>((resolve, reject) => {
+    const q = new Packet();
+    q.header.id = 4242;
+    q.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as never);
+    const s = createSocket('udp4');
+    const t = setTimeout(() => {
+      s.close();
+      reject(new Error('timeout'));
+    }, 2000);
+    s.on('message', (m) => {
+      clearTimeout(t);
+      s.close();
+      resolve(Packet.parse(m));
+    });
+    s.send(q.toBuffer(), port, host);
+  });
 
 describe('startLabDns', () => {
   it('serves UDP and TCP on the same loopback port, authoritatively, NXDOMAIN for unknown names', async () => {
@@ -23,7 +31,10 @@ describe('startLabDns', () => {
       expect(r.answers[0]).toMatchObject({ address: '127.0.0.1', ttl: 42 });
       expect((await ask(s.port, s.host, 'b.test', 'A')).header.rcode).toBe(3);
       await new Promise<void>((resolve, reject) => {
-        const c = connect({ host: s.host, port: s.port }, () => { c.end(); resolve(); });
+        const c = connect({ host: s.host, port: s.port }, () => {
+          c.end();
+          resolve();
+        });
         c.on('error', reject);
       });
     } finally {
@@ -39,7 +50,12 @@ describe('startLabDns', () => {
     ] as const;
     expect(answerFor([...records], 'ALIAS.test.', Packet.TYPE.A).answers.map((a) => a.type)).toEqual([Packet.TYPE.CNAME, Packet.TYPE.A]);
     expect(answerFor([...records], 'alias.test', Packet.TYPE.A, false).answers).toHaveLength(1);
-    expect(answerFor([...records], '_x._tcp.test', Packet.TYPE.SRV).answers[0]).toMatchObject({ priority: 1, weight: 2, port: 3, target: 'host.test' });
+    expect(answerFor([...records], '_x._tcp.test', Packet.TYPE.SRV).answers[0]).toMatchObject({
+      priority: 1,
+      weight: 2,
+      port: 3,
+      target: 'host.test',
+    });
     expect(answerFor([...records], 'host.test', Packet.TYPE.AAAA)).toEqual({ rcode: 0, answers: [] });
   });
 

@@ -60,7 +60,12 @@ function toResource(r: LabRecord): Record<string, unknown> {
 }
 
 /** Authoritative answer for one question from the record list. Exported for tests. */
-export function answerFor(records: readonly LabRecord[], qname: string, qtype: number, followCname = true): { rcode: number; answers: Record<string, unknown>[] } {
+export function answerFor(
+  records: readonly LabRecord[],
+  qname: string,
+  qtype: number,
+  followCname = true,
+): { rcode: number; answers: Record<string, unknown>[] } {
   const type = Packet.typeName(qtype);
   const answers: Record<string, unknown>[] = [];
   let name = norm(qname);
@@ -92,31 +97,33 @@ export async function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
   const queries: LabDnsQuery[] = [];
   const sockets = new Set<Socket>();
 
-  const respond = (transport: 'udp' | 'tcp') => async (request: Msg, send: (m: Msg) => unknown): Promise<void> => {
-    const q = request.questions[0];
-    queries.push({ transport, name: norm(q?.name ?? ''), type: Packet.typeName(q?.type ?? 0) });
-    if (fault === 'silent' || (fault === 'tcp-silent' && transport === 'tcp')) return;
-    if (opts.delayMs) await sleep(opts.delayMs);
-    const res = Packet.createResponseFromRequest(request);
-    res.header.aa = 1;
-    if ((fault === 'truncate-udp' || fault === 'tcp-silent') && transport === 'udp') {
-      res.header.tc = 1;
-    } else if (fault === 'servfail') {
-      res.header.rcode = Packet.RCODE.SERVFAIL;
-      res.header.aa = 0;
-    } else if (fault === 'nxdomain') {
-      res.header.rcode = Packet.RCODE.NXDOMAIN;
-    } else if (q) {
-      const { rcode, answers } = answerFor(opts.records, q.name, q.type, opts.followCname ?? true);
-      res.header.rcode = rcode;
-      res.answers.push(...(answers as never[]));
-    }
-    try {
-      await send(res);
-    } catch {
-      // The client went away (a test closed its socket): nothing to answer.
-    }
-  };
+  const respond =
+    (transport: 'udp' | 'tcp') =>
+    async (request: Msg, send: (m: Msg) => unknown): Promise<void> => {
+      const q = request.questions[0];
+      queries.push({ transport, name: norm(q?.name ?? ''), type: Packet.typeName(q?.type ?? 0) });
+      if (fault === 'silent' || (fault === 'tcp-silent' && transport === 'tcp')) return;
+      if (opts.delayMs) await sleep(opts.delayMs);
+      const res = Packet.createResponseFromRequest(request);
+      res.header.aa = 1;
+      if ((fault === 'truncate-udp' || fault === 'tcp-silent') && transport === 'udp') {
+        res.header.tc = 1;
+      } else if (fault === 'servfail') {
+        res.header.rcode = Packet.RCODE.SERVFAIL;
+        res.header.aa = 0;
+      } else if (fault === 'nxdomain') {
+        res.header.rcode = Packet.RCODE.NXDOMAIN;
+      } else if (q) {
+        const { rcode, answers } = answerFor(opts.records, q.name, q.type, opts.followCname ?? true);
+        res.header.rcode = rcode;
+        res.answers.push(...(answers as never[]));
+      }
+      try {
+        await send(res);
+      } catch {
+        // The client went away (a test closed its socket): nothing to answer.
+      }
+    };
 
   const make = (): { udp: InstanceType<typeof UDPServer>; tcp: InstanceType<typeof TCPServer> } => {
     const udp = new UDPServer({ type: opts.host.includes(':') ? 'udp6' : 'udp4' });
@@ -140,12 +147,18 @@ export async function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
     const { udp, tcp } = servers;
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
-      udp.bind(opts.port ?? 0, opts.host, () => { udp.off('error', reject); resolve(); });
+      udp.bind(opts.port ?? 0, opts.host, () => {
+        udp.off('error', reject);
+        resolve();
+      });
     });
     try {
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);
-        tcp.listen({ port: udp.address().port, host: opts.host }, () => { tcp.off('error', reject); resolve(); });
+        tcp.listen({ port: udp.address().port, host: opts.host }, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
       });
       break;
     } catch (e) {
@@ -164,10 +177,7 @@ export async function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
     close() {
       closed ??= (async () => {
         for (const s of sockets) s.destroy();
-        await Promise.all([
-          new Promise<void>((r) => udp.close(() => r())),
-          new Promise<void>((r) => tcp.close(() => r())),
-        ]);
+        await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
       })();
       return closed;
     },

@@ -67,10 +67,13 @@ export async function createLabPki(opts: LabPkiOptions): Promise<LabPki> {
   const [rootKeys, interKeys, leafKeys] = await Promise.all([keys(kind, 'root'), keys(kind, 'intermediate'), keys(kind, 'leaf')]);
   const caValidity = { notBefore: new Date(now.getTime() - 30 * DAY), notAfter: new Date(now.getTime() + 3650 * DAY) };
   const leafValidity =
-    variant === 'expired' ? { notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() - 30 * DAY) }
-    : variant === 'not-yet-valid' ? { notBefore: new Date(now.getTime() + 30 * DAY), notAfter: new Date(now.getTime() + 400 * DAY) }
-    : variant === 'expiring-soon' ? { notBefore: new Date(now.getTime() - 300 * DAY), notAfter: new Date(now.getTime() + 10 * DAY) }
-    : { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) };
+    variant === 'expired'
+      ? { notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() - 30 * DAY) }
+      : variant === 'not-yet-valid'
+        ? { notBefore: new Date(now.getTime() + 30 * DAY), notAfter: new Date(now.getTime() + 400 * DAY) }
+        : variant === 'expiring-soon'
+          ? { notBefore: new Date(now.getTime() - 300 * DAY), notAfter: new Date(now.getTime() + 10 * DAY) }
+          : { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) };
 
   const caExtensions = async (pub: webcrypto.CryptoKey, issuerPub?: webcrypto.CryptoKey): Promise<px.Extension[]> => [
     new px.BasicConstraintsExtension(true, issuerPub ? 0 : 1, true),
@@ -79,17 +82,29 @@ export async function createLabPki(opts: LabPkiOptions): Promise<LabPki> {
     ...(issuerPub ? [await px.AuthorityKeyIdentifierExtension.create(issuerPub)] : []),
   ];
   const root = await px.X509CertificateGenerator.createSelfSigned({
-    serialNumber: nextSerial(), name: 'CN=cms-doctor lab root CA, O=cms-doctor lab', ...caValidity,
-    keys: rootKeys, signingAlgorithm: alg, extensions: await caExtensions(rootKeys.publicKey),
+    serialNumber: nextSerial(),
+    name: 'CN=cms-doctor lab root CA, O=cms-doctor lab',
+    ...caValidity,
+    keys: rootKeys,
+    signingAlgorithm: alg,
+    extensions: await caExtensions(rootKeys.publicKey),
   });
   const intermediate = await px.X509CertificateGenerator.create({
-    serialNumber: nextSerial(), subject: 'CN=cms-doctor lab intermediate CA, O=cms-doctor lab', issuer: root.subject, ...caValidity,
-    signingKey: rootKeys.privateKey, publicKey: interKeys.publicKey, signingAlgorithm: alg,
+    serialNumber: nextSerial(),
+    subject: 'CN=cms-doctor lab intermediate CA, O=cms-doctor lab',
+    issuer: root.subject,
+    ...caValidity,
+    signingKey: rootKeys.privateKey,
+    publicKey: interKeys.publicKey,
+    signingAlgorithm: alg,
     extensions: await caExtensions(interKeys.publicKey, rootKeys.publicKey),
   });
 
   const dnsNames = variant === 'wrong-san' ? ['unrelated.lab.invalid'] : opts.names;
-  const sans: px.JsonGeneralName[] = [...dnsNames.map((value) => ({ type: 'dns' as const, value })), ...(variant === 'wrong-san' ? [] : opts.ips ?? []).map((value) => ({ type: 'ip' as const, value }))];
+  const sans: px.JsonGeneralName[] = [
+    ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
+    ...(variant === 'wrong-san' ? [] : (opts.ips ?? [])).map((value) => ({ type: 'ip' as const, value })),
+  ];
   const leafExtensions: px.Extension[] = [
     new px.BasicConstraintsExtension(false, undefined, true),
     new px.KeyUsagesExtension(px.KeyUsageFlags.digitalSignature | (kind === 'rsa' ? px.KeyUsageFlags.keyEncipherment : 0), true),
@@ -98,13 +113,26 @@ export async function createLabPki(opts: LabPkiOptions): Promise<LabPki> {
     await px.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
   ];
   const subject = `CN=${dnsNames[0] ?? 'lab'}, O=cms-doctor lab`;
-  const leaf = variant === 'self-signed'
-    ? await px.X509CertificateGenerator.createSelfSigned({ serialNumber: nextSerial(), name: subject, ...leafValidity, keys: leafKeys, signingAlgorithm: alg, extensions: leafExtensions })
-    : await px.X509CertificateGenerator.create({
-        serialNumber: nextSerial(), subject, issuer: intermediate.subject, ...leafValidity,
-        signingKey: interKeys.privateKey, publicKey: leafKeys.publicKey, signingAlgorithm: alg,
-        extensions: [...leafExtensions, await px.AuthorityKeyIdentifierExtension.create(interKeys.publicKey)],
-      });
+  const leaf =
+    variant === 'self-signed'
+      ? await px.X509CertificateGenerator.createSelfSigned({
+          serialNumber: nextSerial(),
+          name: subject,
+          ...leafValidity,
+          keys: leafKeys,
+          signingAlgorithm: alg,
+          extensions: leafExtensions,
+        })
+      : await px.X509CertificateGenerator.create({
+          serialNumber: nextSerial(),
+          subject,
+          issuer: intermediate.subject,
+          ...leafValidity,
+          signingKey: interKeys.privateKey,
+          publicKey: leafKeys.publicKey,
+          signingAlgorithm: alg,
+          extensions: [...leafExtensions, await px.AuthorityKeyIdentifierExtension.create(interKeys.publicKey)],
+        });
 
   const pem = (c: px.X509Certificate): string => `${c.toString('pem').replace(/\r\n/g, '\n').trimEnd()}\n`;
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey));

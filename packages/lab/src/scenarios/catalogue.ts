@@ -114,7 +114,9 @@ export const SCENARIOS: readonly Scenario[] = [
     expected: { codes: ['dns/internal-not-cms'], fixes: ['dns-internal-webbridge'] },
     // The internal web bridge certificate is then fetched from the Expressway-E address, where nothing listens on 443.
     tolerated: ['cert/check-error'],
-    setup: { internalRecords: (rs) => rs.map((r) => (r.name === 'cmsweb.octavio.com' && r.type === 'A' ? { ...r, value: LAB.edgeLan1 } : r)) },
+    setup: {
+      internalRecords: (rs) => rs.map((r) => (r.name === 'cmsweb.octavio.com' && r.type === 'A' ? { ...r, value: LAB.edgeLan1 } : r)),
+    },
   }),
   defineScenario({
     name: 'dns-external-missing',
@@ -182,7 +184,7 @@ export const SCENARIOS: readonly Scenario[] = [
   }),
   defineScenario({
     name: 'xmpp-server-srv-typo',
-    title: "Internal _xmpp-server SRV on port 5209, as printed in the document (standard: 5269)",
+    title: 'Internal _xmpp-server SRV on port 5209, as printed in the document (standard: 5269)',
     basedOn: `${DOC}, DNS records (internal)`,
     expected: { codes: ['dns/srv-port-nonstandard'], fixes: ['dns-srv'] },
     setup: { internalRecords: (rs) => rs.map((r) => (r.type === 'SRV' && r.name.startsWith('_xmpp-server.') ? { ...r, port: 5209 } : r)) },

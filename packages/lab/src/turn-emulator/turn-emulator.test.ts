@@ -4,16 +4,36 @@ import { allocateFindings, mediaPathFindings, probeAllocate } from '@cms-doctor/
 import { startTurnEmulator, type TurnEmulator, type TurnEmulatorMode } from './turn-emulator.js';
 
 let emu: TurnEmulator | undefined;
-afterEach(async () => { await emu?.close(); emu = undefined; });
+afterEach(async () => {
+  await emu?.close();
+  emu = undefined;
+});
 
 const start = async (mode: TurnEmulatorMode = 'normal'): Promise<TurnEmulator> =>
-  (emu = await startTurnEmulator({ host: '127.0.0.1', realm: 'TANDBERG', users: { turnuser: 'cisco' }, relayHost: '127.0.0.1', relayPortRange: [24000, 29999], mode }));
+  (emu = await startTurnEmulator({
+    host: '127.0.0.1',
+    realm: 'TANDBERG',
+    users: { turnuser: 'cisco' },
+    relayHost: '127.0.0.1',
+    relayPortRange: [24000, 29999],
+    mode,
+  }));
 
 describe('Expressway-E TURN emulator', () => {
   it('right credentials: 401 challenge with realm, allocation in the media range, media path, release', async () => {
     const e = await start();
-    for (const [transport, port] of [['udp', e.udpPort], ['tcp', e.tcpPort]] as const) {
-      const r = await probeAllocate({ host: '127.0.0.1', port, transport, username: 'turnuser', password: new Secret('cisco'), mediaPath: true });
+    for (const [transport, port] of [
+      ['udp', e.udpPort],
+      ['tcp', e.tcpPort],
+    ] as const) {
+      const r = await probeAllocate({
+        host: '127.0.0.1',
+        port,
+        transport,
+        username: 'turnuser',
+        password: new Secret('cisco'),
+        mediaPath: true,
+      });
       expect(r.outcome).toBe('allocated');
       expect(r.realm).toBe('TANDBERG');
       expect(r.relayed!.port).toBeGreaterThanOrEqual(24000);
@@ -29,12 +49,24 @@ describe('Expressway-E TURN emulator', () => {
     const r = await probeAllocate({ host: '127.0.0.1', port: e.udpPort, transport: 'udp', username: 'turnuser', password: 'wrong' });
     expect(r).toMatchObject({ outcome: 'rejected', code: 431 });
     expect(r.transactions).toHaveLength(2);
-    expect(allocateFindings(r)[0]).toMatchObject({ code: 'turn/integrity-check-failure', status: 'fail', fixes: ['turn-credentials'], basis: 'documented' });
+    expect(allocateFindings(r)[0]).toMatchObject({
+      code: 'turn/integrity-check-failure',
+      status: 'fail',
+      fixes: ['turn-credentials'],
+      basis: 'documented',
+    });
   });
 
   it('drop-udp: UDP is unreachable (fail) while TCP answers', async () => {
     const e = await start('drop-udp');
-    const udp = await probeAllocate({ host: '127.0.0.1', port: e.udpPort, transport: 'udp', username: 'turnuser', password: 'cisco', answerTimeoutMs: 600 });
+    const udp = await probeAllocate({
+      host: '127.0.0.1',
+      port: e.udpPort,
+      transport: 'udp',
+      username: 'turnuser',
+      password: 'cisco',
+      answerTimeoutMs: 600,
+    });
     const tcp = await probeAllocate({ host: '127.0.0.1', port: e.tcpPort, transport: 'tcp', username: 'turnuser', password: 'cisco' });
     expect(allocateFindings(udp)[0]).toMatchObject({ code: 'turn/unreachable', status: 'fail' });
     expect(tcp.outcome).toBe('allocated');
@@ -42,7 +74,15 @@ describe('Expressway-E TURN emulator', () => {
 
   it('relay-blackhole: the allocation works but media never comes back', async () => {
     const e = await start('relay-blackhole');
-    const r = await probeAllocate({ host: '127.0.0.1', port: e.udpPort, transport: 'udp', username: 'turnuser', password: 'cisco', mediaPath: true, mediaTimeoutMs: 600 });
+    const r = await probeAllocate({
+      host: '127.0.0.1',
+      port: e.udpPort,
+      transport: 'udp',
+      username: 'turnuser',
+      password: 'cisco',
+      mediaPath: true,
+      mediaTimeoutMs: 600,
+    });
     expect(r.outcome).toBe('allocated');
     expect(r.mediaPath?.outcome).toBe('not-returned');
     expect(mediaPathFindings(r)[0]).toMatchObject({ code: 'turn/media-path-blocked', status: 'fail', fixes: ['firewall-turn'] });

@@ -2,8 +2,21 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import {
-  ATTR, METHOD, StreamFramer, addressValue, decodeMessage, encodeMessage, errorCodeValue, finalize, findAttribute,
-  longTermKey, readFacts, stringValue, u32Value, verifyIntegrity, type StunMessage,
+  ATTR,
+  METHOD,
+  StreamFramer,
+  addressValue,
+  decodeMessage,
+  encodeMessage,
+  errorCodeValue,
+  finalize,
+  findAttribute,
+  longTermKey,
+  readFacts,
+  stringValue,
+  u32Value,
+  verifyIntegrity,
+  type StunMessage,
 } from '@cms-doctor/turn';
 
 export type TurnEmulatorMode = 'normal' | 'drop-udp' | 'relay-blackhole';
@@ -123,7 +136,8 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
     if (req.cls === 'indication') {
       if (req.method === METHOD.Send && flow.allocation) {
         const f = readFacts(req);
-        if (f.peer && f.data && flow.allocation.permissions.has(f.peer.address)) flow.allocation.relay.send(f.data, f.peer.port, f.peer.address);
+        if (f.peer && f.data && flow.allocation.permissions.has(f.peer.address))
+          flow.allocation.relay.send(f.data, f.peer.port, f.peer.address);
       }
       return;
     }
@@ -149,16 +163,29 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
       socket.on('message', (data, rinfo) => {
         if (mode === 'relay-blackhole' || !allocation.permissions.has(rinfo.address)) return;
         const tid = randomBytes(12);
-        flow.send(encodeMessage({
-          method: METHOD.Data, cls: 'indication', transactionId: tid,
-          attributes: [{ type: ATTR.XOR_PEER_ADDRESS, value: addressValue(rinfo, tid) }, { type: ATTR.DATA, value: data }],
-        }));
+        flow.send(
+          encodeMessage({
+            method: METHOD.Data,
+            cls: 'indication',
+            transactionId: tid,
+            attributes: [
+              { type: ATTR.XOR_PEER_ADDRESS, value: addressValue(rinfo, tid) },
+              { type: ATTR.DATA, value: data },
+            ],
+          }),
+        );
       });
-      reply(flow, req, 'success', [
-        { type: ATTR.XOR_RELAYED_ADDRESS, value: addressValue({ address: opts.relayHost, port }, req.transactionId) },
-        { type: ATTR.XOR_MAPPED_ADDRESS, value: addressValue(flow.peer, req.transactionId) },
-        { type: ATTR.LIFETIME, value: u32Value(DEFAULT_LIFETIME) },
-      ], key);
+      reply(
+        flow,
+        req,
+        'success',
+        [
+          { type: ATTR.XOR_RELAYED_ADDRESS, value: addressValue({ address: opts.relayHost, port }, req.transactionId) },
+          { type: ATTR.XOR_MAPPED_ADDRESS, value: addressValue(flow.peer, req.transactionId) },
+          { type: ATTR.LIFETIME, value: u32Value(DEFAULT_LIFETIME) },
+        ],
+        key,
+      );
       return;
     }
     if (!flow.allocation) return error(flow, req, 437);
@@ -180,7 +207,10 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
   const udp = dgram.createSocket(net.isIPv6(opts.host) ? 'udp6' : 'udp4');
   await new Promise<void>((resolve, reject) => {
     udp.once('error', reject);
-    udp.bind(opts.udpPort ?? 0, opts.host, () => { udp.off('error', reject); resolve(); });
+    udp.bind(opts.udpPort ?? 0, opts.host, () => {
+      udp.off('error', reject);
+      resolve();
+    });
   });
   udp.on('error', () => undefined);
   udp.on('message', (msg, rinfo) => {
@@ -198,7 +228,13 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
   const tcp = net.createServer((sock) => {
     sockets.add(sock);
     const id = `tcp/${sock.remoteAddress}/${sock.remotePort}`;
-    const flow: Flow = { id, peer: { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0 }, send: (b) => { if (!sock.destroyed) sock.write(b); } };
+    const flow: Flow = {
+      id,
+      peer: { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0 },
+      send: (b) => {
+        if (!sock.destroyed) sock.write(b);
+      },
+    };
     const framer = new StreamFramer();
     // Frames are handled in order: an Allocate's relay must exist before the next request.
     let queue = Promise.resolve();
@@ -210,11 +246,17 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
       }
     });
     sock.on('error', () => undefined);
-    sock.on('close', () => { sockets.delete(sock); release(flow); });
+    sock.on('close', () => {
+      sockets.delete(sock);
+      release(flow);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen(opts.tcpPort ?? 0, opts.host, () => { tcp.off('error', reject); resolve(); });
+    tcp.listen(opts.tcpPort ?? 0, opts.host, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
   });
 
   return {

@@ -45,7 +45,16 @@ const send = (res: ServerResponse, status: number, body: string, headers: Record
 
 function proxyTo(up: NonNullable<WebProxyOptions['upstream']>, timeoutMs: number, req: IncomingMessage, res: ServerResponse): void {
   const out = https.request(
-    { host: up.host, port: up.port, servername: up.servername, ca: up.ca, method: req.method, path: req.url, headers: { ...req.headers, host: up.servername }, timeout: timeoutMs },
+    {
+      host: up.host,
+      port: up.port,
+      servername: up.servername,
+      ca: up.ca,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: up.servername },
+      timeout: timeoutMs,
+    },
     (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);

@@ -69,7 +69,8 @@ const CLS_ERROR = 3;
 const clsOf = (type: number): number => ((type >> 4) & 1) | ((type >> 7) & 2);
 
 /** Only TURN requests and responses make findings: Binding checks and indications are counted, never decoded. */
-const wantsTurn = (type: number, kind: 'stun' | 'classic'): boolean => kind === 'stun' && isTurnMethod(methodOf(type)) && clsOf(type) !== CLS_INDICATION;
+const wantsTurn = (type: number, kind: 'stun' | 'classic'): boolean =>
+  kind === 'stun' && isTurnMethod(methodOf(type)) && clsOf(type) !== CLS_INDICATION;
 
 /** The ERROR-CODE number read in place (class * 100 + number), or undefined. */
 function errorCodeOf(c: CapturedStun): number | undefined {
@@ -97,7 +98,15 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
   const pending = new Map<string, Pending>();
   // Keyed by the endpoint numbers the scanner gives, so no string is made per message.
   const servers = new Map<number, ServerTally>();
-  const out: CaptureAnalysis = { counts: undefined as unknown as ScanCounts, paired: 0, unanswered: 0, errors: [], allocations: [], icmp: [], servers: [] };
+  const out: CaptureAnalysis = {
+    counts: undefined as unknown as ScanCounts,
+    paired: 0,
+    unanswered: 0,
+    errors: [],
+    allocations: [],
+    icmp: [],
+    servers: [],
+  };
   let routineErrors = 0;
   const overflow: ServerTally = { server: '', protocol: 'udp', requests: 0, responses: 0, icmpErrors: 0 };
   /** The tally of the message's source (a response) or destination (a request). */
@@ -143,7 +152,16 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
       const t = tally(c, false);
       if (c.icmp) {
         t.icmpErrors++;
-        if (out.icmp.length < MAX_EVENTS) out.icmp.push({ frame: c.frame, time: c.time, protocol: c.protocol, client: endpoint(c.src, c.srcPort), server: endpoint(c.dst, c.dstPort), method: methodName(method), class: 'icmp' });
+        if (out.icmp.length < MAX_EVENTS)
+          out.icmp.push({
+            frame: c.frame,
+            time: c.time,
+            protocol: c.protocol,
+            client: endpoint(c.src, c.srcPort),
+            server: endpoint(c.dst, c.dstPort),
+            method: methodName(method),
+            class: 'icmp',
+          });
         return;
       }
       t.requests++;
@@ -207,7 +225,13 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
 
   const scanner = new StunScanner(onMessage, { wants: wantsTurn });
   try {
-    await scanCapture(path, (linkType, buf, start, length, frame, time) => scanner.frame(linkType, buf, start, length, frame, time), (f) => { out.format = f; });
+    await scanCapture(
+      path,
+      (linkType, buf, start, length, frame, time) => scanner.frame(linkType, buf, start, length, frame, time),
+      (f) => {
+        out.format = f;
+      },
+    );
   } catch (e) {
     out.error = (e as Error).message;
   }

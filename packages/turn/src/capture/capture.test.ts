@@ -28,24 +28,38 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const ip4 = (s: string): number[] => s.split('.').map(Number);
 function ipv4Packet(proto: number, src: string, dst: string, l4: Buffer): Buffer {
   const h = Buffer.alloc(20);
-  h[0] = 0x45; h.writeUInt16BE(20 + l4.length, 2); h[8] = 64; h[9] = proto;
-  Buffer.from(ip4(src)).copy(h, 12); Buffer.from(ip4(dst)).copy(h, 16);
+  h[0] = 0x45;
+  h.writeUInt16BE(20 + l4.length, 2);
+  h[8] = 64;
+  h[9] = proto;
+  Buffer.from(ip4(src)).copy(h, 12);
+  Buffer.from(ip4(dst)).copy(h, 16);
   return Buffer.concat([h, l4]);
 }
 function ipv6Packet(proto: number, l4: Buffer): Buffer {
   const h = Buffer.alloc(40);
-  h[0] = 0x60; h.writeUInt16BE(l4.length, 4); h[6] = proto; h[7] = 64;
-  h[23] = 1; h[39] = 2; // ::1 -> ::2
+  h[0] = 0x60;
+  h.writeUInt16BE(l4.length, 4);
+  h[6] = proto;
+  h[7] = 64;
+  h[23] = 1;
+  h[39] = 2; // ::1 -> ::2
   return Buffer.concat([h, l4]);
 }
 function udp(sport: number, dport: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(8);
-  h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h.writeUInt16BE(8 + payload.length, 4);
+  h.writeUInt16BE(sport, 0);
+  h.writeUInt16BE(dport, 2);
+  h.writeUInt16BE(8 + payload.length, 4);
   return Buffer.concat([h, payload]);
 }
 function tcp(sport: number, dport: number, seq: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(20);
-  h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h.writeUInt32BE(seq, 4); h[12] = 0x50; h[13] = 0x18;
+  h.writeUInt16BE(sport, 0);
+  h.writeUInt16BE(dport, 2);
+  h.writeUInt32BE(seq, 4);
+  h[12] = 0x50;
+  h[13] = 0x18;
   return Buffer.concat([h, payload]);
 }
 type Link = 'ethernet-vlan' | 'sll' | 'sll2' | 'null' | 'raw';
@@ -53,32 +67,84 @@ function frame(link: Link, ip: Buffer): Buffer {
   const v6 = ip[0]! >> 4 === 6;
   const et = v6 ? 0x86dd : 0x0800;
   switch (link) {
-    case 'ethernet-vlan': { const h = Buffer.alloc(18); h.writeUInt16BE(0x8100, 12); h.writeUInt16BE(100, 14); h.writeUInt16BE(et, 16); return Buffer.concat([h, ip]); }
-    case 'sll': { const h = Buffer.alloc(16); h.writeUInt16BE(et, 14); return Buffer.concat([h, ip]); }
-    case 'sll2': { const h = Buffer.alloc(20); h.writeUInt16BE(et, 0); return Buffer.concat([h, ip]); }
-    case 'null': { const h = Buffer.alloc(4); h.writeUInt32LE(v6 ? 30 : 2, 0); return Buffer.concat([h, ip]); }
-    case 'raw': return ip;
+    case 'ethernet-vlan': {
+      const h = Buffer.alloc(18);
+      h.writeUInt16BE(0x8100, 12);
+      h.writeUInt16BE(100, 14);
+      h.writeUInt16BE(et, 16);
+      return Buffer.concat([h, ip]);
+    }
+    case 'sll': {
+      const h = Buffer.alloc(16);
+      h.writeUInt16BE(et, 14);
+      return Buffer.concat([h, ip]);
+    }
+    case 'sll2': {
+      const h = Buffer.alloc(20);
+      h.writeUInt16BE(et, 0);
+      return Buffer.concat([h, ip]);
+    }
+    case 'null': {
+      const h = Buffer.alloc(4);
+      h.writeUInt32LE(v6 ? 30 : 2, 0);
+      return Buffer.concat([h, ip]);
+    }
+    case 'raw':
+      return ip;
   }
 }
 function pcap(linkType: number, packets: Buffer[], opts: { le: boolean; nano: boolean }): Buffer {
-  const w32 = (b: Buffer, v: number, o: number): void => { if (opts.le) b.writeUInt32LE(v, o); else b.writeUInt32BE(v, o); };
+  const w32 = (b: Buffer, v: number, o: number): void => {
+    if (opts.le) b.writeUInt32LE(v, o);
+    else b.writeUInt32BE(v, o);
+  };
   const g = Buffer.alloc(24);
   w32(g, opts.nano ? 0xa1b23c4d : 0xa1b2c3d4, 0);
-  if (opts.le) { g.writeUInt16LE(2, 4); g.writeUInt16LE(4, 6); } else { g.writeUInt16BE(2, 4); g.writeUInt16BE(4, 6); }
-  w32(g, 65535, 16); w32(g, linkType, 20);
-  const recs = packets.map((p, i) => { const h = Buffer.alloc(16); w32(h, 1700000000 + i, 0); w32(h, 5, 4); w32(h, p.length, 8); w32(h, p.length, 12); return Buffer.concat([h, p]); });
+  if (opts.le) {
+    g.writeUInt16LE(2, 4);
+    g.writeUInt16LE(4, 6);
+  } else {
+    g.writeUInt16BE(2, 4);
+    g.writeUInt16BE(4, 6);
+  }
+  w32(g, 65535, 16);
+  w32(g, linkType, 20);
+  const recs = packets.map((p, i) => {
+    const h = Buffer.alloc(16);
+    w32(h, 1700000000 + i, 0);
+    w32(h, 5, 4);
+    w32(h, p.length, 8);
+    w32(h, p.length, 12);
+    return Buffer.concat([h, p]);
+  });
   return Buffer.concat([g, ...recs]);
 }
 function pcapng(linkType: number, packets: Buffer[], le: boolean): Buffer {
   const block = (type: number, body: Buffer): Buffer => {
     const padded = Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)]);
     const b = Buffer.alloc(12 + padded.length);
-    const w = (v: number, o: number): void => { if (le) b.writeUInt32LE(v, o); else b.writeUInt32BE(v, o); };
-    w(type, 0); w(b.length, 4); padded.copy(b, 8); w(b.length, b.length - 4);
+    const w = (v: number, o: number): void => {
+      if (le) b.writeUInt32LE(v, o);
+      else b.writeUInt32BE(v, o);
+    };
+    w(type, 0);
+    w(b.length, 4);
+    padded.copy(b, 8);
+    w(b.length, b.length - 4);
     return b;
   };
-  const u32 = (v: number): Buffer => { const b = Buffer.alloc(4); if (le) b.writeUInt32LE(v); else b.writeUInt32BE(v); return b; };
-  const u16 = (v: number): Buffer => { const b = Buffer.alloc(2); if (le) b.writeUInt16LE(v); else b.writeUInt16BE(v); return b; };
+  const u32 = (v: number): Buffer => {
+    const b = Buffer.alloc(4);
+    if (le) b.writeUInt32LE(v);
+    else b.writeUInt32BE(v);
+    return b;
+  };
+  const u16 = (v: number): Buffer => {
+    const b = Buffer.alloc(2);
+    if (le) b.writeUInt16LE(v);
+    else b.writeUInt16BE(v);
+    return b;
+  };
   const shb = block(0x0a0d0d0a, Buffer.concat([u32(0x1a2b3c4d), u16(1), u16(0), Buffer.alloc(8, 0xff)]));
   // if_tsresol = 9 (ns)
   const idb = block(1, Buffer.concat([u16(linkType), u16(0), u32(65535), u16(9), u16(1), Buffer.from([9, 0, 0, 0]), u32(0)]));
@@ -89,16 +155,51 @@ function pcapng(linkType: number, packets: Buffer[], le: boolean): Buffer {
 // ---- a TURN exchange with a 431, as Expressway-E answers a wrong password ----
 const tidA = Buffer.from('aaaaaaaaaaaa');
 const tidB = Buffer.from('bbbbbbbbbbbb');
-const allocate = encodeMessage({ method: METHOD.Allocate, cls: 'request', transactionId: tidA, attributes: [{ type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) }] });
-const challenge = encodeMessage({ method: METHOD.Allocate, cls: 'error', transactionId: tidA, attributes: [{ type: ATTR.ERROR_CODE, value: errorCodeValue(401, 'Unauthorized') }, { type: ATTR.REALM, value: stringValue('TANDBERG') }, { type: ATTR.NONCE, value: stringValue('abc') }] });
-const authed = finalize(encodeMessage({ method: METHOD.Allocate, cls: 'request', transactionId: tidB, attributes: [{ type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) }, { type: ATTR.USERNAME, value: stringValue('expturncreds') }, { type: ATTR.REALM, value: stringValue('TANDBERG') }, { type: ATTR.NONCE, value: stringValue('abc') }] }), { key: longTermKey('expturncreds', 'TANDBERG', 'wrong') });
-const integrityFailure = encodeMessage({ method: METHOD.Allocate, cls: 'error', transactionId: tidB, attributes: [{ type: ATTR.ERROR_CODE, value: errorCodeValue(431, 'Integrity Check Failure') }] });
+const allocate = encodeMessage({
+  method: METHOD.Allocate,
+  cls: 'request',
+  transactionId: tidA,
+  attributes: [{ type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) }],
+});
+const challenge = encodeMessage({
+  method: METHOD.Allocate,
+  cls: 'error',
+  transactionId: tidA,
+  attributes: [
+    { type: ATTR.ERROR_CODE, value: errorCodeValue(401, 'Unauthorized') },
+    { type: ATTR.REALM, value: stringValue('TANDBERG') },
+    { type: ATTR.NONCE, value: stringValue('abc') },
+  ],
+});
+const authed = finalize(
+  encodeMessage({
+    method: METHOD.Allocate,
+    cls: 'request',
+    transactionId: tidB,
+    attributes: [
+      { type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) },
+      { type: ATTR.USERNAME, value: stringValue('expturncreds') },
+      { type: ATTR.REALM, value: stringValue('TANDBERG') },
+      { type: ATTR.NONCE, value: stringValue('abc') },
+    ],
+  }),
+  { key: longTermKey('expturncreds', 'TANDBERG', 'wrong') },
+);
+const integrityFailure = encodeMessage({
+  method: METHOD.Allocate,
+  cls: 'error',
+  transactionId: tidB,
+  attributes: [{ type: ATTR.ERROR_CODE, value: errorCodeValue(431, 'Integrity Check Failure') }],
+});
 const exchange = [allocate, challenge, authed, integrityFailure];
 
 function udpExchange(link: Link, v6 = false): Buffer[] {
   return exchange.map((m, i) => {
     const l4 = i % 2 === 0 ? udp(50000, 3478, m) : udp(3478, 50000, m);
-    return frame(link, v6 ? ipv6Packet(17, l4) : i % 2 === 0 ? ipv4Packet(17, '127.0.0.1', '127.0.0.2', l4) : ipv4Packet(17, '127.0.0.2', '127.0.0.1', l4));
+    return frame(
+      link,
+      v6 ? ipv6Packet(17, l4) : i % 2 === 0 ? ipv4Packet(17, '127.0.0.1', '127.0.0.2', l4) : ipv4Packet(17, '127.0.0.2', '127.0.0.1', l4),
+    );
   });
 }
 
@@ -115,7 +216,11 @@ function tcpExchange(): Buffer[] {
   ].map((p) => frame('raw', p));
 }
 
-const write = (name: string, bytes: Buffer): string => { const p = join(tmp, name); writeFileSync(p, bytes); return p; };
+const write = (name: string, bytes: Buffer): string => {
+  const p = join(tmp, name);
+  writeFileSync(p, bytes);
+  return p;
+};
 const tsharkCount = (file: string, fields?: boolean): number => {
   const args = fields ? ['-r', file, '-Y', 'stun', '-T', 'fields', '-e', 'stun.type'] : ['-r', file, '-Y', 'stun'];
   const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -137,7 +242,10 @@ describe('real captures', () => {
     });
     it.each(captures)('%s: classic RFC 3489 count agrees with -Y classicstun', async (name) => {
       const a = await analyseCapture(join(FIX, name));
-      const out = execFileSync('tshark', ['-r', join(FIX, name), '-Y', 'classicstun'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const out = execFileSync('tshark', ['-r', join(FIX, name), '-Y', 'classicstun'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       expect(a.counts.classic).toBe(out.split('\n').filter((l) => l.trim() !== '').length);
     });
   });
@@ -199,7 +307,11 @@ describe('large files: chunk boundaries, big records, bounded evidence', () => {
     // Sizes chosen so records straddle the 4 MiB chunk edges at varied offsets; one of 1.5 MiB.
     const sizes: number[] = [];
     for (let i = 0; sizes.reduce((a, b) => a + b + 16, 24) < 10 << 20; i++) sizes.push(i === 300 ? 1_500_000 : 60 + ((i * 7919) % 9000));
-    const packets = sizes.map((n, i) => { const b = Buffer.alloc(n, i & 0xff); b.writeUInt32BE(i, 0); return b; });
+    const packets = sizes.map((n, i) => {
+      const b = Buffer.alloc(n, i & 0xff);
+      b.writeUInt32BE(i, 0);
+      return b;
+    });
     const file = write('big.pcap', pcap(1, packets, { le: true, nano: false }));
     let i = 0;
     for await (const p of readCapture(file)) {
@@ -212,7 +324,9 @@ describe('large files: chunk boundaries, big records, bounded evidence', () => {
     expect(i).toBe(sizes.length);
     // The sink sees the same ranges, in place.
     let seen = 0;
-    const format = await scanCapture(file, (_lt, buf, start, length, frame) => { if (buf.readUInt32BE(start) === frame - 1 && length === sizes[frame - 1]) seen++; });
+    const format = await scanCapture(file, (_lt, buf, start, length, frame) => {
+      if (buf.readUInt32BE(start) === frame - 1 && length === sizes[frame - 1]) seen++;
+    });
     expect(format).toBe('pcap');
     expect(seen).toBe(sizes.length);
   });
@@ -221,7 +335,11 @@ describe('large files: chunk boundaries, big records, bounded evidence', () => {
     const full = pcap(1, udpExchange('ethernet-vlan'), { le: true, nano: false });
     const file = write('cut.pcap', full.subarray(0, full.length - 5));
     let frames = 0;
-    await expect(scanCapture(file, () => { frames++; })).rejects.toMatchObject({ code: 'CMSD_PARSE' });
+    await expect(
+      scanCapture(file, () => {
+        frames++;
+      }),
+    ).rejects.toMatchObject({ code: 'CMSD_PARSE' });
     expect(frames).toBe(3);
     const a = await analyseCapture(file);
     expect(a.error).toMatch(/truncated/);
@@ -230,13 +348,17 @@ describe('large files: chunk boundaries, big records, bounded evidence', () => {
 
   it('a request waits at most 60 s of capture time for its answer: pending state is bounded by time', async () => {
     // pcap() stamps packet i at second i: the answer to the first Allocate comes 72 s later.
-    const filler = Array.from({ length: 70 }, () => frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.9', udp(40000, 40001, Buffer.alloc(30)))));
+    const filler = Array.from({ length: 70 }, () =>
+      frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.9', udp(40000, 40001, Buffer.alloc(30)))),
+    );
     const [req, challengeA] = [udpExchange('raw')[0]!, udpExchange('raw')[1]!];
     const other = frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(50000, 3478, authed)));
     const late = await analyseCapture(write('late.pcap', pcap(101, [req, ...filler, other, challengeA], { le: true, nano: false })));
     expect(late.paired).toBe(0);
     expect(late.unanswered).toBe(2);
-    const inTime = await analyseCapture(write('in-time.pcap', pcap(101, [req, ...filler.slice(0, 10), other, challengeA], { le: true, nano: false })));
+    const inTime = await analyseCapture(
+      write('in-time.pcap', pcap(101, [req, ...filler.slice(0, 10), other, challengeA], { le: true, nano: false })),
+    );
     expect(inTime.paired).toBe(1);
     expect(inTime.unanswered).toBe(1);
   });
@@ -244,10 +366,28 @@ describe('large files: chunk boundaries, big records, bounded evidence', () => {
   it('routine 401 challenges, however many, do not crowd a 431 out of the evidence', async () => {
     const packets: Buffer[] = [];
     for (let i = 0; i < 300; i++) {
-      const tid = Buffer.alloc(12); tid.writeUInt32BE(i + 1, 8);
-      const req = encodeMessage({ method: METHOD.Allocate, cls: 'request', transactionId: tid, attributes: [{ type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) }] });
-      const ch = encodeMessage({ method: METHOD.Allocate, cls: 'error', transactionId: tid, attributes: [{ type: ATTR.ERROR_CODE, value: errorCodeValue(401, 'Unauthorized') }, { type: ATTR.REALM, value: stringValue('TANDBERG') }, { type: ATTR.NONCE, value: stringValue('abc') }] });
-      packets.push(frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(50000, 3478, req))), frame('raw', ipv4Packet(17, '127.0.0.2', '127.0.0.1', udp(3478, 50000, ch))));
+      const tid = Buffer.alloc(12);
+      tid.writeUInt32BE(i + 1, 8);
+      const req = encodeMessage({
+        method: METHOD.Allocate,
+        cls: 'request',
+        transactionId: tid,
+        attributes: [{ type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) }],
+      });
+      const ch = encodeMessage({
+        method: METHOD.Allocate,
+        cls: 'error',
+        transactionId: tid,
+        attributes: [
+          { type: ATTR.ERROR_CODE, value: errorCodeValue(401, 'Unauthorized') },
+          { type: ATTR.REALM, value: stringValue('TANDBERG') },
+          { type: ATTR.NONCE, value: stringValue('abc') },
+        ],
+      });
+      packets.push(
+        frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(50000, 3478, req))),
+        frame('raw', ipv4Packet(17, '127.0.0.2', '127.0.0.1', udp(3478, 50000, ch))),
+      );
     }
     packets.push(...udpExchange('raw'));
     const a = await analyseCapture(write('many-challenges.pcap', pcap(101, packets, { le: true, nano: false })));
@@ -262,10 +402,18 @@ describe('classic RFC 3489 STUN off port 3478', () => {
   const classic = (type: number, id: Buffer): Buffer => {
     const attrs = type === 0x0101 ? Buffer.from([0, 1, 0, 8, 0, 1, 0xd7, 0x0a, 172, 16, 63, 224]) : Buffer.alloc(0);
     const h = Buffer.alloc(20);
-    h.writeUInt16BE(type, 0); h.writeUInt16BE(attrs.length, 2); id.copy(h, 4);
+    h.writeUInt16BE(type, 0);
+    h.writeUInt16BE(attrs.length, 2);
+    id.copy(h, 4);
     return Buffer.concat([h, attrs]);
   };
-  const dgram = (up: boolean, payload: Buffer): Buffer => frame('raw', up ? ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(55050, 13958, payload)) : ipv4Packet(17, '127.0.0.2', '127.0.0.1', udp(13958, 55050, payload)));
+  const dgram = (up: boolean, payload: Buffer): Buffer =>
+    frame(
+      'raw',
+      up
+        ? ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(55050, 13958, payload))
+        : ipv4Packet(17, '127.0.0.2', '127.0.0.1', udp(13958, 55050, payload)),
+    );
   const scan = (packets: Buffer[]): StunScanner => {
     const s = new StunScanner(() => undefined);
     packets.forEach((p, i) => s.push({ frame: i + 1, linkType: 101, time: i, data: p, originalLength: p.length }));
@@ -285,63 +433,114 @@ describe('classic RFC 3489 STUN off port 3478', () => {
 
   it(`random payloads shaped like classic STUN (right type, right length) are never counted (${2000} runs)`, () => {
     // Ids unique per run: two equal ids in one conversation would be a genuine pair.
-    fc.assert(fc.property(fc.uniqueArray(fc.tuple(fc.boolean(), fc.constantFrom(0x0001, 0x0002, 0x0101, 0x0111, 0x0102, 0x0112), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 40 })), { minLength: 1, maxLength: 12, selector: (m) => Buffer.from(m[2]).toString('hex') }), (msgs) => {
-      const packets = msgs.map(([up, type, tid, body]) => {
-        const h = Buffer.alloc(20);
-        h.writeUInt16BE(type, 0); h.writeUInt16BE(body.length, 2); Buffer.from(tid).copy(h, 4);
-        return dgram(up, Buffer.concat([h, Buffer.from(body)]));
-      });
-      expect(scan(packets).counts.classic).toBe(0);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.tuple(
+            fc.boolean(),
+            fc.constantFrom(0x0001, 0x0002, 0x0101, 0x0111, 0x0102, 0x0112),
+            fc.uint8Array({ minLength: 16, maxLength: 16 }),
+            fc.uint8Array({ maxLength: 40 }),
+          ),
+          { minLength: 1, maxLength: 12, selector: (m) => Buffer.from(m[2]).toString('hex') },
+        ),
+        (msgs) => {
+          const packets = msgs.map(([up, type, tid, body]) => {
+            const h = Buffer.alloc(20);
+            h.writeUInt16BE(type, 0);
+            h.writeUInt16BE(body.length, 2);
+            Buffer.from(tid).copy(h, 4);
+            return dgram(up, Buffer.concat([h, Buffer.from(body)]));
+          });
+          expect(scan(packets).counts.classic).toBe(0);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe('fuzz (fast-check)', () => {
   const RUNS = 2000;
   it(`decodePacket and the scanner never throw on random frames (${RUNS} runs)`, () => {
-    fc.assert(fc.property(fc.constantFrom(0, 1, 101, 108, 113, 276, 228, 229), fc.uint8Array({ maxLength: 300 }), (lt, bytes) => {
-      const data = Buffer.from(bytes);
-      decodePacket(lt, data);
-      new StunScanner(() => undefined).push({ frame: 1, linkType: lt, time: 0, data, originalLength: data.length });
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.constantFrom(0, 1, 101, 108, 113, 276, 228, 229), fc.uint8Array({ maxLength: 300 }), (lt, bytes) => {
+        const data = Buffer.from(bytes);
+        decodePacket(lt, data);
+        new StunScanner(() => undefined).push({ frame: 1, linkType: lt, time: 0, data, originalLength: data.length });
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it(`the scanner reads a frame in place inside a larger buffer exactly as alone (${RUNS} runs)`, () => {
     // In place, the bytes after a frame belong to the next record: every read must stop at the frame's end.
     const seeds = [...udpExchange('ethernet-vlan'), ...udpExchange('sll'), ...udpExchange('null', true), ...tcpExchange()];
-    fc.assert(fc.property(fc.constantFrom(...seeds.keys()), fc.array(fc.tuple(fc.nat(120), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat(200), fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.nat(40), (k, edits, cut, noise, lead) => {
-      const lt = k < 4 ? 1 : k < 8 ? 113 : k < 12 ? 0 : 101;
-      const f = Buffer.from(seeds[k]!).subarray(0, cut === 0 ? undefined : Math.min(cut, seeds[k]!.length));
-      for (const [at, v] of edits) if (at < f.length) f[at] = v;
-      const alone = new StunScanner(() => undefined);
-      alone.push({ frame: 1, linkType: lt, time: 0, data: Buffer.from(f), originalLength: f.length });
-      const inPlace = new StunScanner(() => undefined);
-      const big = Buffer.concat([Buffer.alloc(lead, 0xaa), f, Buffer.from(noise)]);
-      inPlace.frame(lt, big, lead, f.length, 1, 0);
-      expect(inPlace.counts).toEqual(alone.counts);
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...seeds.keys()),
+        fc.array(fc.tuple(fc.nat(120), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        fc.nat(200),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        fc.nat(40),
+        (k, edits, cut, noise, lead) => {
+          const lt = k < 4 ? 1 : k < 8 ? 113 : k < 12 ? 0 : 101;
+          const f = Buffer.from(seeds[k]!).subarray(0, cut === 0 ? undefined : Math.min(cut, seeds[k]!.length));
+          for (const [at, v] of edits) if (at < f.length) f[at] = v;
+          const alone = new StunScanner(() => undefined);
+          alone.push({ frame: 1, linkType: lt, time: 0, data: Buffer.from(f), originalLength: f.length });
+          const inPlace = new StunScanner(() => undefined);
+          const big = Buffer.concat([Buffer.alloc(lead, 0xaa), f, Buffer.from(noise)]);
+          inPlace.frame(lt, big, lead, f.length, 1, 0);
+          expect(inPlace.counts).toEqual(alone.counts);
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it(`ipv6String agrees with ipToString (${RUNS * 5} runs)`, () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }).chain((b) => fc.array(fc.nat(7), { maxLength: 8 }).map((zeros) => { const x = Buffer.from(b); for (const z of zeros) x.writeUInt16BE(0, 2 * z); return x; })), (b) => {
-      expect(ipv6String(b, 0)).toBe(ipToString(b, 6));
-    }), { numRuns: RUNS * 5 });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }).chain((b) =>
+          fc.array(fc.nat(7), { maxLength: 8 }).map((zeros) => {
+            const x = Buffer.from(b);
+            for (const z of zeros) x.writeUInt16BE(0, 2 * z);
+            return x;
+          }),
+        ),
+        (b) => {
+          expect(ipv6String(b, 0)).toBe(ipToString(b, 6));
+        },
+      ),
+      { numRuns: RUNS * 5 },
+    );
   });
 
   it(`random or mutated capture files fail only with CMSD_PARSE (${RUNS / 10} runs)`, async () => {
     const seed = pcap(1, udpExchange('ethernet-vlan'), { le: true, nano: false });
     const seedNg = pcapng(1, udpExchange('ethernet-vlan'), true);
-    await fc.assert(fc.asyncProperty(fc.boolean(), fc.array(fc.tuple(fc.nat(600), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(700), async (ng, edits, cut) => {
-      const b = Buffer.from(ng ? seedNg : seed).subarray(0, cut);
-      for (const [at, v] of edits) if (at < b.length) b[at] = v;
-      const file = write('fuzz.bin', Buffer.from(b));
-      try {
-        for await (const _ of readCapture(file)) { /* drain */ }
-      } catch (e) {
-        if (!isCmsDoctorError(e) || e.code !== 'CMSD_PARSE') throw e;
-      }
-      const a = await analyseCapture(file);
-      captureFindings(a, 'fuzz');
-    }), { numRuns: RUNS / 10 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(600), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+        fc.nat(700),
+        async (ng, edits, cut) => {
+          const b = Buffer.from(ng ? seedNg : seed).subarray(0, cut);
+          for (const [at, v] of edits) if (at < b.length) b[at] = v;
+          const file = write('fuzz.bin', Buffer.from(b));
+          try {
+            for await (const _ of readCapture(file)) {
+              /* drain */
+            }
+          } catch (e) {
+            if (!isCmsDoctorError(e) || e.code !== 'CMSD_PARSE') throw e;
+          }
+          const a = await analyseCapture(file);
+          captureFindings(a, 'fuzz');
+        },
+      ),
+      { numRuns: RUNS / 10 },
+    );
   });
 });

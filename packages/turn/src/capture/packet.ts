@@ -20,7 +20,18 @@ export interface TransportSegment {
   udpLength?: number;
 }
 
-export const LINKTYPE = { NULL: 0, ETHERNET: 1, RAW: 101, RAW_OLD: 12, RAW_OLD2: 14, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276 } as const;
+export const LINKTYPE = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW: 101,
+  RAW_OLD: 12,
+  RAW_OLD2: 14,
+  LOOP: 108,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
 
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
@@ -60,11 +71,17 @@ export function ipv6String(b: Buffer, o: number): string {
   // The longest run of two or more zero groups is written `::` (the first such run on a tie).
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (b[o + 2 * i] !== 0 || b[o + 2 * i + 1] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (b[o + 2 * i] !== 0 || b[o + 2 * i + 1] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && b[o + 2 * j] === 0 && b[o + 2 * j + 1] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   let out = '';
@@ -75,7 +92,7 @@ export function ipv6String(b: Buffer, o: number): string {
       continue;
     }
     if (out !== '' && !out.endsWith(':')) out += ':';
-    out += (((b[o + 2 * i]! << 8) | b[o + 2 * i + 1]!)).toString(16);
+    out += ((b[o + 2 * i]! << 8) | b[o + 2 * i + 1]!).toString(16);
   }
   return out;
 }
@@ -117,7 +134,10 @@ export function locateTransport(linkType: number, buf: Buffer, start: number, en
       if (len < 4) return false;
       // NULL stores the family in the capturing host's byte order; LOOP in network order.
       const be = u32(buf, start);
-      const fam = linkType === LINKTYPE.LOOP || buf[start] === 0 ? be : ((buf[start + 3]! << 24) | (buf[start + 2]! << 16) | (buf[start + 1]! << 8) | buf[start]!) >>> 0;
+      const fam =
+        linkType === LINKTYPE.LOOP || buf[start] === 0
+          ? be
+          : ((buf[start + 3]! << 24) | (buf[start + 2]! << 16) | (buf[start + 1]! << 8) | buf[start]!) >>> 0;
       if (fam === 2) proto = 0x0800;
       else if (fam === 10 || fam === 24 || fam === 28 || fam === 30) proto = 0x86dd;
       else return false;
@@ -234,7 +254,13 @@ export function decodePacket(linkType: number, d: Buffer): TransportSegment | un
     payload: d.subarray(l.payloadStart, Math.max(l.payloadStart, l.payloadEnd)),
   };
   if (l.proto === 17) seg.udpLength = l.udpLength;
-  else Object.assign(seg, { seq: l.seq >>> 0, syn: (l.flags & TCP_SYN) !== 0, fin: (l.flags & TCP_FIN) !== 0, rst: (l.flags & TCP_RST) !== 0 });
+  else
+    Object.assign(seg, {
+      seq: l.seq >>> 0,
+      syn: (l.flags & TCP_SYN) !== 0,
+      fin: (l.flags & TCP_FIN) !== 0,
+      rst: (l.flags & TCP_RST) !== 0,
+    });
   if (l.icmpVersion !== 0) seg.icmp = { type: l.icmpType, code: l.icmpCode, version: l.icmpVersion };
   return seg;
 }

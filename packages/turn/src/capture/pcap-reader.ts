@@ -17,7 +17,15 @@ export interface CapturedPacket {
  * is valid only during the call. No object is made per packet, which is what keeps a large
  * capture fast and its memory flat.
  */
-export type PacketSink = (linkType: number, buf: Buffer, start: number, length: number, frame: number, time: number, originalLength: number) => void;
+export type PacketSink = (
+  linkType: number,
+  buf: Buffer,
+  start: number,
+  length: number,
+  frame: number,
+  time: number,
+  originalLength: number,
+) => void;
 
 export type CaptureFormat = 'pcap' | 'pcapng';
 
@@ -182,25 +190,29 @@ class RecordParser {
       const body = pos + 8;
       const bodyLen = len - 12;
       switch (type) {
-        case 0x00000001: { // Interface Description Block
+        case 0x00000001: {
+          // Interface Description Block
           if (bodyLen < 8) throw parseError('interface description block too short', at, 'idb');
           this.ifaces.push({ linkType: u16(buf, body), resolution: tsResolution(buf, body + 8, body + bodyLen, le) });
           break;
         }
         case 0x00000006: // Enhanced Packet Block
-        case 0x00000002: { // Packet Block (obsolete): a 16-bit interface id, then the same layout
+        case 0x00000002: {
+          // Packet Block (obsolete): a 16-bit interface id, then the same layout
           const name = type === 6 ? 'enhanced packet block' : 'packet block';
           if (bodyLen < 20) throw parseError(`${name} too short`, at, type === 6 ? 'epb' : 'pb');
           const id = type === 6 ? u32(buf, body) : u16(buf, body);
           const iface = this.ifaces[id];
-          if (!iface) throw parseError(type === 6 ? `packet for undeclared interface ${id}` : 'packet for undeclared interface', at + 8, 'interface');
+          if (!iface)
+            throw parseError(type === 6 ? `packet for undeclared interface ${id}` : 'packet for undeclared interface', at + 8, 'interface');
           const caplen = u32(buf, body + 12);
           if (20 + caplen > bodyLen) throw parseError('packet data runs past its block', at + 20, 'caplen');
           const ts = u32(buf, body + 4) * 2 ** 32 + u32(buf, body + 8);
           sink(iface.linkType, buf, body + 20, caplen, ++this.frame, ts / iface.resolution, u32(buf, body + 16));
           break;
         }
-        case 0x00000003: { // Simple Packet Block: interface 0, no timestamp
+        case 0x00000003: {
+          // Simple Packet Block: interface 0, no timestamp
           const iface = this.ifaces[0];
           if (!iface || bodyLen < 4) throw parseError('simple packet block without interface', at, 'spb');
           const orig = u32(buf, body);

@@ -224,7 +224,10 @@ class StunView implements CapturedStun {
     if (this.decoded) return this.decoded;
     this.check();
     // A copy: the decoded attributes view it, and the reader's buffer is reused.
-    return (this.decoded = decodeMessage(Buffer.from(this.buf.subarray(this.off, this.off + this.len)), { classic: this.kind === 'classic', lenientLength: true }));
+    return (this.decoded = decodeMessage(Buffer.from(this.buf.subarray(this.off, this.off + this.len)), {
+      classic: this.kind === 'classic',
+      lenientLength: true,
+    }));
   }
   get transactionKey(): string {
     if (this.decoded) return this.decoded.transactionId.toString('hex');
@@ -275,7 +278,16 @@ class StunView implements CapturedStun {
  * partial messages limited per flow and in total, so memory stays flat however long the capture.
  */
 export class StunScanner {
-  readonly counts: ScanCounts = { packets: 0, stunFrames: 0, stunMessages: 0, classic: 0, icmp: 0, channelData: 0, malformed: 0, tcpGaps: 0 };
+  readonly counts: ScanCounts = {
+    packets: 0,
+    stunFrames: 0,
+    stunMessages: 0,
+    classic: 0,
+    icmp: 0,
+    channelData: 0,
+    malformed: 0,
+    tcpGaps: 0,
+  };
   private readonly stunConversations = new Set<number>();
   /** Off-port classic requests by conversation and 128-bit transaction id; true once counted. */
   private readonly classicPending = new Map<number, boolean>();
@@ -297,7 +309,10 @@ export class StunScanner {
   private frameTime = Number.NaN;
   private frameBuf: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly onMessage: (m: CapturedStun) => void, opts: ScannerOptions = {}) {
+  constructor(
+    private readonly onMessage: (m: CapturedStun) => void,
+    opts: ScannerOptions = {},
+  ) {
     this.wants = opts.wants;
   }
 
@@ -549,7 +564,12 @@ export class StunScanner {
         const size = 2 + u16(b, s);
         const inner = s + 2;
         const innerLen = size - 2;
-        if (innerLen >= HEADER_LENGTH && (b[inner]! & 0xc0) === 0 && HEADER_LENGTH + u16(b, inner + 2) === innerLen && cookieAt(b, inner, innerLen)) {
+        if (
+          innerLen >= HEADER_LENGTH &&
+          (b[inner]! & 0xc0) === 0 &&
+          HEADER_LENGTH + u16(b, inner + 2) === innerLen &&
+          cookieAt(b, inner, innerLen)
+        ) {
           this.remember();
           this.emit(b, inner, innerLen, 'stun');
           found = true;

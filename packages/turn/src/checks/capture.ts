@@ -5,7 +5,13 @@ import { captureFormat } from '../capture/pcap-reader.js';
 
 /** pcap and pcapng by magic number (nDPI ships pcapng files named .pcap). */
 export const captureRecognisers: Recogniser[] = [
-  { kind: 'pcap', area: 'turn', description: 'libpcap capture (µs or ns, either byte order)', priority: 10, recognise: (head) => captureFormat(head) === 'pcap' },
+  {
+    kind: 'pcap',
+    area: 'turn',
+    description: 'libpcap capture (µs or ns, either byte order)',
+    priority: 10,
+    recognise: (head) => captureFormat(head) === 'pcap',
+  },
   { kind: 'pcapng', area: 'turn', description: 'pcapng capture', priority: 10, recognise: (head) => captureFormat(head) === 'pcapng' },
 ];
 

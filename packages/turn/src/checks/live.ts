@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { CMS_TURN_SERVERS, DNS_WEBBRIDGE, TURN_ALLOCATE, codeOf, defineCheck, type CheckContext, type FindingDraft, type TurnReachabilityData } from '@cms-doctor/core';
+import {
+  CMS_TURN_SERVERS,
+  DNS_WEBBRIDGE,
+  TURN_ALLOCATE,
+  codeOf,
+  defineCheck,
+  type CheckContext,
+  type FindingDraft,
+  type TurnReachabilityData,
+} from '@cms-doctor/core';
 import type { TlsOptions, TurnTransport } from '../client/connection.js';
 import { probeAllocate, type AllocateProbeResult } from '../probe/allocate.js';
 import { allocateFindings, mediaPathFindings, reachabilityData } from '../probe/verdict.js';
@@ -64,7 +73,16 @@ export const allocateCheck = defineCheck<TurnAllocateData>({
     const results = await Promise.all(plan.transports.map((t) => probe(ctx, plan, t, false)));
     // Say whose credentials were tried: with the username CMS hands to browsers, a
     // rejection proves the mismatch between CMS and Expressway-E the document describes.
-    const source = plan.username === undefined ? [] : [{ kind: 'turn-credentials', username: plan.username, from: plan.usernameFrom === 'cms.turn-servers' ? 'CMS API /api/v1/turnServers' : '--turn-user' }];
+    const source =
+      plan.username === undefined
+        ? []
+        : [
+            {
+              kind: 'turn-credentials',
+              username: plan.username,
+              from: plan.usernameFrom === 'cms.turn-servers' ? 'CMS API /api/v1/turnServers' : '--turn-user',
+            },
+          ];
     const findings = results.flatMap((r) =>
       allocateFindings(r, {
         ...(ctx.target.edgeNatAddress ? { natAddress: ctx.target.edgeNatAddress } : {}),
@@ -93,11 +111,27 @@ export const mediaPathCheck = defineCheck({
     const plan = planTurn(ctx);
     if (!plan) return [noServer('turn.media-path', this.title)];
     if (plan.missing.length > 0) {
-      return [{ code: 'turn/media-path', status: 'skip', title: `${this.title}: skipped`, detail: `needs ${plan.missing.join(', ')}`, needs: plan.missing }];
+      return [
+        {
+          code: 'turn/media-path',
+          status: 'skip',
+          title: `${this.title}: skipped`,
+          detail: `needs ${plan.missing.join(', ')}`,
+          needs: plan.missing,
+        },
+      ];
     }
     const allocated = ctx.get<TurnAllocateData>(TURN_ALLOCATE);
     if (allocated && allocated.allocated.length === 0) {
-      return [{ code: 'turn/media-path', status: 'skip', title: `${this.title}: skipped`, detail: 'turn.allocate got no allocation on any transport; its findings say why.', needs: [] }];
+      return [
+        {
+          code: 'turn/media-path',
+          status: 'skip',
+          title: `${this.title}: skipped`,
+          detail: 'turn.allocate got no allocation on any transport; its findings say why.',
+          needs: [],
+        },
+      ];
     }
     const order: TurnTransport[] = ['udp', 'tcp', 'tls'];
     const transport = order.find((t) => (allocated ? allocated.allocated.includes(t) : plan.transports.includes(t))) ?? 'udp';

@@ -39,8 +39,13 @@ export function planTurn(ctx: Pick<CheckContext, 'target' | 'get'>): TurnPlan | 
   let port = TURN_PORT;
   let from: TurnPlan['from'] = 'turn';
   if (t.turn) ({ host, port } = splitHostPort(t.turn, TURN_PORT));
-  else if (t.edge) { host = splitHostPort(t.edge, 443).host; from = 'edge'; }
-  else if (dns?.externalAddresses[0]) { host = dns.externalAddresses[0]; from = 'dns.webbridge'; }
+  else if (t.edge) {
+    host = splitHostPort(t.edge, 443).host;
+    from = 'edge';
+  } else if (dns?.externalAddresses[0]) {
+    host = dns.externalAddresses[0];
+    from = 'dns.webbridge';
+  }
   if (host === undefined) return undefined;
   const username = t.turnUser ?? cms?.username;
   const missing = [...(username === undefined ? ['turnUser'] : []), ...(t.turnPassword === undefined ? ['turnPassword'] : [])];
@@ -49,7 +54,9 @@ export function planTurn(ctx: Pick<CheckContext, 'target' | 'get'>): TurnPlan | 
     from,
     ports: { udp: port, tcp: port, tls: t.turnTlsPort ?? TURN_TLS_PORT },
     transports: [...(t.turnTransports ?? ['udp', 'tcp', 'tls'])],
-    ...(username !== undefined ? { username, usernameFrom: t.turnUser !== undefined ? 'turnUser' as const : 'cms.turn-servers' as const } : {}),
+    ...(username !== undefined
+      ? { username, usernameFrom: t.turnUser !== undefined ? ('turnUser' as const) : ('cms.turn-servers' as const) }
+      : {}),
     missing,
     tcpExpected: t.turnTcpExpected === true || cms?.tcpPortNumberOverride !== undefined,
   };

@@ -104,15 +104,23 @@ export class StunClient {
       };
       const waited = (): number => Math.round(performance.now() - started);
       const onAbort = (): void => finish({ ok: false, reason: 'timeout', waitedMs: waited(), transmissions });
-      const onClose = (e?: Error): void => finish({ ok: false, reason: 'closed', waitedMs: waited(), transmissions, ...(e ? { error: e.message } : {}) });
+      const onClose = (e?: Error): void =>
+        finish({ ok: false, reason: 'closed', waitedMs: waited(), transmissions, ...(e ? { error: e.message } : {}) });
       if (this.closedWith) return onClose(this.closedWith.error);
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       this.closeListeners.push(onClose);
-      this.pending.set(key, (m) => finish({ ok: true, response: m, rttMs: Math.round((performance.now() - started) * 10) / 10, transmissions }));
+      this.pending.set(key, (m) =>
+        finish({ ok: true, response: m, rttMs: Math.round((performance.now() - started) * 10) / 10, transmissions }),
+      );
       for (const at of sends) {
         if (at >= budget && at > 0) break;
-        timers.push(setTimeout(() => { transmissions++; this.conn.send(request); }, at));
+        timers.push(
+          setTimeout(() => {
+            transmissions++;
+            this.conn.send(request);
+          }, at),
+        );
       }
       timers.push(setTimeout(onAbort, budget));
     });

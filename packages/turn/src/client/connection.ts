@@ -55,10 +55,16 @@ function udpConnection(socket: dgram.Socket, remote: Endpoint): StunConnection {
   const end = (e?: Error): void => {
     if (closed) return;
     closed = true;
-    try { socket.close(); } catch { /* already closed */ }
+    try {
+      socket.close();
+    } catch {
+      /* already closed */
+    }
     for (const l of closeListeners) l(e);
   };
-  socket.on('message', (msg) => { for (const l of frameListeners) l(msg); });
+  socket.on('message', (msg) => {
+    for (const l of frameListeners) l(msg);
+  });
   // ICMP port unreachable shows up as ECONNREFUSED on a connected UDP socket: keep
   // waiting, as a retransmission may still be answered; the deadline decides.
   socket.on('error', () => undefined);
@@ -67,7 +73,9 @@ function udpConnection(socket: dgram.Socket, remote: Endpoint): StunConnection {
     transport: 'udp',
     local: { address: addr.address, port: addr.port },
     remote,
-    send: (bytes) => { if (!closed) socket.send(bytes); },
+    send: (bytes) => {
+      if (!closed) socket.send(bytes);
+    },
     onFrame: (l) => frameListeners.push(l),
     onClose: (l) => closeListeners.push(l),
     close: () => end(),
@@ -98,7 +106,9 @@ function streamConnection(socket: net.Socket, transport: TurnTransport, remote: 
     transport,
     local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
     remote,
-    send: (bytes) => { if (!closed) socket.write(bytes); },
+    send: (bytes) => {
+      if (!closed) socket.write(bytes);
+    },
     onFrame: (l) => frameListeners.push(l),
     onClose: (l) => closeListeners.push(l),
     close: () => end(),
@@ -118,7 +128,10 @@ export async function connectStun(opts: ConnectOptions): Promise<StunConnection>
     await withSignal(
       new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
-        socket.connect(opts.port, address, () => { socket.off('error', reject); resolve(); });
+        socket.connect(opts.port, address, () => {
+          socket.off('error', reject);
+          resolve();
+        });
       }),
       opts.signal,
       () => socket.close(),
@@ -138,7 +151,10 @@ export async function connectStun(opts: ConnectOptions): Promise<StunConnection>
   await withSignal(
     new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.once(opts.transport === 'tls' ? 'secureConnect' : 'connect', () => { socket.off('error', reject); resolve(); });
+      socket.once(opts.transport === 'tls' ? 'secureConnect' : 'connect', () => {
+        socket.off('error', reject);
+        resolve();
+      });
     }),
     opts.signal,
     () => socket.destroy(),

@@ -27,7 +27,9 @@ export class StreamFramer {
       const chanLen = stunLen === undefined ? channelDataFrameLength(this.pending, true) : undefined;
       const size = stunLen ?? chanLen;
       if (size === undefined) {
-        throw new CmsDoctorError('CMSD_PARSE', `stream byte 0x${first.toString(16)} starts neither STUN nor ChannelData`, { place: { offset: this.consumed, field: 'framing' } });
+        throw new CmsDoctorError('CMSD_PARSE', `stream byte 0x${first.toString(16)} starts neither STUN nor ChannelData`, {
+          place: { offset: this.consumed, field: 'framing' },
+        });
       }
       if (this.pending.length < size) break;
       frames.push({ kind: stunLen !== undefined ? 'stun' : 'channel-data', bytes: this.pending.subarray(0, size) });

@@ -19,11 +19,17 @@ export function ipToString(bytes: Buffer, family: 4 | 6): string {
   // Compress the longest run of zero groups, as RFC 5952 asks.
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   if (best < 0) return groups.join(':');
@@ -115,7 +121,11 @@ export function errorCodeValue(code: number, reason = ERROR_REASONS.get(code)?.r
   return v;
 }
 
-export const u32Value = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0, 0); return b; };
+export const u32Value = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0, 0);
+  return b;
+};
 /** REQUESTED-TRANSPORT: protocol number in the first byte, then RFFU. */
 export const transportValue = (protocol: number): Buffer => Buffer.from([protocol & 0xff, 0, 0, 0]);
 export const stringValue = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -170,28 +180,46 @@ export function describeAttribute(a: RawAttribute, m: StunMessage): { type: stri
   const base = { type: attrName(a.type), length: a.value.length };
   try {
     switch (ATTR_SHAPES.get(a.type)) {
-      case 'secret': return base;
-      case 'address': { const x = readAddress(a); return { ...base, value: `${fmtAddress(x)}` }; }
-      case 'xor-address': { const x = readXorAddress(a, m.transactionId); return { ...base, value: fmtAddress(x) }; }
-      case 'string': return { ...base, value: a.value.toString('utf8').replace(/\0+$/u, '') };
-      case 'u32': return { ...base, value: readU32(a) };
-      case 'u64': return { ...base, value: a.value.length >= 8 ? a.value.readBigUInt64BE(0).toString() : a.value.toString('hex') };
-      case 'error-code': return { ...base, value: readErrorCode(a) };
-      case 'transport': return { ...base, value: a.value[0] === 17 ? 'udp' : a.value[0] === 6 ? 'tcp' : a.value[0] };
-      case 'channel': return { ...base, value: a.value.length >= 2 ? `0x${a.value.readUInt16BE(0).toString(16)}` : undefined };
-      case 'family': return { ...base, value: a.value[0] === 1 ? 'ipv4' : a.value[0] === 2 ? 'ipv6' : a.value[0] };
+      case 'secret':
+        return base;
+      case 'address': {
+        const x = readAddress(a);
+        return { ...base, value: `${fmtAddress(x)}` };
+      }
+      case 'xor-address': {
+        const x = readXorAddress(a, m.transactionId);
+        return { ...base, value: fmtAddress(x) };
+      }
+      case 'string':
+        return { ...base, value: a.value.toString('utf8').replace(/\0+$/u, '') };
+      case 'u32':
+        return { ...base, value: readU32(a) };
+      case 'u64':
+        return { ...base, value: a.value.length >= 8 ? a.value.readBigUInt64BE(0).toString() : a.value.toString('hex') };
+      case 'error-code':
+        return { ...base, value: readErrorCode(a) };
+      case 'transport':
+        return { ...base, value: a.value[0] === 17 ? 'udp' : a.value[0] === 6 ? 'tcp' : a.value[0] };
+      case 'channel':
+        return { ...base, value: a.value.length >= 2 ? `0x${a.value.readUInt16BE(0).toString(16)}` : undefined };
+      case 'family':
+        return { ...base, value: a.value[0] === 1 ? 'ipv4' : a.value[0] === 2 ? 'ipv6' : a.value[0] };
       case 'unknown-attributes': {
         const types: string[] = [];
         for (let i = 0; i + 1 < a.value.length; i += 2) types.push(attrName(a.value.readUInt16BE(i)));
         return { ...base, value: types };
       }
-      case 'empty': return base;
-      case 'bytes': return a.type === ATTR.DATA ? base : { ...base, value: a.value.subarray(0, 32).toString('hex') };
-      default: return { ...base, value: a.value.subarray(0, 32).toString('hex') };
+      case 'empty':
+        return base;
+      case 'bytes':
+        return a.type === ATTR.DATA ? base : { ...base, value: a.value.subarray(0, 32).toString('hex') };
+      default:
+        return { ...base, value: a.value.subarray(0, 32).toString('hex') };
     }
   } catch (e) {
     return { ...base, value: `unreadable: ${(e as Error).message}` };
   }
 }
 
-export const fmtAddress = (x: { address: string; port: number }): string => (x.address.includes(':') ? `[${x.address}]:${x.port}` : `${x.address}:${x.port}`);
+export const fmtAddress = (x: { address: string; port: number }): string =>
+  x.address.includes(':') ? `[${x.address}]:${x.port}` : `${x.address}:${x.port}`;

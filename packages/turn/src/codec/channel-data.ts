@@ -18,11 +18,18 @@ export function channelDataFrameLength(buf: Uint8Array, stream: boolean): number
 
 export function decodeChannelData(input: Uint8Array): ChannelData {
   const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (buf.length < 4) throw new CmsDoctorError('CMSD_PARSE', 'ChannelData shorter than its header', { place: { offset: 0, field: 'header' } });
+  if (buf.length < 4)
+    throw new CmsDoctorError('CMSD_PARSE', 'ChannelData shorter than its header', { place: { offset: 0, field: 'header' } });
   const channel = buf.readUInt16BE(0);
-  if (!isChannelDataStart(buf[0]!)) throw new CmsDoctorError('CMSD_PARSE', `channel number 0x${channel.toString(16)} outside 0x4000-0x7FFF`, { place: { offset: 0, field: 'channel' } });
+  if (!isChannelDataStart(buf[0]!))
+    throw new CmsDoctorError('CMSD_PARSE', `channel number 0x${channel.toString(16)} outside 0x4000-0x7FFF`, {
+      place: { offset: 0, field: 'channel' },
+    });
   const length = buf.readUInt16BE(2);
-  if (4 + length > buf.length) throw new CmsDoctorError('CMSD_PARSE', `ChannelData length ${length} runs past the ${buf.length - 4} bytes`, { place: { offset: 2, field: 'length' } });
+  if (4 + length > buf.length)
+    throw new CmsDoctorError('CMSD_PARSE', `ChannelData length ${length} runs past the ${buf.length - 4} bytes`, {
+      place: { offset: 2, field: 'length' },
+    });
   return { channel, data: buf.subarray(4, 4 + length) };
 }
 

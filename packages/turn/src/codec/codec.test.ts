@@ -3,9 +3,28 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isCmsDoctorError } from '@cms-doctor/core';
 import {
-  ATTR, METHOD, addressValue, decodeChannelData, decodeMessage, encodeMessage, errorCodeValue, finalize, findAttribute,
-  longTermKey, messageType, readErrorCode, readFacts, readXorAddress, shortTermKey, splitMessageType, stringValue,
-  summarize, verifyFingerprint, verifyIntegrity, u32Value, transportValue,
+  ATTR,
+  METHOD,
+  addressValue,
+  decodeChannelData,
+  decodeMessage,
+  encodeMessage,
+  errorCodeValue,
+  finalize,
+  findAttribute,
+  longTermKey,
+  messageType,
+  readErrorCode,
+  readFacts,
+  readXorAddress,
+  shortTermKey,
+  splitMessageType,
+  stringValue,
+  summarize,
+  verifyFingerprint,
+  verifyIntegrity,
+  u32Value,
+  transportValue,
 } from './index.js';
 
 const FIX = new URL('../../../../fixtures/stun/', import.meta.url);
@@ -67,9 +86,17 @@ describe('real messages', () => {
     const lines = file('pion-turn_01_chromeallocreq.hex').toString().trim().split('\n');
     const msgs = lines.map((l) => decodeMessage(Buffer.from(l.trim(), 'hex')));
     expect(msgs.map((m) => `${m.method}/${m.cls}`)).toEqual(['3/request', '3/error', '3/request', '3/success']);
-    expect(readFacts(msgs[1]!)).toMatchObject({ errorCode: { code: 401, reason: 'Unauthorized' }, nonce: '5a0209b5cb806106', realm: 'a1.cydev.ru' });
+    expect(readFacts(msgs[1]!)).toMatchObject({
+      errorCode: { code: 401, reason: 'Unauthorized' },
+      nonce: '5a0209b5cb806106',
+      realm: 'a1.cydev.ru',
+    });
     expect(findAttribute(msgs[2]!, ATTR.USERNAME)?.value.toString()).toBe('ernado');
-    expect(readFacts(msgs[3]!)).toMatchObject({ relayed: { address: '10.8.22.83', port: 55936 }, mapped: { address: '213.141.156.236', port: 36000 }, lifetime: 600 });
+    expect(readFacts(msgs[3]!)).toMatchObject({
+      relayed: { address: '10.8.22.83', port: 55936 },
+      mapped: { address: '213.141.156.236', port: 36000 },
+      lifetime: 600,
+    });
     expect(msgs[0]!.transactionId.toString('hex')).toBe('626b4a6849664c3630526863');
   });
 
@@ -82,8 +109,17 @@ describe('real messages', () => {
   });
 
   it('aioice, pion and browser messages decode, with valid fingerprints where present', () => {
-    const bins = ['aioice_binding_request.bin', 'aioice_binding_request_ice_controlled.bin', 'aioice_binding_request_ice_controlling.bin', 'aioice_binding_response.bin', 'pion-stun_ex1_chrome.stun'];
-    const csv = file('pion-stun_frombrowsers.csv').toString().split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('ip,'));
+    const bins = [
+      'aioice_binding_request.bin',
+      'aioice_binding_request_ice_controlled.bin',
+      'aioice_binding_request_ice_controlling.bin',
+      'aioice_binding_response.bin',
+      'pion-stun_ex1_chrome.stun',
+    ];
+    const csv = file('pion-stun_frombrowsers.csv')
+      .toString()
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#') && !l.startsWith('ip,'));
     const all = [...bins.map(file), ...csv.map((l) => Buffer.from(l.split(',')[1]!, 'base64'))];
     expect(all.length).toBe(19);
     for (const bytes of all) {
@@ -115,10 +151,24 @@ describe('codec details', () => {
   it('ERROR-CODE: the numeric code, trailing NULs stripped, RFC 3489 classes', () => {
     const tid = Buffer.alloc(12, 7);
     for (const code of [300, 401, 431, 437, 438, 441, 442, 486, 508, 600]) {
-      const m = decodeMessage(encodeMessage({ method: METHOD.Allocate, cls: 'error', transactionId: tid, attributes: [{ type: ATTR.ERROR_CODE, value: errorCodeValue(code, 'Whatever\0') }] }));
+      const m = decodeMessage(
+        encodeMessage({
+          method: METHOD.Allocate,
+          cls: 'error',
+          transactionId: tid,
+          attributes: [{ type: ATTR.ERROR_CODE, value: errorCodeValue(code, 'Whatever\0') }],
+        }),
+      );
       expect(readFacts(m).errorCode).toEqual({ code, reason: 'Whatever' });
     }
-    const short = decodeMessage(encodeMessage({ method: 1, cls: 'error', transactionId: tid, attributes: [{ type: ATTR.ERROR_CODE, value: Buffer.from([0, 0, 4]) }] }));
+    const short = decodeMessage(
+      encodeMessage({
+        method: 1,
+        cls: 'error',
+        transactionId: tid,
+        attributes: [{ type: ATTR.ERROR_CODE, value: Buffer.from([0, 0, 4]) }],
+      }),
+    );
     expect(() => readErrorCode(short.attributes[0]!)).toThrow(expect.objectContaining({ code: 'CMSD_PARSE' }));
   });
 
@@ -126,8 +176,14 @@ describe('codec details', () => {
     const key = longTermKey('turnuser', 'example', 'cisco');
     const tid = Buffer.from('0123456789ab');
     const base = encodeMessage({
-      method: METHOD.Allocate, cls: 'request', transactionId: tid,
-      attributes: [{ type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) }, { type: ATTR.USERNAME, value: stringValue('turnuser') }, { type: ATTR.LIFETIME, value: u32Value(600) }],
+      method: METHOD.Allocate,
+      cls: 'request',
+      transactionId: tid,
+      attributes: [
+        { type: ATTR.REQUESTED_TRANSPORT, value: transportValue(17) },
+        { type: ATTR.USERNAME, value: stringValue('turnuser') },
+        { type: ATTR.LIFETIME, value: u32Value(600) },
+      ],
     });
     for (const sha256 of [false, true]) {
       const m = decodeMessage(finalize(base, { key, sha256, fingerprint: true }));
@@ -138,18 +194,33 @@ describe('codec details', () => {
 
   it('XOR addresses v4 and v6 round trip', () => {
     const tid = Buffer.from('abcdefghijkl');
-    for (const addr of [{ address: '127.0.0.1', port: 3478 }, { address: '2001:db8::1', port: 24000 }, { address: '::ffff:10.0.0.1', port: 1 }]) {
-      const m = decodeMessage(encodeMessage({ method: 1, cls: 'success', transactionId: tid, attributes: [{ type: ATTR.XOR_MAPPED_ADDRESS, value: addressValue(addr, tid) }] }));
+    for (const addr of [
+      { address: '127.0.0.1', port: 3478 },
+      { address: '2001:db8::1', port: 24000 },
+      { address: '::ffff:10.0.0.1', port: 1 },
+    ]) {
+      const m = decodeMessage(
+        encodeMessage({
+          method: 1,
+          cls: 'success',
+          transactionId: tid,
+          attributes: [{ type: ATTR.XOR_MAPPED_ADDRESS, value: addressValue(addr, tid) }],
+        }),
+      );
       const got = readXorAddress(m.attributes[0]!, m.transactionId);
       expect(got.port).toBe(addr.port);
-      expect(addr.address.startsWith('::ffff') ? got.address : got.address).toBe(addr.address === '::ffff:10.0.0.1' ? '::ffff:a00:1' : addr.address);
+      expect(addr.address.startsWith('::ffff') ? got.address : got.address).toBe(
+        addr.address === '::ffff:10.0.0.1' ? '::ffff:a00:1' : addr.address,
+      );
     }
   });
 
   it('bounds: the 0xFFFF attribute length and a truncated header are typed parse errors', () => {
     const m = Buffer.from(file('rfc5769/rfc5769_2.2_sample_ipv4_response.bin'));
     m.writeUInt16BE(0xffff, 22);
-    expect(() => decodeMessage(m)).toThrow(expect.objectContaining({ code: 'CMSD_PARSE', place: expect.objectContaining({ field: 'attribute' }) }));
+    expect(() => decodeMessage(m)).toThrow(
+      expect.objectContaining({ code: 'CMSD_PARSE', place: expect.objectContaining({ field: 'attribute' }) }),
+    );
     expect(() => decodeMessage(m.subarray(0, 10))).toThrow(expect.objectContaining({ code: 'CMSD_PARSE' }));
   });
 });
@@ -157,42 +228,69 @@ describe('codec details', () => {
 describe('fuzz (fast-check)', () => {
   const RUNS = 5000;
   const onlyParseErrors = (f: () => unknown): void => {
-    try { f(); } catch (e) {
+    try {
+      f();
+    } catch (e) {
       if (!isCmsDoctorError(e) || e.code !== 'CMSD_PARSE') throw e;
     }
   };
 
   it(`random bytes never throw anything but CMSD_PARSE (${RUNS} runs)`, () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, classic) => {
-      onlyParseErrors(() => {
-        const m = decodeMessage(bytes, { classic, lenientLength: classic });
-        readFacts(m);
-        summarize(m);
-        verifyIntegrity(m, SHORT_TERM);
-        verifyIntegrity(m, SHORT_TERM, 'sha256');
-        verifyFingerprint(m);
-      });
-      onlyParseErrors(() => decodeChannelData(bytes));
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, classic) => {
+        onlyParseErrors(() => {
+          const m = decodeMessage(bytes, { classic, lenientLength: classic });
+          readFacts(m);
+          summarize(m);
+          verifyIntegrity(m, SHORT_TERM);
+          verifyIntegrity(m, SHORT_TERM, 'sha256');
+          verifyFingerprint(m);
+        });
+        onlyParseErrors(() => decodeChannelData(bytes));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it(`mutated real messages never throw anything but CMSD_PARSE (${RUNS} runs)`, () => {
     const seeds = readdirSync(new URL('rfc5769/', FIX)).map((n) => file(`rfc5769/${n}`));
-    fc.assert(fc.property(fc.nat(seeds.length - 1), fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), (i, edits) => {
-      const b = Buffer.from(seeds[i]!);
-      for (const [at, v] of edits) if (at < b.length) b[at] = v;
-      onlyParseErrors(() => { const m = decodeMessage(b); readFacts(m); summarize(m); verifyIntegrity(m, SHORT_TERM); verifyFingerprint(m); });
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(
+        fc.nat(seeds.length - 1),
+        fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        (i, edits) => {
+          const b = Buffer.from(seeds[i]!);
+          for (const [at, v] of edits) if (at < b.length) b[at] = v;
+          onlyParseErrors(() => {
+            const m = decodeMessage(b);
+            readFacts(m);
+            summarize(m);
+            verifyIntegrity(m, SHORT_TERM);
+            verifyFingerprint(m);
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it(`encode/decode round trip (${RUNS} runs)`, () => {
     const attr = fc.record({ type: fc.integer({ min: 0, max: 0xffff }), value: fc.uint8Array({ maxLength: 64 }) });
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xfff }), fc.constantFrom('request', 'indication', 'success', 'error' as const), fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.array(attr, { maxLength: 8 }), (method, cls, tid, attributes) => {
-      const m = decodeMessage(encodeMessage({ method, cls, transactionId: tid, attributes }));
-      expect(m.method).toBe(method);
-      expect(m.cls).toBe(cls);
-      expect([...m.transactionId]).toEqual([...tid]);
-      expect(m.attributes.map((a) => [a.type, [...a.value]])).toEqual(attributes.map((a) => [a.type, [...a.value]]));
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0xfff }),
+        fc.constantFrom('request', 'indication', 'success', 'error' as const),
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        fc.array(attr, { maxLength: 8 }),
+        (method, cls, tid, attributes) => {
+          const m = decodeMessage(encodeMessage({ method, cls, transactionId: tid, attributes }));
+          expect(m.method).toBe(method);
+          expect(m.cls).toBe(cls);
+          expect([...m.transactionId]).toEqual([...tid]);
+          expect(m.attributes.map((a) => [a.type, [...a.value]])).toEqual(attributes.map((a) => [a.type, [...a.value]]));
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 });

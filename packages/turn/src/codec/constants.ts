@@ -83,7 +83,20 @@ export const ATTR = {
 export const ATTR_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(ATTR).map(([k, v]) => [v, k.replaceAll('_', '-')]));
 
 /** How each attribute's value is read. Unknown types stay raw bytes. */
-export type AttrShape = 'address' | 'xor-address' | 'string' | 'u32' | 'u64' | 'error-code' | 'unknown-attributes' | 'bytes' | 'empty' | 'transport' | 'channel' | 'family' | 'secret';
+export type AttrShape =
+  | 'address'
+  | 'xor-address'
+  | 'string'
+  | 'u32'
+  | 'u64'
+  | 'error-code'
+  | 'unknown-attributes'
+  | 'bytes'
+  | 'empty'
+  | 'transport'
+  | 'channel'
+  | 'family'
+  | 'secret';
 export const ATTR_SHAPES: ReadonlyMap<number, AttrShape> = new Map<number, AttrShape>([
   [ATTR.MAPPED_ADDRESS, 'address'],
   [ATTR.RESPONSE_ADDRESS, 'address'],

@@ -16,7 +16,9 @@ export function saslPrep(s: string): string {
 
 /** Long-term credential key: MD5(username ":" realm ":" SASLprep(password)). Never log it. */
 export function longTermKey(username: string, realm: string, password: string): Buffer {
-  return createHash('md5').update(`${saslPrep(username)}:${realm}:${saslPrep(password)}`, 'utf8').digest();
+  return createHash('md5')
+    .update(`${saslPrep(username)}:${realm}:${saslPrep(password)}`, 'utf8')
+    .digest();
 }
 
 /** Short-term credential key: SASLprep(password). */
@@ -41,7 +43,10 @@ export function verifyIntegrity(m: StunMessage, key: Uint8Array, algorithm: 'sha
   if (!attr) return 'absent';
   const want = attr.value;
   if (algorithm === 'sha1' ? want.length !== 20 : want.length < 16 || want.length > 32) return 'invalid';
-  const mac = createHmac(algorithm, key).update(coveredBytes(m.raw, attr.offset, 4 + want.length)).digest().subarray(0, want.length);
+  const mac = createHmac(algorithm, key)
+    .update(coveredBytes(m.raw, attr.offset, 4 + want.length))
+    .digest()
+    .subarray(0, want.length);
   return timingSafeEqual(mac, want) ? 'valid' : 'invalid';
 }
 
@@ -83,7 +88,9 @@ export function finalize(encoded: Buffer, opts: { key?: Uint8Array; sha256?: boo
   if (opts.key) {
     const alg = opts.sha256 ? 'sha256' : 'sha1';
     const size = opts.sha256 ? 32 : 20;
-    const mac = createHmac(alg, opts.key).update(coveredBytes(msg, msg.length, 4 + size)).digest();
+    const mac = createHmac(alg, opts.key)
+      .update(coveredBytes(msg, msg.length, 4 + size))
+      .digest();
     append(opts.sha256 ? ATTR.MESSAGE_INTEGRITY_SHA256 : ATTR.MESSAGE_INTEGRITY, mac);
   }
   if (opts.fingerprint) {

@@ -62,7 +62,8 @@ export function decodeMessage(input: Uint8Array, opts: DecodeOptions = {}): Stun
     if (at + 4 > buf.length) throw parseError('attribute header runs past the message', at, 'attribute');
     const atype = buf.readUInt16BE(at);
     const alen = buf.readUInt16BE(at + 2);
-    if (at + 4 + alen > buf.length) throw parseError(`attribute 0x${atype.toString(16)} length ${alen} runs past the message`, at, 'attribute');
+    if (at + 4 + alen > buf.length)
+      throw parseError(`attribute 0x${atype.toString(16)} length ${alen} runs past the message`, at, 'attribute');
     attributes.push({ type: atype, value: buf.subarray(at + 4, at + 4 + alen), offset: at });
     // Padding may be cut short only by a lenient (non multiple-of-4) final attribute.
     at = Math.min(buf.length, at + 4 + ((alen + 3) & ~3));

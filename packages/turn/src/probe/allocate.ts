@@ -10,7 +10,8 @@ import { StunClient, type TransactionResult } from '../client/client.js';
 import { connectStun, type StunConnection, type TlsOptions, type TurnTransport } from '../client/connection.js';
 import { testMediaPath, type MediaPathResult } from './media-path.js';
 
-export type AllocateStep = 'allocate' | 'allocate-authenticated' | 'allocate-new-nonce' | 'create-permission' | 'refresh-release' | 'refresh-new-nonce';
+export type AllocateStep =
+  'allocate' | 'allocate-authenticated' | 'allocate-new-nonce' | 'create-permission' | 'refresh-release' | 'refresh-new-nonce';
 
 /** One request/response exchange as evidence: names, codes, timings; never key or integrity bytes. */
 export interface TransactionRecord {
@@ -112,7 +113,13 @@ export async function probeAllocate(opts: AllocateProbeOptions): Promise<Allocat
   };
   let conn: StunConnection;
   try {
-    conn = await connectStun({ host: opts.host, port: opts.port, transport: opts.transport, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.tls ? { tls: opts.tls } : {}) });
+    conn = await connectStun({
+      host: opts.host,
+      port: opts.port,
+      transport: opts.transport,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.tls ? { tls: opts.tls } : {}),
+    });
   } catch (e) {
     result.outcome = 'connect-failed';
     result.errorCode = String((e as { code?: unknown }).code ?? 'ERROR');
@@ -143,13 +150,29 @@ async function runAllocate(client: StunClient, opts: AllocateProbeOptions, resul
   const exchange = async (step: AllocateStep, method: number, attrs: Attrs, creds?: Credentials): Promise<StunMessage | undefined> => {
     const tid = randomBytes(12);
     const auth = creds
-      ? [{ type: ATTR.USERNAME, value: stringValue(creds.username) }, { type: ATTR.REALM, value: stringValue(creds.realm) }, { type: ATTR.NONCE, value: stringValue(creds.nonce) }]
+      ? [
+          { type: ATTR.USERNAME, value: stringValue(creds.username) },
+          { type: ATTR.REALM, value: stringValue(creds.realm) },
+          { type: ATTR.NONCE, value: stringValue(creds.nonce) },
+        ]
       : [];
-    const bytes = finalize(encodeMessage({ method, cls: 'request', transactionId: tid, attributes: [...(typeof attrs === 'function' ? attrs(tid) : attrs), ...auth] }), { ...(creds ? { key: creds.key } : {}), fingerprint: true });
+    const bytes = finalize(
+      encodeMessage({
+        method,
+        cls: 'request',
+        transactionId: tid,
+        attributes: [...(typeof attrs === 'function' ? attrs(tid) : attrs), ...auth],
+      }),
+      { ...(creds ? { key: creds.key } : {}), fingerprint: true },
+    );
     const startedMs = Math.round(performance.now() - t0);
     const cap = Date.now() + (opts.answerTimeoutMs ?? 4000);
     const deadline = opts.deadline === undefined ? cap : Math.min(cap, opts.deadline);
-    const r: TransactionResult = await client.request(bytes, tid, { deadline, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.rto ? { rto: opts.rto } : {}) });
+    const r: TransactionResult = await client.request(bytes, tid, {
+      deadline,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.rto ? { rto: opts.rto } : {}),
+    });
     const record: TransactionRecord = {
       step,
       startedMs,
@@ -177,7 +200,8 @@ async function runAllocate(client: StunClient, opts: AllocateProbeOptions, resul
   if (first.cls === 'success') {
     result.outcome = 'allocated-without-auth';
     takeAllocation(result, first);
-    if (opts.mediaPath) result.mediaPath = await mediaPath(client, opts, result, (attrs) => exchange('create-permission', METHOD.CreatePermission, attrs));
+    if (opts.mediaPath)
+      result.mediaPath = await mediaPath(client, opts, result, (attrs) => exchange('create-permission', METHOD.CreatePermission, attrs));
     const rel = await exchange('refresh-release', METHOD.Refresh, [{ type: ATTR.LIFETIME, value: u32Value(0) }]);
     result.released = rel?.cls === 'success';
     return;
@@ -195,7 +219,12 @@ async function runAllocate(client: StunClient, opts: AllocateProbeOptions, resul
     result.outcome = 'challenged';
     return;
   }
-  const creds: Credentials = { username: opts.username, realm: f1.realm, nonce: f1.nonce, key: longTermKey(opts.username, f1.realm, password) };
+  const creds: Credentials = {
+    username: opts.username,
+    realm: f1.realm,
+    nonce: f1.nonce,
+    key: longTermKey(opts.username, f1.realm, password),
+  };
   result.authenticated = true;
 
   /** Sends an authenticated request; on 438 Stale Nonce takes the new nonce and tries once more. */
@@ -228,7 +257,9 @@ async function runAllocate(client: StunClient, opts: AllocateProbeOptions, resul
   result.outcome = 'allocated';
   takeAllocation(result, second);
   if (opts.mediaPath) {
-    result.mediaPath = await mediaPath(client, opts, result, (attrs) => authed('create-permission', 'create-permission', METHOD.CreatePermission, attrs));
+    result.mediaPath = await mediaPath(client, opts, result, (attrs) =>
+      authed('create-permission', 'create-permission', METHOD.CreatePermission, attrs),
+    );
   }
   const rel = await authed('refresh-release', 'refresh-new-nonce', METHOD.Refresh, [{ type: ATTR.LIFETIME, value: u32Value(0) }]);
   result.released = rel?.cls === 'success';
@@ -253,7 +284,12 @@ async function mediaPath(
   const perm = await createPermission((tid) => [{ type: ATTR.XOR_PEER_ADDRESS, value: addressValue(mapped, tid) }]);
   if (!perm || perm.cls !== 'success') {
     const code = perm ? readFacts(perm).errorCode?.code : undefined;
-    return { outcome: 'permission-refused', detail: perm ? `CreatePermission answered ${code ?? 'an error'}` : 'CreatePermission got no answer', sent: 0, ...(code !== undefined ? { permissionCode: code } : {}) };
+    return {
+      outcome: 'permission-refused',
+      detail: perm ? `CreatePermission answered ${code ?? 'an error'}` : 'CreatePermission got no answer',
+      sent: 0,
+      ...(code !== undefined ? { permissionCode: code } : {}),
+    };
   }
   const target = opts.mediaTarget ? { address: opts.mediaTarget, port: relayed.port } : relayed;
   return testMediaPath(client, target, {
@@ -262,4 +298,3 @@ async function mediaPath(
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
 }
-

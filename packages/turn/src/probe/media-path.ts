@@ -36,7 +36,11 @@ export interface MediaPathOptions {
  * range reaches the relay from where this tool runs; the permission for our own
  * mapped address must already be installed.
  */
-export async function testMediaPath(client: StunClient, target: { address: string; port: number }, opts: MediaPathOptions): Promise<MediaPathResult> {
+export async function testMediaPath(
+  client: StunClient,
+  target: { address: string; port: number },
+  opts: MediaPathOptions,
+): Promise<MediaPathResult> {
   const token = Buffer.concat([Buffer.from('cms-doctor media path '), randomBytes(16)]);
   const family = net.isIPv6(target.address) ? 'udp6' : 'udp4';
   const socket = dgram.createSocket(family);
@@ -48,7 +52,10 @@ export async function testMediaPath(client: StunClient, target: { address: strin
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(0, () => { socket.off('error', reject); resolve(); });
+      socket.bind(0, () => {
+        socket.off('error', reject);
+        resolve();
+      });
     });
     return await new Promise<MediaPathResult>((resolve) => {
       const finish = (r: MediaPathResult): void => {
@@ -58,7 +65,13 @@ export async function testMediaPath(client: StunClient, target: { address: strin
         resolve(r);
       };
       const onTimeout = (): void =>
-        finish({ outcome: 'not-returned', detail: `no Data indication within ${budget} ms after ${sent} datagram(s) to ${to}`, target: to, sent, waitedMs: Math.round(performance.now() - started) });
+        finish({
+          outcome: 'not-returned',
+          detail: `no Data indication within ${budget} ms after ${sent} datagram(s) to ${to}`,
+          target: to,
+          sent,
+          waitedMs: Math.round(performance.now() - started),
+        });
       client.onIndication((m) => {
         if (m.method !== METHOD.Data) return;
         const f = readFacts(m);

@@ -28,12 +28,23 @@ function expectNoSecrets(r: AllocateProbeResult, password: string, user = 'turnu
 
 describe.skipIf(!hasPeer('turnserver'))('against coturn', () => {
   let coturn: Coturn;
-  beforeAll(async () => { coturn = await startCoturn(); });
-  afterAll(async () => { await coturn?.stop(); });
+  beforeAll(async () => {
+    coturn = await startCoturn();
+  });
+  afterAll(async () => {
+    await coturn?.stop();
+  });
 
   for (const transport of ['udp', 'tcp'] as const) {
     it(`right password over ${transport}: allocation, media path comes back, release`, async () => {
-      const r = await probeAllocate({ host: '127.0.0.1', port: coturn.port, transport, username: 'turnuser', password: new Secret(PASSWORD), mediaPath: true });
+      const r = await probeAllocate({
+        host: '127.0.0.1',
+        port: coturn.port,
+        transport,
+        username: 'turnuser',
+        password: new Secret(PASSWORD),
+        mediaPath: true,
+      });
       expect(r.outcome).toBe('allocated');
       expect(r.realm).toBe('example');
       expect(r.relayed?.address).toBe('127.0.0.1');
@@ -56,8 +67,17 @@ describe.skipIf(!hasPeer('turnserver'))('against coturn', () => {
     expect(codes).toEqual(['turn/allocate:pass', 'turn/relay-address-private:fail', 'turn/relay-port-outside-range:warn']);
   });
 
-  it.each([['wrong password', 'turnuser', 'wrong'], ['unknown user', 'nobody', PASSWORD]])('%s: credentials rejected, never retried', async (_, user, password) => {
-    const r = await probeAllocate({ host: '127.0.0.1', port: coturn.port, transport: 'udp', username: user, password: new Secret(password) });
+  it.each([
+    ['wrong password', 'turnuser', 'wrong'],
+    ['unknown user', 'nobody', PASSWORD],
+  ])('%s: credentials rejected, never retried', async (_, user, password) => {
+    const r = await probeAllocate({
+      host: '127.0.0.1',
+      port: coturn.port,
+      transport: 'udp',
+      username: user,
+      password: new Secret(password),
+    });
     expect(r.outcome).toBe('rejected');
     expect(r.code).toBe(401);
     expect(r.transactions.map((t) => t.step)).toEqual(['allocate', 'allocate-authenticated']);
@@ -72,7 +92,9 @@ describe.skipIf(!hasPeer('turnserver'))('against coturn', () => {
     expect(r.realm).toBe('example');
     const [f] = allocateFindings(r, { missing: ['turnPassword'] });
     expect(f).toMatchObject({ code: 'turn/allocate', status: 'skip', needs: ['turnPassword'] });
-    expect(reachabilityData([r]).transports).toEqual([{ transport: 'udp', port: coturn.port, answered: true, code: undefined }].map(({ code: _c, ...t }) => t));
+    expect(reachabilityData([r]).transports).toEqual(
+      [{ transport: 'udp', port: coturn.port, answered: true, code: undefined }].map(({ code: _c, ...t }) => t),
+    );
   });
 });
 
@@ -80,12 +102,24 @@ describe.skipIf(!hasPeer('turnserver'))('against coturn', () => {
 // made for the run. Verification stays on (rejectUnauthorized, servername, ca), as in production.
 describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('against coturn over TLS', () => {
   let coturn: Coturn;
-  beforeAll(async () => { coturn = await startCoturn({ tls: true }); });
-  afterAll(async () => { await coturn?.stop(); });
+  beforeAll(async () => {
+    coturn = await startCoturn({ tls: true });
+  });
+  afterAll(async () => {
+    await coturn?.stop();
+  });
   const tlsOpts = (): TlsOptions => ({ servername: coturn.tls!.servername, ca: [coturn.tls!.caPem], rejectUnauthorized: true });
 
   it('right password over TLS: allocation with a verified certificate, media path comes back, release', async () => {
-    const r = await probeAllocate({ host: '127.0.0.1', port: coturn.tls!.port, transport: 'tls', tls: tlsOpts(), username: 'turnuser', password: new Secret(PASSWORD), mediaPath: true });
+    const r = await probeAllocate({
+      host: '127.0.0.1',
+      port: coturn.tls!.port,
+      transport: 'tls',
+      tls: tlsOpts(),
+      username: 'turnuser',
+      password: new Secret(PASSWORD),
+      mediaPath: true,
+    });
     expect(r.transport).toBe('tls');
     expect(r.outcome).toBe('allocated');
     expect(r.realm).toBe('example');
@@ -98,8 +132,18 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('against coturn o
     expectNoSecrets(r, PASSWORD);
   });
 
-  it.each([['wrong password', 'turnuser', 'wrong'], ['unknown user', 'nobody', PASSWORD]])('%s over TLS: credentials rejected, never retried', async (_, user, password) => {
-    const r = await probeAllocate({ host: '127.0.0.1', port: coturn.tls!.port, transport: 'tls', tls: tlsOpts(), username: user, password: new Secret(password) });
+  it.each([
+    ['wrong password', 'turnuser', 'wrong'],
+    ['unknown user', 'nobody', PASSWORD],
+  ])('%s over TLS: credentials rejected, never retried', async (_, user, password) => {
+    const r = await probeAllocate({
+      host: '127.0.0.1',
+      port: coturn.tls!.port,
+      transport: 'tls',
+      tls: tlsOpts(),
+      username: user,
+      password: new Secret(password),
+    });
     expect(r.outcome).toBe('rejected');
     expect(r.code).toBe(401);
     expect(r.transactions.map((t) => t.step)).toEqual(['allocate', 'allocate-authenticated']);
@@ -108,10 +152,24 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('against coturn o
   });
 
   it('the certificate is really verified: an untrusted CA or a wrong name fails the connection, not the credentials', async () => {
-    const untrusted = await probeAllocate({ host: '127.0.0.1', port: coturn.tls!.port, transport: 'tls', tls: { servername: coturn.tls!.servername }, username: 'turnuser', password: new Secret(PASSWORD) });
+    const untrusted = await probeAllocate({
+      host: '127.0.0.1',
+      port: coturn.tls!.port,
+      transport: 'tls',
+      tls: { servername: coturn.tls!.servername },
+      username: 'turnuser',
+      password: new Secret(PASSWORD),
+    });
     expect(untrusted.outcome).toBe('connect-failed');
     expect(untrusted.errorCode).toMatch(/CERT|SIGNATURE|ISSUER/);
-    const wrongName = await probeAllocate({ host: '127.0.0.1', port: coturn.tls!.port, transport: 'tls', tls: { servername: 'other.lab.test', ca: [coturn.tls!.caPem] }, username: 'turnuser', password: new Secret(PASSWORD) });
+    const wrongName = await probeAllocate({
+      host: '127.0.0.1',
+      port: coturn.tls!.port,
+      transport: 'tls',
+      tls: { servername: 'other.lab.test', ca: [coturn.tls!.caPem] },
+      username: 'turnuser',
+      password: new Secret(PASSWORD),
+    });
     expect(wrongName.outcome).toBe('connect-failed');
     expect(wrongName.errorCode).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
   });
@@ -124,7 +182,14 @@ describe('unreachable', () => {
     let received = 0;
     silent.on('message', () => received++);
     try {
-      const r = await probeAllocate({ host: '127.0.0.1', port: silent.address().port, transport: 'udp', deadline: Date.now() + 1600, username: 'u', password: 'p' });
+      const r = await probeAllocate({
+        host: '127.0.0.1',
+        port: silent.address().port,
+        transport: 'udp',
+        deadline: Date.now() + 1600,
+        username: 'u',
+        password: 'p',
+      });
       expect(r.outcome).toBe('no-answer');
       expect(r.transactions[0]!.transmissions).toBe(3); // 0, 500, 1500 ms
       expect(received).toBe(3);

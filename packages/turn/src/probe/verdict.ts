@@ -16,16 +16,81 @@ export interface VerdictContext {
 }
 
 /** What each error code of an authenticated Allocate means here. Decided by number, never by reason text. */
-export const ALLOCATE_ERROR_CODES: ReadonlyMap<number, { code: string; title: string; fixes: string[]; basis: 'documented' | 'inferred' }> = new Map([
-  [431, { code: 'turn/integrity-check-failure', title: 'The TURN server answered 431 Integrity Check Failure: the password does not match', fixes: ['turn-credentials'], basis: 'documented' }],
-  [401, { code: 'turn/credentials-rejected', title: 'The TURN server rejected the credentials (401 after an authenticated Allocate)', fixes: ['turn-credentials'], basis: 'documented' }],
-  [441, { code: 'turn/wrong-credentials', title: 'The TURN server answered 441 Wrong Credentials', fixes: ['turn-credentials'], basis: 'inferred' }],
-  [438, { code: 'turn/stale-nonce', title: 'The TURN server kept answering 438 Stale Nonce, even to a fresh nonce', fixes: [], basis: 'inferred' }],
-  [437, { code: 'turn/allocation-mismatch', title: 'The TURN server answered 437 Allocation Mismatch to a new allocation', fixes: [], basis: 'inferred' }],
-  [442, { code: 'turn/unsupported-transport', title: 'The TURN server refused to relay UDP (442 Unsupported Transport Protocol)', fixes: [], basis: 'inferred' }],
-  [486, { code: 'turn/allocation-quota-reached', title: 'The TURN user has reached its allocation quota (486)', fixes: [], basis: 'inferred' }],
-  [508, { code: 'turn/insufficient-capacity', title: 'The TURN server has no capacity for another allocation (508)', fixes: [], basis: 'inferred' }],
-]);
+export const ALLOCATE_ERROR_CODES: ReadonlyMap<number, { code: string; title: string; fixes: string[]; basis: 'documented' | 'inferred' }> =
+  new Map([
+    [
+      431,
+      {
+        code: 'turn/integrity-check-failure',
+        title: 'The TURN server answered 431 Integrity Check Failure: the password does not match',
+        fixes: ['turn-credentials'],
+        basis: 'documented',
+      },
+    ],
+    [
+      401,
+      {
+        code: 'turn/credentials-rejected',
+        title: 'The TURN server rejected the credentials (401 after an authenticated Allocate)',
+        fixes: ['turn-credentials'],
+        basis: 'documented',
+      },
+    ],
+    [
+      441,
+      {
+        code: 'turn/wrong-credentials',
+        title: 'The TURN server answered 441 Wrong Credentials',
+        fixes: ['turn-credentials'],
+        basis: 'inferred',
+      },
+    ],
+    [
+      438,
+      {
+        code: 'turn/stale-nonce',
+        title: 'The TURN server kept answering 438 Stale Nonce, even to a fresh nonce',
+        fixes: [],
+        basis: 'inferred',
+      },
+    ],
+    [
+      437,
+      {
+        code: 'turn/allocation-mismatch',
+        title: 'The TURN server answered 437 Allocation Mismatch to a new allocation',
+        fixes: [],
+        basis: 'inferred',
+      },
+    ],
+    [
+      442,
+      {
+        code: 'turn/unsupported-transport',
+        title: 'The TURN server refused to relay UDP (442 Unsupported Transport Protocol)',
+        fixes: [],
+        basis: 'inferred',
+      },
+    ],
+    [
+      486,
+      {
+        code: 'turn/allocation-quota-reached',
+        title: 'The TURN user has reached its allocation quota (486)',
+        fixes: [],
+        basis: 'inferred',
+      },
+    ],
+    [
+      508,
+      {
+        code: 'turn/insufficient-capacity',
+        title: 'The TURN server has no capacity for another allocation (508)',
+        fixes: [],
+        basis: 'inferred',
+      },
+    ],
+  ]);
 
 const UNREACHABLE_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'CMSD_TIMEOUT', 'EPIPE']);
 
@@ -54,7 +119,10 @@ export function probeEvidence(r: AllocateProbeResult): Evidence[] {
 
 function unreachable(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evidence[]): FindingDraft {
   const required = r.transport === 'udp' || ctx.tcpExpected === true;
-  const how = r.outcome === 'connect-failed' ? `connection failed (${r.errorCode})` : `no answer after ${r.transactions[0]?.transmissions ?? 0} transmission(s)`;
+  const how =
+    r.outcome === 'connect-failed'
+      ? `connection failed (${r.errorCode})`
+      : `no answer after ${r.transactions[0]?.transmissions ?? 0} transmission(s)`;
   return {
     code: 'turn/unreachable',
     status: required ? 'fail' : 'warn',
@@ -109,47 +177,77 @@ export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {
   switch (r.outcome) {
     case 'connect-failed':
       if (r.errorCode && UNREACHABLE_ERRORS.has(r.errorCode)) return [unreachable(r, ctx, evidence)];
-      return [{ code: 'turn/check-error', status: 'error', title: `Could not open ${r.transport.toUpperCase()} to ${r.server}`, detail: r.error ?? r.errorCode ?? '', subject, evidence, basis: 'documented' }];
+      return [
+        {
+          code: 'turn/check-error',
+          status: 'error',
+          title: `Could not open ${r.transport.toUpperCase()} to ${r.server}`,
+          detail: r.error ?? r.errorCode ?? '',
+          subject,
+          evidence,
+          basis: 'documented',
+        },
+      ];
     case 'no-answer':
       if (!r.answered) return [unreachable(r, ctx, evidence)];
-      return [{ code: 'turn/check-error', status: 'error', title: `${r.server} answered the challenge but not the authenticated Allocate`, detail: 'No verdict: the server went silent after the credentials were sent.', subject, evidence, basis: 'documented' }];
+      return [
+        {
+          code: 'turn/check-error',
+          status: 'error',
+          title: `${r.server} answered the challenge but not the authenticated Allocate`,
+          detail: 'No verdict: the server went silent after the credentials were sent.',
+          subject,
+          evidence,
+          basis: 'documented',
+        },
+      ];
     case 'challenged':
-      return [{
-        code: 'turn/allocate',
-        status: 'skip',
-        title: `TURN ${r.transport.toUpperCase()} answers (realm "${r.realm ?? ''}"); credentials not tested`,
-        detail: `The server challenged with 401, REALM and NONCE. Give ${(ctx.missing ?? ['turnUser', 'turnPassword']).join(' and ')} to test an allocation.`,
-        subject,
-        evidence,
-        needs: [...(ctx.missing ?? ['turnUser', 'turnPassword'])],
-        basis: 'documented',
-      }];
+      return [
+        {
+          code: 'turn/allocate',
+          status: 'skip',
+          title: `TURN ${r.transport.toUpperCase()} answers (realm "${r.realm ?? ''}"); credentials not tested`,
+          detail: `The server challenged with 401, REALM and NONCE. Give ${(ctx.missing ?? ['turnUser', 'turnPassword']).join(' and ')} to test an allocation.`,
+          subject,
+          evidence,
+          needs: [...(ctx.missing ?? ['turnUser', 'turnPassword'])],
+          basis: 'documented',
+        },
+      ];
     case 'rejected': {
       const code = r.code;
       const authed = r.codeStep !== undefined && r.codeStep !== 'allocate';
       const known = code !== undefined && (authed || code !== 401) ? ALLOCATE_ERROR_CODES.get(code) : undefined;
       if (known) {
-        return [{
-          code: known.code,
+        return [
+          {
+            code: known.code,
+            status: 'fail',
+            title: known.title,
+            detail: `Allocate over ${r.transport.toUpperCase()} to ${r.server}${r.realm ? ` (realm "${r.realm}")` : ''} answered ${code} ${ERROR_REASONS.get(code!)?.reason ?? ''}.${code === 401 || code === 431 ? ' The request was not retried with the same credentials.' : ''}`,
+            subject,
+            evidence,
+            fixes: known.fixes,
+            basis: known.basis,
+          },
+        ];
+      }
+      const name =
+        code === undefined ? 'an error without ERROR-CODE' : `${code} ${ERROR_REASONS.get(code)?.reason ?? '(unregistered code)'}`;
+      return [
+        {
+          code: 'turn/allocate-error',
           status: 'fail',
-          title: known.title,
-          detail: `Allocate over ${r.transport.toUpperCase()} to ${r.server}${r.realm ? ` (realm "${r.realm}")` : ''} answered ${code} ${ERROR_REASONS.get(code!)?.reason ?? ''}.${code === 401 || code === 431 ? ' The request was not retried with the same credentials.' : ''}`,
+          title: `TURN Allocate answered ${name}`,
+          detail:
+            !authed && code === 401
+              ? 'The 401 challenge lacked REALM or NONCE, so no long-term credentials can be used.'
+              : `The ${r.codeStep ?? 'allocate'} request was refused.`,
           subject,
           evidence,
-          fixes: known.fixes,
-          basis: known.basis,
-        }];
-      }
-      const name = code === undefined ? 'an error without ERROR-CODE' : `${code} ${ERROR_REASONS.get(code)?.reason ?? '(unregistered code)'}`;
-      return [{
-        code: 'turn/allocate-error',
-        status: 'fail',
-        title: `TURN Allocate answered ${name}`,
-        detail: !authed && code === 401 ? 'The 401 challenge lacked REALM or NONCE, so no long-term credentials can be used.' : `The ${r.codeStep ?? 'allocate'} request was refused.`,
-        subject,
-        evidence,
-        basis: 'inferred',
-      }];
+          basis: 'inferred',
+        },
+      ];
     }
     case 'allocated-without-auth':
       return [
@@ -175,7 +273,9 @@ export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {
             r.mapped ? `mapped ${fmtAddress(r.mapped)}` : undefined,
             r.lifetime !== undefined ? `lifetime ${r.lifetime} s` : undefined,
             r.released ? 'released with Refresh lifetime 0' : 'release not confirmed',
-          ].filter(Boolean).join(', '),
+          ]
+            .filter(Boolean)
+            .join(', '),
           subject,
           evidence,
           basis: 'documented',
@@ -191,24 +291,56 @@ export function mediaPathFindings(r: AllocateProbeResult): FindingDraft[] {
   const evidence: Evidence[] = [...probeEvidence(r), ...(m ? [{ kind: 'media-path', ...m } as Evidence] : [])];
   const subject = m?.target ?? subjectOf(r);
   if (!m || m.outcome === 'skipped') {
-    return [{ code: 'turn/media-path', status: 'skip', title: 'Media path not tested: no allocation', detail: m?.detail ?? `Allocate ended as ${r.outcome}.`, subject, evidence, needs: [] }];
+    return [
+      {
+        code: 'turn/media-path',
+        status: 'skip',
+        title: 'Media path not tested: no allocation',
+        detail: m?.detail ?? `Allocate ended as ${r.outcome}.`,
+        subject,
+        evidence,
+        needs: [],
+      },
+    ];
   }
   if (m.outcome === 'returned') {
-    return [{ code: 'turn/media-path', status: 'pass', title: `Media to the relayed address ${m.target} comes back through the relay`, detail: m.detail, subject, evidence, basis: 'documented' }];
+    return [
+      {
+        code: 'turn/media-path',
+        status: 'pass',
+        title: `Media to the relayed address ${m.target} comes back through the relay`,
+        detail: m.detail,
+        subject,
+        evidence,
+        basis: 'documented',
+      },
+    ];
   }
   if (m.outcome === 'permission-refused') {
-    return [{ code: 'turn/check-error', status: 'error', title: 'Media path not decided: CreatePermission was refused', detail: m.detail, subject, evidence, basis: 'documented' }];
+    return [
+      {
+        code: 'turn/check-error',
+        status: 'error',
+        title: 'Media path not decided: CreatePermission was refused',
+        detail: m.detail,
+        subject,
+        evidence,
+        basis: 'documented',
+      },
+    ];
   }
-  return [{
-    code: 'turn/media-path-blocked',
-    status: 'fail',
-    title: `A datagram sent to the relayed address ${m.target} never came back as a Data indication`,
-    detail: `${m.detail}. Inbound UDP to the media port range does not reach the relay from here.`,
-    subject,
-    evidence,
-    fixes: ['firewall-turn'],
-    basis: 'inferred',
-  }];
+  return [
+    {
+      code: 'turn/media-path-blocked',
+      status: 'fail',
+      title: `A datagram sent to the relayed address ${m.target} never came back as a Data indication`,
+      detail: `${m.detail}. Inbound UDP to the media port range does not reach the relay from here.`,
+      subject,
+      evidence,
+      fixes: ['firewall-turn'],
+      basis: 'inferred',
+    },
+  ];
 }
 
 /** The `turn.allocate` published data. */
