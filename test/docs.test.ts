@@ -39,3 +39,13 @@ describe('docs', async () => {
     for (const id of ids) expect(id).toMatch(/^(dns|cert|turn|cms|webbridge|expressway|triage)\.[a-z0-9.-]+$/);
   });
 });
+
+describe('the light code catalogue explain loads', () => {
+  it('holds exactly the codes and fixes of the plugins', async () => {
+    const { loadCodeCatalogue } = await import('../packages/doctor/src/code-catalogue.js');
+    const light = await loadCodeCatalogue();
+    const full = await loadCatalogue();
+    expect([...light.codes.keys()].sort()).toEqual([...full.codes.keys()].sort());
+    expect([...light.fixes.keys()].sort()).toEqual([...full.fixes.keys()].sort());
+  });
+});

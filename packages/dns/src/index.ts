@@ -1,5 +1,6 @@
 /** @cms-doctor/dns: split-horizon DNS views, their comparison, dig and zone parsers, and the DNS checks. */
-export { plugin, DNS_CODES, DNS_FIXES } from './plugin.js';
+export { plugin } from './plugin.js';
+export { DNS_CODES, DNS_FIXES } from './codes.js';
 export { parseServer, formatServer, sameServer, DNS_PORT, type DnsServer } from './server-address.js';
 export { systemResolver, firstNameserver } from './system-resolver.js';
 export { normaliseName, rcodeName, type DnsRecord, type RecordType, type SrvData } from './record.js';

@@ -1,4 +1,5 @@
-import { CORE_CODES, CORE_FIXES, type Check, type CodeInfo, type Fix, type Plugin, type Recogniser } from '@cms-doctor/core';
+import type { Check, CodeInfo, Fix, Plugin, Recogniser } from '@cms-doctor/core';
+import { mergeMeta } from './code-catalogue.js';
 
 export interface Catalogue {
   checks: Check<unknown>[];
@@ -29,16 +30,9 @@ async function importPlugin(name: (typeof PLUGINS)[number]): Promise<Plugin> {
 }
 
 export function mergePlugins(plugins: readonly Plugin[]): Catalogue {
-  const fixes = new Map(CORE_FIXES.map((f) => [f.id, f]));
-  const codes = new Map(CORE_CODES.map((c) => [c.code, c]));
-  const checks: Check<unknown>[] = [];
-  const recognisers: Recogniser[] = [];
-  for (const p of plugins) {
-    checks.push(...p.checks);
-    for (const f of p.fixes ?? []) fixes.set(f.id, f);
-    for (const c of p.codes ?? []) codes.set(c.code, c);
-    recognisers.push(...(p.recognisers ?? []));
-  }
+  const { fixes, codes } = mergeMeta(plugins.map((p) => ({ codes: p.codes ?? [], fixes: p.fixes ?? [] })));
+  const checks = plugins.flatMap((p) => p.checks);
+  const recognisers = plugins.flatMap((p) => p.recognisers ?? []);
   // Stable sort: higher priority first, registration order otherwise.
   recognisers.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
   return { checks, fixes, codes, recognisers };

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import type { Fix } from '@cms-doctor/core';
 import type { CliIo } from '../io.js';
-import { loadCatalogue } from '../catalogue.js';
+import { loadCodeCatalogue } from '../code-catalogue.js';
 import { docsRoot, findingDoc, fixDoc } from '../docs-root.js';
 import { ExitError } from '../exit.js';
 
@@ -37,7 +37,7 @@ export const explainCommand = (io: CliIo): CommandModule => ({
       .example('$0 explain webbridge/trust-bundle-missing', 'a finding, its evidence and its fixes'),
   handler: async (raw) => {
     const name = String((raw as unknown as { name: unknown }).name).trim();
-    const { codes, fixes } = await loadCatalogue();
+    const { codes, fixes } = await loadCodeCatalogue();
     const root = docsRoot();
     const code = codes.get(name);
     const fix = fixes.get(name);
