@@ -181,3 +181,13 @@ describe('recognisers decide by content', () => {
     expect(kinds(readFileSync(new URL('../../../fixtures/certs/README.md', import.meta.url)))).toEqual([]);
   });
 });
+
+describe('PEM quoted in JSON', () => {
+  it('reads certificates whose line ends are \\n escapes (test vectors, API answers)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const json = readFileSync(new URL('../../../fixtures/certs/realdata/x509-limbo/google.com.limbo.json', import.meta.url), 'utf8');
+    const { certificates } = loadCertificates(json);
+    expect(certificates.length).toBeGreaterThan(1);
+    expect(certificates.some((c) => c.sans.some((s) => s.value === '*.google.com'))).toBe(true);
+  });
+});

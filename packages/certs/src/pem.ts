@@ -58,6 +58,25 @@ export function parsePem(text: string): PemBlock[] {
     throw new CmsDoctorError('CMSD_PARSE', `PEM: block "${open.label}" opened on line ${open.line} is never closed`, {
       place: { line: open.line },
     });
+  return blocks.length > 0 ? blocks : parseEscapedPem(text);
+}
+
+/** PEM inside a JSON or code string: the line ends are `\n` escapes. */
+const ESCAPED_BLOCK = /-----BEGIN ([A-Z0-9 #._-]+)-----((?:\\[rn]|[A-Za-z0-9+/=\s])+?)-----END \1-----/g;
+
+/**
+ * Blocks of PEM quoted in a JSON document or source code (test vectors, API answers,
+ * a pasted config), which `parsePem` cannot see because their line ends are escaped.
+ */
+function parseEscapedPem(text: string): PemBlock[] {
+  if (!text.includes('\\n')) return [];
+  const blocks: PemBlock[] = [];
+  for (const m of text.matchAll(ESCAPED_BLOCK)) {
+    const body = m[2]!.replace(/\\[rn]|\s/g, '');
+    if (body.length === 0) continue;
+    const line = text.slice(0, m.index).split('\n').length;
+    blocks.push({ label: m[1]!, der: Buffer.from(body, 'base64'), line });
+  }
   return blocks;
 }
 
