@@ -1,0 +1,76 @@
+import { codeOf, defineCheck, type FindingDraft, type Recogniser } from '@cms-doctor/core';
+import { looksLikePacketList, parsePacketListLine, type PacketListRow } from '../capture/packet-list-text.js';
+import { ALLOCATE_ERROR_CODES } from '../probe/verdict.js';
+
+const MAX_EVIDENCE = 20;
+
+export const packetListRecogniser: Recogniser = {
+  kind: 'stun-packet-list',
+  area: 'turn',
+  description: 'Wireshark/tshark packet list as text, with STUN rows',
+  priority: 5,
+  recognise: (head) => {
+    const text = Buffer.from(head).toString('utf8');
+    return !text.includes('\u0000') && looksLikePacketList(text);
+  },
+};
+
+/**
+ * The live prober's verdicts from rows of a packet list: an Allocate error response decides
+ * by its numeric code. Wireshark writes the request's `user:` on the response it pairs, so a
+ * 401 with a user is a rejection of credentials, not the first challenge.
+ */
+export function packetListFindings(rows: readonly PacketListRow[], file: string): FindingDraft[] {
+  const byCode = new Map<string, PacketListRow[]>();
+  for (const r of rows) {
+    if (r.method !== 'Allocate' || r.cls !== 'error' || r.code === undefined) continue;
+    if (r.code === 401 && r.username === undefined) continue;
+    if (r.code === 438) continue; // a client recovers by retrying with the new nonce
+    const known = ALLOCATE_ERROR_CODES.get(r.code);
+    if (known) byCode.set(known.code, [...(byCode.get(known.code) ?? []), r]);
+  }
+  const findings: FindingDraft[] = [...byCode].map(([code, list]) => {
+    const first = list[0]!;
+    const known = ALLOCATE_ERROR_CODES.get(first.code!)!;
+    return {
+      code,
+      status: 'fail',
+      title: known.title,
+      detail: `${list.length} Allocate error response(s) with ${first.code} from ${first.source}${first.realm ? ` (realm "${first.realm}")` : ''}${first.username ? `, user "${first.username}"` : ''}; first at frame ${first.frame}.`,
+      subject: `${file}:${first.line}`,
+      evidence: list.slice(0, MAX_EVIDENCE).map((r) => ({ kind: 'packet-list-row', file, line: r.line, frame: r.frame, text: r.text })),
+      fixes: known.fixes,
+      basis: 'field',
+    };
+  });
+  const allocated = rows.filter((r) => r.method === 'Allocate' && r.cls === 'success').length;
+  findings.push({
+    code: codeOf('turn.packet-list'),
+    status: 'info',
+    title: `${rows.length} STUN row(s) in the packet list; ${allocated} successful Allocate(s)`,
+    subject: file,
+  });
+  return findings;
+}
+
+export const packetListCheck = defineCheck({
+  id: 'turn.packet-list',
+  title: 'STUN/TURN rows of a Wireshark packet list',
+  area: 'turn',
+  modes: ['offline'],
+  needs: ['file:stun-packet-list'],
+  async run(ctx) {
+    const findings: FindingDraft[] = [];
+    for (const file of ctx.files('stun-packet-list')) {
+      const rows: PacketListRow[] = [];
+      let n = 0;
+      for await (const line of file.lines()) {
+        n += 1;
+        const row = parsePacketListLine(line, n);
+        if (row) rows.push(row);
+      }
+      findings.push(...packetListFindings(rows, file.path));
+    }
+    return findings;
+  },
+});
