@@ -6,6 +6,13 @@ const TN210800 = 'Cisco TechNote 210800, Configure CMS WebRTC or Web App Proxy o
 /** Problem codes this package adds to the contract's. */
 export const EXPRESSWAY_CODES: readonly CodeInfo[] = [
   {
+    code: 'expressway/tls-negotiation-error',
+    title: 'The Expressway logs TLS negotiation errors with a peer',
+    status: 'warn',
+    fixes: ['edge-cert-trusted-ca', 'edge-cert-san'],
+    basis: 'field',
+  },
+  {
     code: 'expressway/web-proxy-unexpected',
     title: 'The edge answers the web bridge name with something other than the web bridge page',
     status: 'warn',

@@ -24,3 +24,5 @@ export { expresswayPageRecogniser, EXPRESSWAY_PAGE } from './pages/recognise.js'
 export { guestUriIsInternal, guestUriConfigCheck, turnConfigCheck, adminPortConfigCheck, sshTunnelsCheck } from './pages/checks.js';
 export { parseStatusWarnings, fetchStatusWarnings, expresswayWarningsCheck, type ExpresswayWarning } from './api/warnings.js';
 export { EXPRESSWAY_CODES, EXPRESSWAY_FIXES } from './catalogue.js';
+export * from './logs/tvcs-log.js';
+export * from './logs/check.js';

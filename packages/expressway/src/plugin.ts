@@ -5,6 +5,7 @@ import { turnPortsCheck } from './turn-ports.js';
 import { adminPortConfigCheck, guestUriConfigCheck, sshTunnelsCheck, turnConfigCheck } from './pages/checks.js';
 import { expresswayPageRecogniser } from './pages/recognise.js';
 import { expresswayWarningsCheck } from './api/warnings.js';
+import { expresswayLogCheck, expresswayLogRecogniser } from './logs/check.js';
 
 export const plugin: Plugin = {
   name: 'expressway',
@@ -16,8 +17,9 @@ export const plugin: Plugin = {
     turnConfigCheck,
     adminPortConfigCheck,
     sshTunnelsCheck,
+    expresswayLogCheck,
   ],
   fixes: EXPRESSWAY_FIXES,
   codes: EXPRESSWAY_CODES,
-  recognisers: [expresswayPageRecogniser],
+  recognisers: [expresswayPageRecogniser, expresswayLogRecogniser],
 };
