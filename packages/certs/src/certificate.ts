@@ -123,6 +123,30 @@ export class Certificate {
     return fromNode ? fromNode.map((u) => EKU_NAMES[u] ?? u) : undefined;
   }
 
+  /**
+   * Where the issuing CA publishes revocation status: CRL distribution points and OCSP
+   * responders (URIs only). cms-doctor never fetches them; they are evidence for a human.
+   */
+  get revocationSources(): { crl: string[]; ocsp: string[] } {
+    const uris = (names: readonly px.GeneralName[] | undefined): string[] =>
+      (names ?? []).filter((n) => n.type === 'url').map((n) => n.value);
+    let crl: string[] = [];
+    let ocsp: string[] = [];
+    try {
+      crl = (this.ext?.getExtension(px.CRLDistributionPointsExtension)?.distributionPoints ?? []).flatMap((d) =>
+        (d.distributionPoint?.fullName ?? []).flatMap((g) => (g.uniformResourceIdentifier ? [g.uniformResourceIdentifier] : [])),
+      );
+    } catch {
+      crl = [];
+    }
+    try {
+      ocsp = uris(this.ext?.getExtension(px.AuthorityInfoAccessExtension)?.ocsp);
+    } catch {
+      ocsp = [];
+    }
+    return { crl, ocsp };
+  }
+
   /** Whether `issuer`'s key verifies this certificate's signature (names checked too). */
   issuedBy(issuer: Certificate): boolean {
     try {

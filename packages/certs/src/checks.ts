@@ -20,11 +20,15 @@ import { documentedEdgeNames, normaliseName } from './names.js';
 import { CERT_FILE_KINDS } from './recognise.js';
 import { trustStoreFromFiles, type TrustStore } from './trust-store.js';
 
-/** Evidence every verdict of one evaluation carries: the chain as presented and the path built. */
+/**
+ * Evidence every verdict of one evaluation carries: the chain as presented, the path
+ * built, and that revocation was not checked (with the CRL/OCSP URLs to check it by hand).
+ */
 const chainEvidence = (e: Evaluation, presented: readonly Certificate[], extra: Evidence[] = []): Evidence[] => [
   ...extra,
   pathEvidence(e.path, presented),
   ...e.chain,
+  e.revocation,
 ];
 
 /** Verdicts become findings; a pass when nothing is wrong; names present/absent as info. */
@@ -44,8 +48,8 @@ function findingsOf(
     out.push({
       code: codeOf(checkId),
       status: 'pass',
-      title: `${title}: valid, trusted and covers the name`,
-      detail: `${leaf.subject}, issued by ${leaf.issuer}, valid until ${leaf.notAfter.toISOString()}.`,
+      title: `${title}: valid, trusted and covers the name (revocation not checked)`,
+      detail: `${leaf.subject}, issued by ${leaf.issuer}, valid until ${leaf.notAfter.toISOString()}. Revocation (CRL/OCSP) cannot be checked offline; the revocation evidence lists where to check it.`,
       subject,
       evidence,
     });
@@ -120,7 +124,9 @@ async function probe(
   });
   const verdicts = adjust ? e.verdicts.flatMap((v) => adjust(v) ?? []) : e.verdicts;
   const tls: Evidence = { ...where, protocol: chain.protocol, ...(chain.cipher ? { cipher: chain.cipher } : {}), anchors: store.sources };
-  return findingsOf(checkId, title, subject, e, chain.certificates, [tls], verdicts);
+  // Whether the server stapled OCSP is known from the handshake; the response is not verified.
+  const revocation = { ...e.revocation, ocspStapled: chain.ocspStapledBytes !== undefined };
+  return findingsOf(checkId, title, subject, { ...e, revocation }, chain.certificates, [tls], verdicts);
 }
 
 const pick = (ctx: CheckContext): { externalDomain?: string; internalDomain?: string } => ({
@@ -157,6 +163,22 @@ export const edgeCheck = defineCheck({
 });
 
 /**
+ * Verdicts that are warnings on the internal web bridge: what decides there is Expressway-C
+ * (its trusted CA list, its TLS client), which cms-doctor cannot see, not a guest's browser.
+ */
+const TRUST_NOTE = "Expressway-C must trust this certificate's CA; cms-doctor knows only the roots given with --ca.";
+const USAGE_NOTE =
+  'Here the TLS client is Expressway-C, not a browser; cms-doctor cannot tell how strictly it applies Key Usage and Extended Key Usage.';
+const INTERNAL_WARNINGS: ReadonlyMap<string, string> = new Map([
+  ['cert/untrusted', TRUST_NOTE],
+  ['cert/self-signed', TRUST_NOTE],
+  ['cert/chain-incomplete', TRUST_NOTE],
+  ['cert/san-missing', TRUST_NOTE],
+  ['cert/eku-server-auth-missing', USAGE_NOTE],
+  ['cert/key-usage-mismatch', USAGE_NOTE],
+]);
+
+/**
  * The internal web bridge as Expressway-C reaches it (the external name resolved by
  * internal DNS). Its CA is private, so trust verdicts are warnings here: only
  * Expressway-C's trusted CA list decides, which cms-doctor cannot see.
@@ -184,13 +206,8 @@ export const webbridgeInternalCheck = defineCheck({
     }
     const { host, port } = parseHostPort(addr, 443);
     return probe(ctx, 'cert.webbridge-internal', 'Internal web bridge certificate', host, port, (v) =>
-      ['cert/untrusted', 'cert/self-signed', 'cert/chain-incomplete', 'cert/san-missing'].includes(v.code)
-        ? {
-            ...v,
-            status: 'warn',
-            basis: 'inferred',
-            detail: `${v.detail ?? ''} Expressway-C must trust this certificate's CA; cms-doctor knows only the roots given with --ca.`,
-          }
+      INTERNAL_WARNINGS.has(v.code)
+        ? { ...v, status: 'warn', basis: 'inferred', detail: `${v.detail ?? ''} ${INTERNAL_WARNINGS.get(v.code)!}` }
         : v,
     );
   },

@@ -4,6 +4,8 @@ import { buildPath, type PathResult } from './chain.js';
 import { WEAK_HASHES } from './algorithms.js';
 import { commonNameOf, coverage, type NameCoverage } from './names.js';
 import type { TrustStore } from './trust-store.js';
+import { ekuProblem, keyUsageProblem } from './usage.js';
+import { revocationEvidence } from './revocation.js';
 
 export interface EvaluateOptions {
   store: TrustStore;
@@ -18,6 +20,11 @@ export interface EvaluateOptions {
   pool?: readonly Certificate[];
   /** Minimum RSA/DSA modulus (default 2048). */
   minRsaBits?: number;
+  /**
+   * Judge Key Usage and Extended Key Usage for a TLS server (default: when `name` is
+   * given, i.e. the certificate is presented for that name).
+   */
+  serverUsage?: boolean;
 }
 
 /** One verdict about a presented chain; a FindingDraft with a problem code. */
@@ -30,10 +37,13 @@ export interface Evaluation {
   verdicts: Verdict[];
   /** Required name first, then the optional ones. */
   names: NameCoverage[];
+  /** That revocation was not checked, and where it could be (CRL/OCSP URLs of the path). */
+  revocation: Evidence;
 }
 
 const DAY = 86_400_000;
 const TRUSTED_CA_FIX = ['edge-cert-trusted-ca'];
+const SERVER_USAGE_FIX = ['cert-server-usage'];
 
 /**
  * Judges a chain as a browser would, plus strength warnings. Pure: the trust
@@ -168,6 +178,16 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
         'field',
       );
     }
+    // Usage is judged on the leaf (EKU and Key Usage) and on the CAs the path goes
+    // through (EKU chaining); a trust anchor's own EKU is not judged.
+    if (opts.serverUsage ?? opts.name !== undefined) {
+      const onPath = path.path.includes(c);
+      const problems = [
+        onPath && (c === leaf || (!c.selfSigned && c !== path.anchor)) ? ekuProblem(c, who) : undefined,
+        c === leaf ? keyUsageProblem(c, who) : undefined,
+      ];
+      for (const p of problems) if (p) v(p.code, p.status, p.title, p.detail, c.subject, SERVER_USAGE_FIX, 'field');
+    }
     const k = c.publicKey;
     const min = opts.minRsaBits ?? 2048;
     const weak =
@@ -185,7 +205,13 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
   }
 
   const fromPool = path.path.filter((c) => !presented.includes(c)).map((c) => ({ ...certificateEvidence(c), fromPool: true }));
-  return { chain: [...presented.map((c, i) => certificateEvidence(c, i)), ...fromPool], path, verdicts, names };
+  return {
+    chain: [...presented.map((c, i) => certificateEvidence(c, i)), ...fromPool],
+    path,
+    verdicts,
+    names,
+    revocation: revocationEvidence(path.path, path.anchor),
+  };
 }
 
 /** Evidence summarising the path a client would build. */

@@ -1,4 +1,4 @@
-import { connect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import { connect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import { CmsDoctorError, withSignal } from '@cms-doctor/core';
 import { Certificate } from './certificate.js';
@@ -22,6 +22,8 @@ export interface PeerChain {
   servername?: string;
   protocol: string | null;
   cipher?: string;
+  /** Bytes of the OCSP response the server stapled (status_request), if any; not verified. */
+  ocspStapledBytes?: number;
 }
 
 /**
@@ -62,6 +64,15 @@ export async function fetchPeerChain(opts: FetchChainOptions): Promise<PeerChain
       ...(sni ? { servername: sni } : {}),
       rejectUnauthorized: false,
       ca: [PLACEHOLDER_CA],
+      // Asks for a stapled OCSP response in the same handshake (no extra connection); only
+      // its presence is reported, as evidence of what a browser may get.
+      // (tls.connect passes it to TLSSocket; @types/node lists it only there.)
+      ...({ requestOCSP: true } as ConnectionOptions),
+    });
+    let stapled: number | undefined;
+    // Emitted with null when the server staples nothing.
+    socket.once('OCSPResponse', (r: Buffer | null) => {
+      if (r && r.length > 0) stapled = r.length;
     });
     socket.once('secureConnect', () => {
       const s = socket!;
@@ -74,7 +85,14 @@ export async function fetchPeerChain(opts: FetchChainOptions): Promise<PeerChain
         }
         if (certificates.length === 0) throw new CmsDoctorError('CMSD_PROTOCOL', `${address} completed TLS without a certificate`);
         const cipher = s.getCipher()?.name;
-        resolve({ certificates, address, ...(sni ? { servername: sni } : {}), protocol: s.getProtocol(), ...(cipher ? { cipher } : {}) });
+        resolve({
+          certificates,
+          address,
+          ...(sni ? { servername: sni } : {}),
+          protocol: s.getProtocol(),
+          ...(cipher ? { cipher } : {}),
+          ...(stapled ? { ocspStapledBytes: stapled } : {}),
+        });
       } catch (e) {
         reject(e as Error);
       }

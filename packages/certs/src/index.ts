@@ -29,5 +29,5 @@ export { fetchPeerChain, type FetchChainOptions, type PeerChain } from './fetch.
 export { parseHostPort } from './address.js';
 export { recognisers, CERT_FILE_KINDS } from './recognise.js';
 export { edgeCheck, webbridgeInternalCheck, filesCheck, judgeFile } from './checks.js';
-export { CERT_CODES } from './codes.js';
+export { CERT_CODES, CERT_FIXES } from './codes.js';
 export { trustContext } from './tls-trust.js';

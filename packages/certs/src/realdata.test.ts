@@ -75,6 +75,24 @@ describe('verdicts PROVENANCE.md describes (decidable offline)', () => {
   });
   it('a revoked certificate is not called revoked or bad: revocation is not checked offline', () => {
     expect(codes('badssl_subdomain-revoked.pem', '2022-01-01', 'revoked.badssl.com')).toEqual([]);
+    // ...but the evaluation says so, with the CA's CRL and OCSP addresses to check it by hand.
+    const { certificates } = load('badssl_subdomain-revoked.pem');
+    const e = evaluateChain(certificates, { store, now: new Date('2022-01-01'), name: 'revoked.badssl.com' });
+    expect(e.revocation).toMatchObject({ kind: 'revocation', checked: false, reason: expect.stringMatching(/may still be revoked/) });
+    const leaf = (e.revocation.certificates as { subject: string; crl: string[]; ocsp: string[] }[])[0]!;
+    expect(leaf.subject).toMatch(/revoked\.badssl\.com/);
+    expect(leaf.ocsp).toEqual(['http://ocsp.digicert.com']);
+    expect(leaf.crl).toEqual([
+      expect.stringMatching(/^http:\/\/crl3\.digicert\.com\//),
+      expect.stringMatching(/^http:\/\/crl4\.digicert\.com\//),
+    ]);
+  });
+  it('every real server certificate carries serverAuth: no usage verdict', () => {
+    for (const f of ['badssl_wildcard-rsa2048.pem', 'badssl_wildcard-ecc256.pem', 'badssl_subdomain-revoked.pem']) {
+      const leaf = load(f).certificates[0]!;
+      expect(leaf.extendedKeyUsage).toContain('serverAuth');
+      expect(leaf.keyUsage).toContain('digitalSignature');
+    }
   });
   it('urllib3 no-SAN v1 certificate: self-signed, expired, SHA-1, RSA-1024, CN only', () => {
     const { certificates } = load('urllib3_server.no_san.crt');

@@ -77,6 +77,20 @@ describe('the chain as presented', () => {
     const e = evaluateChain(chain.certificates, { store: createTrustStore(), name: NAME });
     expect(e.verdicts.map((v) => v.code)).toEqual(['cert/untrusted']);
   });
+  it('records a stapled OCSP response (asked for in the same handshake) without trusting it', async () => {
+    const pki = await createLabPki({ names: [NAME] });
+    const s = createServer({ key: pki.keyPem, cert: pki.chainPem });
+    // Any bytes: the client only reports that a response was stapled, it does not verify it.
+    s.on('OCSPRequest', (_cert: Buffer, _issuer: Buffer, cb: (err: Error | null, resp?: Buffer) => void) =>
+      cb(null, Buffer.from('0\x03\n\x01\x06', 'latin1')),
+    );
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as AddressInfo).port;
+    expect((await fetchPeerChain({ host: '127.0.0.1', port, servername: NAME })).ocspStapledBytes).toBe(5);
+    const plain = await listen(pki);
+    expect((await fetchPeerChain({ host: '127.0.0.1', port: plain, servername: NAME })).ocspStapledBytes).toBeUndefined();
+  });
   it('sends the SNI it is given while connecting to another address', async () => {
     const pki = await createLabPki({ names: [NAME] });
     let seen: string | undefined;
@@ -161,7 +175,15 @@ describe('cert.edge and cert.webbridge-internal checks', () => {
       'cms.octavio.local',
       'octavio.local',
     ]);
-    expect(edge[0]!.evidence.map((e) => e.kind)).toEqual(['tls-endpoint', 'certificate-path', 'certificate', 'certificate']);
+    expect(edge[0]!.evidence.map((e) => e.kind)).toEqual(['tls-endpoint', 'certificate-path', 'certificate', 'certificate', 'revocation']);
+    expect(edge[0]!.title).toMatch(/revocation not checked/);
+    expect(edge[0]!.evidence.at(-1)).toMatchObject({
+      kind: 'revocation',
+      checked: false,
+      ocspStapled: false,
+      reason: expect.stringMatching(/not checked/),
+      certificates: [{ subject: expect.stringMatching(NAME), crl: [], ocsp: [] }, { subject: expect.stringMatching(/intermediate/) }],
+    });
   });
   it('self-signed at the edge fails with the documented fix; inside it is a warning', async () => {
     const r = await run('self-signed');

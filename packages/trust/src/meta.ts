@@ -2,8 +2,6 @@
  * This package's problem codes and fixes, with no heavy imports: what `cms-doctor explain`
  * loads instead of the whole plugin. The plugin uses the same arrays.
  */
-import type { CodeInfo, Fix } from '@cms-doctor/core';
-
-// Its codes (webbridge/trust-bundle-*) and fix are contract entries in core.
-export const codes: readonly CodeInfo[] = [];
-export const fixes: readonly Fix[] = [];
+// webbridge/trust-bundle-* and webbridge-callbridge-trust are contract entries in core;
+// the C2W codes and fix are this package's.
+export { TRUST_CODES as codes, TRUST_FIXES as fixes } from './codes.js';

@@ -67,6 +67,23 @@ Callbridge cluster trusted certs    : cms.cer
 WC3 JWT Expiry in hours   : 24 AV1 Video Codec : enabled
 `;
 
+// TechNote 221729 (CMS Edge, 3.x): the call bridge on the core; its column alignment differs per block.
+const CB3_EDGE = `CMS> callbridge
+Listening interfaces  : a
+Preferred interface   : none
+Key file              : core.key
+Certificate file      : cmscore-fullchain.cer
+Address               : none
+C2W trusted certs                   : cmsedge-fullchain.cer
+Callbridge cluster trusted certs    : none
+Callbridge trust branding certs     : none
+UCM trusted certs         : none
+UCM verification mode     : disabled
+IMPS trusted certs        : none
+IMPS verification mode    : disabled
+WC3 JWT Expiry in hours   : 24
+`;
+
 describe('MMP webbridge (2.x)', () => {
   it('reads the document output, webbridge and callbridge in one capture', () => {
     const w = parseMmpWebbridge(DOC);
@@ -130,6 +147,23 @@ describe('MMP webbridge3 and callbridge (3.x)', () => {
     });
     expect(hasMmpCallbridge(WB3)).toBe(false);
   });
+  it('reads TechNote 221729 callbridge: C2W trusted certs with its line; none is null', () => {
+    const c = parseMmpCallbridge(CB3_EDGE);
+    expect(c).toMatchObject({
+      certificateFile: 'cmscore-fullchain.cer',
+      c2wTrustedCerts: 'cmsedge-fullchain.cer',
+      clusterTrustedCerts: null,
+    });
+    expect(c.lines.c2wTrustedCerts).toBe(7);
+    expect(parseMmpCallbridge(CB3_EDGE.replace(': cmsedge-fullchain.cer', ': none')).c2wTrustedCerts).toBeNull();
+    // The 2.x shape has no C2W line: undefined, not null.
+    expect(parseMmpCallbridge(DOC).c2wTrustedCerts).toBeUndefined();
+  });
+  it('webbridge3 C2W certificate file and callbridge C2W trust in one transcript', () => {
+    const t = `${CB3_EDGE}${WB3}`;
+    expect(parseMmpCallbridge(t).c2wTrustedCerts).toBe('cmsedge-fullchain.cer');
+    expect(parseMmpWebbridge3(t)).toMatchObject({ c2wCertificateFile: 'cmsedge-fullchain.cer', c2wTrustBundle: 'cmscore-fullchain.cer' });
+  });
 });
 
 describe('fuzz: parsers never crash (records run counts)', () => {
@@ -161,6 +195,26 @@ describe('fuzz: parsers never crash (records run counts)', () => {
             .filter((l, i) => i !== drop || /Trust|whitelist/.test(l));
           const w = parseMmpWebbridge(lines.join(eol));
           expect(w.trustBundle).toBeNull();
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+  it(`callbridge 3.x with mangled spacing, line ends and dropped lines keeps "C2W trusted certs: none" (${RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.nat(15),
+        (eol, pad, lead, drop) => {
+          const lines = CB3_EDGE.replace(': cmsedge-fullchain.cer', ': NONE')
+            .split('\n')
+            .map((l) => l.replace(/\s*:\s*/, `${' '.repeat(pad)}:${' '.repeat(lead)}`))
+            .filter((l, i) => i !== drop || /Listening|Preferred|Certificate file|C2W/.test(l));
+          const c = parseMmpCallbridge(lines.join(eol));
+          expect(c.c2wTrustedCerts).toBeNull();
+          expect(c.lines.c2wTrustedCerts).toBeGreaterThan(0);
         },
       ),
       { numRuns: RUNS },

@@ -14,7 +14,35 @@ export interface LabPkiOptions {
   variant?: LabPkiVariant;
   /** The clock to build validity around (default now). */
   now?: Date;
+  /**
+   * Leaf Extended Key Usage, by name or dotted OID (default serverAuth + clientAuth);
+   * `[]` leaves the extension out.
+   */
+  leafEku?: readonly string[];
+  /**
+   * Leaf Key Usage bits (default digitalSignature, plus keyEncipherment for RSA);
+   * `[]` leaves the extension out.
+   */
+  leafKeyUsage?: readonly LabKeyUsage[];
+  /** Intermediate CA Extended Key Usage (default: no extension, as most CAs issue them). */
+  intermediateEku?: readonly string[];
 }
+
+/** Key Usage bit names (RFC 5280 4.2.1.3). */
+export type LabKeyUsage = keyof typeof px.KeyUsageFlags;
+
+const EKU_OIDS: Readonly<Record<string, string>> = {
+  serverAuth: px.ExtendedKeyUsage.serverAuth,
+  clientAuth: px.ExtendedKeyUsage.clientAuth,
+  codeSigning: px.ExtendedKeyUsage.codeSigning,
+  emailProtection: px.ExtendedKeyUsage.emailProtection,
+  timeStamping: px.ExtendedKeyUsage.timeStamping,
+  OCSPSigning: px.ExtendedKeyUsage.ocspSigning,
+  anyExtendedKeyUsage: '2.5.29.37.0',
+};
+const ekuExtension = (usages: readonly string[]): px.Extension[] =>
+  usages.length === 0 ? [] : [new px.ExtendedKeyUsageExtension(usages.map((u) => EKU_OIDS[u] ?? u))];
+const keyUsageFlags = (bits: readonly LabKeyUsage[]): number => bits.reduce((acc, b) => acc | px.KeyUsageFlags[b], 0);
 
 export interface LabPki {
   /** What a client should trust: the root. */
@@ -80,6 +108,7 @@ export async function createLabPki(opts: LabPkiOptions): Promise<LabPki> {
     new px.KeyUsagesExtension(px.KeyUsageFlags.keyCertSign | px.KeyUsageFlags.cRLSign, true),
     await px.SubjectKeyIdentifierExtension.create(pub),
     ...(issuerPub ? [await px.AuthorityKeyIdentifierExtension.create(issuerPub)] : []),
+    ...(issuerPub ? ekuExtension(opts.intermediateEku ?? []) : []),
   ];
   const root = await px.X509CertificateGenerator.createSelfSigned({
     serialNumber: nextSerial(),
@@ -107,8 +136,17 @@ export async function createLabPki(opts: LabPkiOptions): Promise<LabPki> {
   ];
   const leafExtensions: px.Extension[] = [
     new px.BasicConstraintsExtension(false, undefined, true),
-    new px.KeyUsagesExtension(px.KeyUsageFlags.digitalSignature | (kind === 'rsa' ? px.KeyUsageFlags.keyEncipherment : 0), true),
-    new px.ExtendedKeyUsageExtension([px.ExtendedKeyUsage.serverAuth, px.ExtendedKeyUsage.clientAuth]),
+    ...(opts.leafKeyUsage?.length === 0
+      ? []
+      : [
+          new px.KeyUsagesExtension(
+            opts.leafKeyUsage
+              ? keyUsageFlags(opts.leafKeyUsage)
+              : px.KeyUsageFlags.digitalSignature | (kind === 'rsa' ? px.KeyUsageFlags.keyEncipherment : 0),
+            true,
+          ),
+        ]),
+    ...ekuExtension(opts.leafEku ?? ['serverAuth', 'clientAuth']),
     new px.SubjectAlternativeNameExtension(sans),
     await px.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
   ];
