@@ -84,7 +84,13 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   try {
     // Certificates first: the slowest step, and independent of the servers.
     const [edgePki, cmsPki] = await Promise.all([
-      createLabPki({ names: EDGE_SANS, ips: [LAB.edgeNat], kind: 'ecdsa', variant: setup.edgeCert ?? 'good' }),
+      createLabPki({
+        names: EDGE_SANS,
+        ips: [LAB.edgeNat],
+        kind: 'ecdsa',
+        variant: setup.edgeCert ?? 'good',
+        ...(setup.edgeCertEku ? { leafEku: setup.edgeCertEku } : {}),
+      }),
       createLabPki({
         names: [DOCUMENT.internalWebBridge, `admin.${DOCUMENT.internalDomain}`, DOCUMENT.external],
         ips: [LAB.cms],

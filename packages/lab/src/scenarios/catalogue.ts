@@ -62,6 +62,14 @@ export const SCENARIOS: readonly Scenario[] = [
     setup: { edgeCert: 'wrong-san' },
   }),
   defineScenario({
+    name: 'edge-cert-client-auth-only',
+    title: 'The Expressway-E certificate is issued for client authentication only (no serverAuth EKU)',
+    basedOn: `${TS(3, 'insecure connection')}; RFC 5280 4.2.1.12`,
+    expected: { codes: ['cert/eku-server-auth-missing'], fixes: ['cert-server-usage'] },
+    tolerated: ['turn/check-error'],
+    setup: { edgeCertEku: ['clientAuth'] },
+  }),
+  defineScenario({
     name: 'edge-cert-expired',
     title: 'The Expressway-E certificate has expired',
     basedOn: `${DOC}, Expressway-E certificate; Cisco TechNote 210800`,

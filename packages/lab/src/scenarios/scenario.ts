@@ -11,6 +11,8 @@ export interface ScenarioSetup {
   externalDnsFault?: LabDnsFault;
   /** The Expressway-E certificate fault. */
   edgeCert?: LabPkiVariant;
+  /** Extended Key Usage of the Expressway-E certificate (default serverAuth + clientAuth). */
+  edgeCertEku?: readonly string[];
   /** What the web proxy serves; `down` leaves the port closed. */
   webProxy?: WebProxyMode | 'down';
   turnMode?: 'normal' | 'drop-udp' | 'relay-blackhole';
