@@ -19,8 +19,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'packages/cms/dist/index.js');
-// The scan process loads the scanner module only (what cms.logs runs), not the package's
-// REST client and XML parser: on this machine importing all of dist/index.js adds ~0.3 s.
+// The scan process loads the scanner module only and calls scanFile exactly as the
+// cms.logs offline check does (a fresh LogScanner with the default limits, an abort
+// signal); it leaves out what triage does around it (walking the bundle, reading each
+// file's first 64 KiB to recognise it) and the package's REST client and XML parser,
+// which importing all of dist/index.js would load (~0.3 s here).
 const scanner = join(root, 'packages/cms/dist/logs/scanner.js');
 const { SIGNATURES, ANCHORS } = await import(dist);
 const MB = Number(process.env.BENCH_LOG_MB ?? 1024);
@@ -134,8 +137,9 @@ try {
   const grepAnchors = best('grep', ['-c', '-E', anchors, file]);
   const scanScript = `
     const t = process.hrtime.bigint();
-    const { scanFile } = await import(${JSON.stringify(scanner)});
-    const r = await scanFile(${JSON.stringify(file)});
+    const { scanFile, LogScanner } = await import(${JSON.stringify(scanner)});
+    // As the cms.logs offline check calls it (packages/cms/src/checks/offline.ts).
+    const r = await scanFile(${JSON.stringify(file)}, new LogScanner(), new AbortController().signal);
     console.log(JSON.stringify({ innerMs: Number(process.hrtime.bigint() - t) / 1e6, lines: r.lines, aggregates: r.aggregates.map((a) => [a.signature.id, a.count]), evictedCalls: r.evictedCalls, maxRssKiB: process.resourceUsage().maxRSS }));`;
   const ours = best(process.execPath, ['--input-type=module', '-e', scanScript]);
   const res = JSON.parse(ours.out);

@@ -6,6 +6,11 @@
  * pass instead of one `indexOf` pass per anchor is what keeps a 1 GB syslog
  * within a small multiple of `grep`; the pass skips up to (shortest anchor - 2)
  * bytes at a time, so short anchors make it slower.
+ *
+ * Each anchor is represented by one window of (shortest anchor) bytes, not
+ * necessarily its prefix: the window whose three-byte blocks are least likely in
+ * log text. A window ending in a common block (`ing`, `ed `, `nce`...) makes every
+ * such place in the file a candidate that advances one byte and is verified.
  */
 
 const fold = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
@@ -17,12 +22,51 @@ const MASK = (1 << BITS) - 1;
 /** Hash of the three bytes ending at a position; collisions only shorten shifts. */
 const hash3 = (a: number, b: number, c: number): number => ((a << 12) ^ (b << 6) ^ c) & MASK;
 
+/**
+ * Rough odds of a (folded) byte in English-like log text, in thousandths: letter
+ * frequencies, spaces and digits common, other punctuation rare. Only used to pick
+ * each anchor's window, so a wrong guess costs speed, never a hit.
+ */
+const LETTERS = 'etaoinsrhldcumfpgwybvkxjqz';
+const odds = (c: number): number => {
+  if (c === 0x20) return 150;
+  const l = LETTERS.indexOf(String.fromCharCode(c));
+  if (l >= 0) return Math.max(2, 100 - 4 * l);
+  if (c >= 0x30 && c <= 0x39) return 30;
+  return 10;
+};
+/** English trigrams frequent enough to count as common whatever their letters' odds. */
+const COMMON = new Set(
+  'the|ing|and|ion|tio|ent|ati|for|her|ter|hat|tha|ere|con|res|ver|all|ons|nce|men|ith|ted|ers|pro|thi|wit|are|ess|not|ive|was|ect|rea|com|eve|per|int|est|sta|cti|ica|ist|ear|ain|one|our|iti|rat|ed_|er_|es_|on_|in_|al_|ng_|nt_|st_|re_|le_|ly_|ce_|_th|_in|_co|_re|_to|_de|_pr|_st|_an|_fo|_se'
+    .replace(/_/g, ' ')
+    .split('|'),
+);
+const trigramCost = (a: number, b: number, c: number): number =>
+  COMMON.has(String.fromCharCode(a, b, c)) ? 1e6 : odds(a) * odds(b) * odds(c);
+/**
+ * Where in `p` its m-byte window starts: the window whose last block (every place
+ * in the text holding it is verified) and other blocks (they shorten the shifts)
+ * are least likely.
+ */
+function windowOffset(p: Uint8Array, m: number): number {
+  let best = 0;
+  let bestCost = Infinity;
+  for (let o = 0; o + m <= p.length; o += 1) {
+    let cost = 0;
+    for (let j = o + 2; j < o + m; j += 1) cost += trigramCost(p[j - 2]!, p[j - 1]!, p[j]!) * (j === o + m - 1 ? 64 : 1);
+    if (cost < bestCost) [best, bestCost] = [o, cost];
+  }
+  return best;
+}
+
 /** The search tables of one anchor set (immutable, shared by every search of that set). */
 interface Tables {
   /** The anchors as case-folded bytes (of their UTF-8). */
   patterns: readonly Uint8Array[];
   /** Length of the shortest anchor: the search window. */
   m: number;
+  /** Where each anchor's window starts in it. */
+  offsets: Int32Array;
   /** How far the window may move when it ends in a given three-byte hash (raw bytes, any case). */
   shift: Uint8Array;
   /** Anchors whose window ends in a given folded hash: indexes `list[head[h]..head[h+1])`. */
@@ -37,7 +81,9 @@ function buildTables(anchors: readonly string[]): Tables {
   const m = patterns.length === 0 ? 3 : Math.min(200, ...patterns.map((p) => p.length));
   const shift = new Uint8Array(MASK + 1).fill(patterns.length === 0 ? 255 : m - 2);
   const buckets = new Map<number, number[]>();
-  patterns.forEach((p, k) => {
+  const offsets = Int32Array.from(patterns, (p) => windowOffset(p, m));
+  patterns.forEach((full, k) => {
+    const p = full.subarray(offsets[k]!, offsets[k]! + m);
     for (let j = 2; j < m; j += 1) {
       const s = m - 1 - j;
       for (const a of cases(p[j - 2]!))
@@ -57,7 +103,7 @@ function buildTables(anchors: readonly string[]): Tables {
     flat.push(...(buckets.get(h) ?? []));
   }
   head[MASK + 1] = flat.length;
-  return { patterns, m, shift, head, list: Int32Array.from(flat) };
+  return { patterns, m, offsets, shift, head, list: Int32Array.from(flat) };
 }
 
 /** Tables by anchor set: a scanner per file must not rebuild them (1 MiB each). */
@@ -66,6 +112,7 @@ const TABLES = new Map<string, Tables>();
 export class LiteralSearch {
   readonly patterns: readonly Uint8Array[];
   private readonly m: number;
+  private readonly offsets: Int32Array;
   private readonly shift: Uint8Array;
   private readonly head: Int32Array;
   private readonly list: Int32Array;
@@ -78,7 +125,7 @@ export class LiteralSearch {
       if (TABLES.size >= 8) TABLES.delete(TABLES.keys().next().value!);
       TABLES.set(key, t);
     }
-    ({ patterns: this.patterns, m: this.m, shift: this.shift, head: this.head, list: this.list } = t);
+    ({ patterns: this.patterns, m: this.m, offsets: this.offsets, shift: this.shift, head: this.head, list: this.list } = t);
   }
 
   /** Positions of the last `scan`'s hits (valid up to its return value). */
@@ -100,27 +147,40 @@ export class LiteralSearch {
     const q = (to - from) >> 2;
     const ends = lanes(bytes, from, q, to, this.m, this.shift, this.cand);
     let n = 0;
-    for (let k = 0; k < 4; k += 1) n = this.verify(bytes, this.cand, k * (q + 4), ends[k]!, to, n);
+    for (let k = 0; k < 4; k += 1) n = this.verify(bytes, this.cand, k * (q + 4), ends[k]!, from, to, n);
     return n;
   }
 
-  /** Checks candidate window ends against the anchors of their bucket; appends hits from `n`. */
-  private verify(bytes: Uint8Array, cand: Int32Array, first: number, last: number, to: number, n: number): number {
-    const { m, patterns, head, list } = this;
+  /**
+   * Checks candidate window ends against the anchors of their bucket; appends hits
+   * from `n`. Windows sit at different offsets in their anchors, so a hit may start
+   * before the previous one: it is moved back into place (hits are few and nearly
+   * in order, so this stays cheap).
+   */
+  private verify(bytes: Uint8Array, cand: Int32Array, first: number, last: number, from: number, to: number, n: number): number {
+    const { m, patterns, offsets, head, list } = this;
     for (let c = first; c < last; c += 1) {
       const i = cand[c]!;
       const h = hash3(FOLD[bytes[i - 2]!]!, FOLD[bytes[i - 1]!]!, FOLD[bytes[i]!]!);
-      const start = i - m + 1;
       for (let x = head[h]!, end = head[h + 1]!; x < end; x += 1) {
         const k = list[x]!;
         const p = patterns[k]!;
-        if (start + p.length > to) continue;
+        const start = i - m + 1 - offsets[k]!;
+        if (start < from || start + p.length > to) continue;
         let j = 0;
         while (j < p.length && FOLD[bytes[start + j]!] === p[j]) j += 1;
         if (j < p.length) continue;
         if (n === this.hitPos.length) this.grow();
-        this.hitPos[n] = start;
-        this.hitAnchor[n] = k;
+        const pos = this.hitPos;
+        const anchor = this.hitAnchor;
+        let at = n;
+        while (at > 0 && (pos[at - 1]! > start || (pos[at - 1] === start && anchor[at - 1]! > k))) {
+          pos[at] = pos[at - 1]!;
+          anchor[at] = anchor[at - 1]!;
+          at -= 1;
+        }
+        pos[at] = start;
+        anchor[at] = k;
         n += 1;
       }
     }
@@ -161,14 +221,23 @@ function lanes(bytes: Uint8Array, from: number, q: number, to: number, m: number
     const s1 = shift[((bytes[i1 - 2]! << 12) ^ (bytes[i1 - 1]! << 6) ^ bytes[i1]!) & MASK]!;
     const s2 = shift[((bytes[i2 - 2]! << 12) ^ (bytes[i2 - 1]! << 6) ^ bytes[i2]!) & MASK]!;
     const s3 = shift[((bytes[i3 - 2]! << 12) ^ (bytes[i3 - 1]! << 6) ^ bytes[i3]!) & MASK]!;
-    if (s0 === 0) cand[n0++] = i0;
-    if (s1 === 0) cand[n1++] = i1;
-    if (s2 === 0) cand[n2++] = i2;
-    if (s3 === 0) cand[n3++] = i3;
-    i0 += s0 === 0 ? 1 : s0;
-    i1 += s1 === 0 ? 1 : s1;
-    i2 += s2 === 0 ? 1 : s2;
-    i3 += s3 === 0 ? 1 : s3;
+    // Branch-free: every position is written, and kept (z = 1) only when its shift is 0.
+    cand[n0] = i0;
+    cand[n1] = i1;
+    cand[n2] = i2;
+    cand[n3] = i3;
+    const z0 = (s0 - 1) >>> 31;
+    const z1 = (s1 - 1) >>> 31;
+    const z2 = (s2 - 1) >>> 31;
+    const z3 = (s3 - 1) >>> 31;
+    n0 += z0;
+    n1 += z1;
+    n2 += z2;
+    n3 += z3;
+    i0 += s0 + z0;
+    i1 += s1 + z1;
+    i2 += s2 + z2;
+    i3 += s3 + z3;
   }
   n0 = tail(bytes, i0, e0, shift, cand, n0);
   n1 = tail(bytes, i1, e1, shift, cand, n1);

@@ -66,6 +66,25 @@ describe('LiteralSearch (the one-pass prefilter)', () => {
     );
   });
 
+  it('finds any anchor set exactly, whichever window of each anchor it searches (150 runs)', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'B', 'c', 'd', ' ', 'E', 'f'), minLength: 3, maxLength: 11 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(word, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.oneof(word, fc.constantFrom('\n', 'x')), { maxLength: 40 }),
+        (set, parts) => {
+          const anchors = minimalAnchors(set);
+          const s = new LiteralSearch(anchors);
+          const bytes = Buffer.from(parts.join(''));
+          const n = s.scan(bytes, 0, bytes.length);
+          const got = Array.from({ length: n }, (_, i) => [s.hitPos[i]!, s.hitAnchor[i]!]);
+          expect(got).toEqual(naive(bytes, anchors, 0, bytes.length));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('refuses anchors the search cannot serve', () => {
     expect(() => new LiteralSearch(['ab'])).toThrow(RangeError);
     expect(() => new LiteralSearch(['abc\ndef'])).toThrow(RangeError);

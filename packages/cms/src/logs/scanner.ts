@@ -5,6 +5,8 @@ import type { Evidence, FindingDraft, Status } from '@cms-doctor/core';
 import { SIGNATURES, type Signature } from './signatures.js';
 import { parseLogLine } from './line.js';
 import { LiteralSearch } from './literal-search.js';
+import { BoundedKeys, EventSlots } from './open-events.js';
+import { positional, type PositionalPattern } from './positional.js';
 
 /** Longest line text kept as evidence. */
 const MAX_EVIDENCE_LINE = 600;
@@ -63,18 +65,11 @@ interface Ev {
   at: number;
   len: number;
 }
-/**
- * An open login or call: its events as (line, at, len) triples in one number array
- * (no object per event: millions of them churn through the bounded maps), and in
- * the copying mode their texts alongside.
- */
-interface OpenThing {
-  user?: string;
-  /** The login request this login came in as (logins only). */
-  req?: string;
-  ev: number[];
-  texts: string[] | undefined;
-}
+type GroupIndex = Readonly<Record<'call' | 'user' | 'req' | 'req2', number>>;
+/** A named group of a match, by the index PositionalPattern.index gave for it. */
+const group = (c: PositionalPattern, m: RegExpExecArray, k: number, name: string): string | undefined =>
+  k > 0 ? m[k] : k === 0 ? undefined : c.group(m, name);
+
 /** Reads `len` bytes at byte offset `at` of the scanned file (for timeline texts). */
 export type LineReader = (at: number, len: number) => Buffer;
 
@@ -113,13 +108,32 @@ export function hasAnchor(sig: Signature, text: string): boolean {
  * call's timeline from guest login. State is bounded by `limits`.
  */
 export class LogScanner {
-  private readonly aggs = new Map<string, Aggregate>();
-  private readonly calls = new Map<string, OpenThing>();
-  private readonly logins = new Map<string, OpenThing>();
-  private readonly users = new Map<string, OpenThing>();
-  private lastLogin: OpenThing | undefined;
-  /** Aggregates whose latest sample may still be a slice of the block being scanned. */
-  private readonly unsettled = new Set<Aggregate>();
+  /**
+   * Aggregates as indexes into `aggList`, per signature: by the signature's key
+   * group values joined with NUL (one group: its value alone), or the only one of a
+   * signature without key groups. Per signature, so a line's lookup key is a capture
+   * as it is, not a fresh concatenation V8 must flatten and hash every time.
+   */
+  private readonly aggs: Map<string, number>[];
+  private readonly soleAgg: number[];
+  private readonly aggList: Aggregate[] = [];
+  /** Open logins and calls (slots) and the keys they are tracked under. */
+  private readonly slots: EventSlots;
+  private readonly calls: BoundedKeys;
+  private readonly logins: BoundedKeys;
+  private readonly users: BoundedKeys;
+  private lastLogin = -1;
+  /**
+   * The latest line of each aggregate while its block is scanned: it changes on
+   * every repeat, so it stays a (line, slice) pair here and becomes the latest
+   * sample, a string of its own, only when the block is done (`settle`). Plain
+   * arrays reused for the whole scan: a structure made per block that lived long
+   * enough to be promoted kept its slices' 64 KiB blocks alive through scavenges.
+   */
+  private readonly pendingLine: number[] = [];
+  private readonly pendingText: string[] = [];
+  /** Indexes of the aggregates with a pending line. */
+  private readonly unsettled: number[] = [];
   evictedCalls = 0;
   evictedLogins = 0;
   overlongLines = 0;
@@ -137,6 +151,10 @@ export class LogScanner {
   private readonly direct: readonly number[];
   private readonly caseless: readonly boolean[];
   private readonly lowerAnchors: readonly (readonly string[])[];
+  /** Each signature's pattern with numbered groups (no groups object per match). */
+  private readonly compiled: readonly PositionalPattern[];
+  /** Per signature, where the groups the correlation reads are (see PositionalPattern.index). */
+  private readonly gi: readonly GroupIndex[];
   /** Where the line being matched sits in the file (set by the byte scan, -1 otherwise). */
   private at = -1;
   private len = 0;
@@ -146,6 +164,10 @@ export class LogScanner {
     private readonly limits: ScanLimits = DEFAULT_LIMITS,
     private readonly signatures: readonly Signature[] = SIGNATURES,
   ) {
+    this.slots = new EventSlots(Math.max(0, limits.maxEventsPerCall));
+    this.calls = new BoundedKeys(limits.maxOpenCalls, this.slots);
+    this.logins = new BoundedKeys(limits.maxOpenLogins, this.slots);
+    this.users = new BoundedKeys(limits.maxOpenLogins, this.slots);
     this.prefilter = minimalAnchors(signatures.flatMap((sg) => sg.anchors));
     this.search = new LiteralSearch(this.prefilter);
     const bit = (k: number): number => 1 << Math.min(k, 31);
@@ -156,6 +178,10 @@ export class LogScanner {
     );
     this.caseless = signatures.map((sg) => sg.pattern.flags.includes('i'));
     this.lowerAnchors = signatures.map((sg) => sg.anchors.map((a) => a.toLowerCase()));
+    this.compiled = signatures.map((sg) => positional(sg.pattern));
+    this.aggs = signatures.map(() => new Map());
+    this.soleAgg = signatures.map(() => -1);
+    this.gi = this.compiled.map((c) => ({ call: c.index('call'), user: c.index('user'), req: c.index('req'), req2: c.index('req2') }));
   }
 
   /**
@@ -165,10 +191,11 @@ export class LogScanner {
   line(text: string, lineNo: number, prefilterMask = -1, at = -1, len = 0): void {
     this.at = at;
     this.len = len;
+    const plan = this.plans.get(prefilterMask) ?? this.plan(prefilterMask);
     let lower: string | undefined;
-    for (let i = 0; i < this.signatures.length; i += 1) {
-      if ((this.masks[i]! & prefilterMask) === 0) continue;
-      if (prefilterMask === -1 || (this.direct[i]! & prefilterMask) === 0) {
+    for (let x = 0; x < plan.length; x += 1) {
+      const i = plan[x]! >> 1;
+      if ((plan[x]! & 1) === 1) {
         if (this.caseless[i]) {
           lower ??= text.toLowerCase();
           const l = lower;
@@ -176,24 +203,29 @@ export class LogScanner {
         } else if (!this.signatures[i]!.anchors.some((a) => text.includes(a))) continue;
       }
       const sig = this.signatures[i]!;
-      const m = sig.pattern.exec(text);
+      const c = this.compiled[i]!;
+      const m = c.re.exec(text);
       if (!m) continue;
-      const g = (m.groups ?? {}) as Record<string, string | undefined>;
-      if (sig.role === 'timeline') this.timeline(sig, g, lineNo, text);
-      else this.problem(sig, g, lineNo, text);
+      if (sig.role === 'timeline') this.timeline(sig, c, this.gi[i]!, m, lineNo, text);
+      else this.problem(i, sig, c, this.gi[i]!, m, lineNo, text);
     }
   }
 
-  private bounded<V>(map: Map<string, V>, key: string, value: V, max: number): number {
-    map.delete(key);
-    map.set(key, value);
-    let evicted = 0;
-    while (map.size > max) {
-      const oldest = map.keys().next().value as string;
-      map.delete(oldest);
-      evicted += 1;
-    }
-    return evicted;
+  /**
+   * The signatures a prefilter mask leads to, in catalogue order, as 2i+1 when the
+   * line must be checked for one of signature i's own anchors first, else 2i. A
+   * line holds few distinct anchor sets, so this is worked out once per mask.
+   */
+  private readonly plans = new Map<number, Int32Array>();
+  private plan(mask: number): Int32Array {
+    const out: number[] = [];
+    this.signatures.forEach((_, i) => {
+      if ((this.masks[i]! & mask) === 0) return;
+      out.push(2 * i + (mask === -1 || (this.direct[i]! & mask) === 0 ? 1 : 0));
+    });
+    const plan = Int32Array.from(out);
+    this.plans.set(mask, plan);
+    return plan;
   }
 
   /** Timeline lines stay in the file when it can be read back, else their text is copied. */
@@ -201,112 +233,136 @@ export class LogScanner {
     return this.reader !== undefined && this.at >= 0;
   }
 
-  private thing(): OpenThing {
-    return { ev: [], texts: this.lazy ? undefined : [] };
+  /** The current line as a timeline event of slot `t`. */
+  private push(t: number, lineNo: number, text: string): void {
+    this.slots.push(t, lineNo, this.at, this.len, this.lazy ? undefined : own(clip(text)));
   }
 
-  /** The current line as a timeline event of `t` (the newest replaces the last when full). */
-  private push(t: OpenThing, lineNo: number, text: string): void {
-    let i = t.ev.length;
-    if (i >= 3 * this.limits.maxEventsPerCall) i -= 3; // keep the newest at the end
-    t.ev[i] = lineNo;
-    t.ev[i + 1] = this.at;
-    t.ev[i + 2] = this.len;
-    if (t.texts !== undefined) t.texts[i / 3] = own(clip(text));
-  }
-
-  /** The events of `t` for a finding (texts made or read back in result()). */
-  private events(t: OpenThing | undefined): Ev[] {
+  /** The events of slot `t` (or none for -1) for a finding (texts made or read back in result()). */
+  private events(t: number): Ev[] {
     const out: Ev[] = [];
-    if (t)
-      for (let i = 0; i < t.ev.length; i += 3) out.push({ line: t.ev[i]!, text: t.texts?.[i / 3], at: t.ev[i + 1]!, len: t.ev[i + 2]! });
+    const sl = this.slots;
+    if (t >= 0)
+      for (let e = t * sl.per, end = e + sl.count[t]!; e < end; e += 1)
+        out.push({ line: sl.line[e]!, text: sl.texts[e], at: sl.at[e]!, len: sl.len[e]! });
     return out;
   }
 
-  private timeline(sig: Signature, g: Record<string, string | undefined>, lineNo: number, text: string): void {
+  private setLastLogin(t: number): void {
+    this.slots.retain(t);
+    if (this.lastLogin >= 0) this.slots.release(this.lastLogin);
+    this.lastLogin = t;
+  }
+
+  private timeline(sig: Signature, c: PositionalPattern, gi: GroupIndex, m: RegExpExecArray, lineNo: number, text: string): void {
+    const sl = this.slots;
+    const g = (name: keyof GroupIndex): string | undefined => group(c, m, gi[name], name);
     switch (sig.event) {
       case 'login': {
-        const req = own(g['req'] ?? g['req2'] ?? '?');
+        const req = own(g('req') ?? g('req2') ?? '?');
         let t = this.logins.get(req);
-        if (!t) {
-          t = this.thing();
-          t.req = req;
-          this.evictedLogins += this.bounded(this.logins, req, t, this.limits.maxOpenLogins);
+        const fresh = t < 0;
+        if (fresh) {
+          t = sl.alloc();
+          sl.req[t] = req;
+          this.evictedLogins += this.logins.set(req, t);
         }
         this.push(t, lineNo, text);
-        this.lastLogin = t;
+        this.setLastLogin(t);
+        if (fresh) sl.release(t);
         return;
       }
       case 'guest-created': {
-        const t = this.lastLogin ?? this.thing();
-        const user = g['user'] === undefined ? undefined : own(g['user']);
-        t.user = user;
+        const fresh = this.lastLogin < 0;
+        const t = fresh ? sl.alloc() : this.lastLogin;
+        const u = g('user');
+        const user = u === undefined ? undefined : own(u);
+        sl.user[t] = user;
         this.push(t, lineNo, text);
-        if (user) this.evictedLogins += this.bounded(this.users, user, t, this.limits.maxOpenLogins);
+        if (user) this.evictedLogins += this.users.set(user, t);
+        if (fresh) sl.release(t);
         return;
       }
       case 'login-ok': {
-        const t = g['user'] ? this.users.get(g['user']) : undefined;
-        if (t) this.push(t, lineNo, text);
+        const user = g('user');
+        const t = user ? this.users.get(user) : -1;
+        if (t >= 0) this.push(t, lineNo, text);
         return;
       }
       case 'allocated': {
-        const call = own(g['call']!);
-        const user = g['user'] === undefined ? undefined : own(g['user']);
-        const login = user ? (this.users.get(user) ?? this.users.get(user.replace(/@.*$/, ''))) : undefined;
+        const call = own(g('call')!);
+        const u = g('user');
+        const user = u === undefined ? undefined : own(u);
+        let login = user ? this.users.get(user) : -1;
+        if (login < 0 && user) login = this.users.get(user.replace(/@.*$/, ''));
         // The call's story starts with its guest's login (its latest events, leaving room).
-        const t = this.thing();
-        if (user) t.user = user;
-        if (login) {
-          const from = Math.max(0, login.ev.length / 3 - (this.limits.maxEventsPerCall - 4));
-          t.ev = login.ev.slice(3 * from);
-          if (t.texts) t.texts = login.texts?.slice(from) ?? t.ev.filter((_, i) => i % 3 === 0).map(() => '');
+        const t = sl.alloc();
+        if (user) sl.user[t] = user;
+        let loginReq: string | undefined;
+        if (login >= 0) {
+          sl.copyTail(login, t, Math.max(0, Math.min(sl.count[login]!, this.limits.maxEventsPerCall - 4)));
+          loginReq = sl.req[login];
         }
         this.push(t, lineNo, text);
         if (user) this.users.delete(user);
         // A claimed login is no longer open (ScanLimits.maxOpenLogins): it leaves the
         // map now instead of ageing out later, and is not counted as evicted.
-        if (login?.req !== undefined && this.logins.get(login.req) === login) this.logins.delete(login.req);
-        this.evictedCalls += this.bounded(this.calls, call, t, this.limits.maxOpenCalls);
+        if (loginReq !== undefined && this.logins.get(loginReq) === login) this.logins.delete(loginReq);
+        this.evictedCalls += this.calls.set(call, t);
+        sl.release(t);
         return;
       }
       case 'media': {
-        const t = this.calls.get(g['call']!);
-        if (t) this.push(t, lineNo, text);
+        const t = this.calls.get(g('call')!);
+        if (t >= 0) this.push(t, lineNo, text);
         return;
       }
       case 'teardown':
-        this.calls.delete(g['call']!);
+        this.calls.delete(g('call')!);
         return;
     }
   }
 
-  private problem(sig: Signature, g: Record<string, string | undefined>, lineNo: number, text: string): void {
-    let key = sig.id;
-    for (const k of sig.key ?? []) key += `\u0000${g[k] ?? ''}`;
-    let a = this.aggs.get(key);
-    if (!a) {
-      const groups: Record<string, string> = {};
-      for (const [k, v] of Object.entries(g)) if (v !== undefined) groups[k] = own(v);
-      a = { signature: sig, groups, count: 0, firstLine: lineNo, lastLine: lineNo, samples: [], calls: [], timelines: [] };
-      this.aggs.set(own(key), a);
+  private problem(i: number, sig: Signature, c: PositionalPattern, gi: GroupIndex, m: RegExpExecArray, lineNo: number, text: string): void {
+    const keys = sig.key ?? [];
+    let key = '';
+    for (let k = 0; k < keys.length; k += 1) key = k === 0 ? (c.group(m, keys[0]!) ?? '') : `${key}\u0000${c.group(m, keys[k]!) ?? ''}`;
+    let idx = keys.length === 0 ? this.soleAgg[i]! : (this.aggs[i]!.get(key) ?? -1);
+    if (idx < 0) {
+      idx = this.aggList.length;
+      this.aggList.push({
+        signature: sig,
+        groups: c.groups(m, own),
+        count: 0,
+        firstLine: lineNo,
+        lastLine: lineNo,
+        samples: [],
+        calls: [],
+        timelines: [],
+      });
+      this.pendingLine.push(0);
+      this.pendingText.push('');
+      if (keys.length === 0) this.soleAgg[i] = idx;
+      else this.aggs[i]!.set(own(key), idx);
     }
+    const a = this.aggList[idx]!;
     a.count += 1;
     a.lastLine = lineNo;
-    // The first two and the latest. The latest is replaced on every repeat, so it is
-    // kept as a slice and made a string of its own only once the block is done.
-    const latest: LineRef = { line: lineNo, text: clip(text) };
-    if (a.samples.length < SAMPLES) a.samples.push(latest);
-    else a.samples[SAMPLES - 1] = latest;
-    this.unsettled.add(a);
-    const call = g['call'];
+    // The first two and the latest (pending until the block is done).
+    if (a.samples.length < SAMPLES - 1) a.samples.push({ line: lineNo, text: own(clip(text)) });
+    else {
+      if (this.pendingLine[idx] === 0) this.unsettled.push(idx);
+      this.pendingLine[idx] = lineNo;
+      this.pendingText[idx] = text;
+    }
+    const call = group(c, m, gi.call, 'call');
     if (call !== undefined) {
       if (a.calls.length < MAX_CALLS_LISTED && !a.calls.includes(call)) a.calls.push(own(call));
       if (a.timelines.length < MAX_TIMELINES) {
         const open = this.calls.get(call);
         a.timelines.push({
           call: own(call),
-          ...(open?.user ? { user: open.user } : {}),
+          ...(open >= 0 && this.slots.user[open] ? { user: this.slots.user[open] } : {}),
           events: [
             ...this.events(open),
             this.lazy
@@ -318,10 +374,14 @@ export class LogScanner {
     }
   }
 
-  /** Makes every kept text a string of its own (call before the scanned block goes away). */
+  /** Makes every pending latest line a sample of its own text (call before the scanned block goes away). */
   settle(): void {
-    for (const a of this.unsettled) for (const s of a.samples) s.text = own(s.text);
-    this.unsettled.clear();
+    for (const idx of this.unsettled) {
+      this.aggList[idx]!.samples[SAMPLES - 1] = { line: this.pendingLine[idx]!, text: own(clip(this.pendingText[idx]!)) };
+      this.pendingLine[idx] = 0;
+      this.pendingText[idx] = '';
+    }
+    this.unsettled.length = 0;
   }
 
   /** The text of a timeline event, read back from the file if it was left there. */
@@ -342,11 +402,11 @@ export class LogScanner {
   result(): ScanResult {
     this.settle();
     // Timelines hold events until here; their texts are made (or read back) once.
-    for (const a of this.aggs.values())
+    for (const a of this.aggList)
       for (const t of a.timelines) t.events = (t.events as unknown as Ev[]).map((e) => ({ line: e.line, text: this.textOf(e) }));
     return {
       lines: this.lines,
-      aggregates: [...this.aggs.values()],
+      aggregates: [...this.aggList],
       evictedCalls: this.evictedCalls,
       evictedLogins: this.evictedLogins,
       overlongLines: this.overlongLines,
@@ -463,13 +523,18 @@ function scanBlock(block: Buffer, firstLine: number, scanner: LogScanner, at: nu
   const ascii = nHits === 0 || isAscii(block);
   const pos = search.hitPos;
   const anchor = search.hitAnchor;
-  let line = firstLine;
-  let counted = 0; // newlines before this offset are counted
+  let line = firstLine; // the number of the line starting at `start`
+  let start = 0;
   let h = 0;
+  // Walk the lines in order, one search for each line end, up to the last hit.
   while (h < nHits) {
     const p = pos[h]!;
-    const start = p === 0 ? 0 : s.lastIndexOf('\n', p - 1) + 1;
-    let end = s.indexOf('\n', p);
+    let end = s.indexOf('\n', start);
+    while (end >= 0 && end < p) {
+      line += 1;
+      start = end + 1;
+      end = s.indexOf('\n', start);
+    }
     if (end < 0) end = s.length;
     // Every hit inside this line adds its anchor to the line's mask.
     let mask = 0;
@@ -477,17 +542,22 @@ function scanBlock(block: Buffer, firstLine: number, scanner: LogScanner, at: nu
       mask |= 1 << Math.min(anchor[h]!, 31);
       h += 1;
     }
-    for (let i = s.indexOf('\n', counted); i >= 0 && i < start; i = s.indexOf('\n', i + 1)) line += 1;
-    counted = start;
     const stop = Math.min(end, start + MAX_LINE);
-    let text = s.slice(start, stop);
+    // Without its '\r' (a byte of its own in UTF-8 too).
+    const cut = stop > start && s.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
+    let text = s.slice(start, cut);
     // Non-ASCII bytes: decode the line properly as UTF-8.
-    if (!ascii && NON_ASCII.test(text)) text = block.toString('utf8', start, stop);
-    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (!ascii && NON_ASCII.test(text)) text = block.toString('utf8', start, cut);
     if (end - start > MAX_LINE) scanner.overlongLines += 1;
     scanner.line(text, line, mask, at + start, stop - start);
+    if (end === s.length) {
+      start = end;
+      break;
+    }
+    line += 1;
+    start = end + 1;
   }
-  for (let i = s.indexOf('\n', counted); i >= 0; i = s.indexOf('\n', i + 1)) line += 1;
+  for (let i = s.indexOf('\n', start); i >= 0; i = s.indexOf('\n', i + 1)) line += 1;
   scanner.settle();
   return line;
 }
