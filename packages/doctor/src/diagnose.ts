@@ -7,7 +7,9 @@ import {
   type Check,
   type CheckRecord,
   type Finding,
+  type FileRecord,
   type Report,
+  type TriageFile,
   type Target,
 } from '@cms-doctor/core';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
@@ -31,14 +33,28 @@ const pick = (checks: readonly Check<unknown>[], only?: readonly Area[]): Check<
 /** Per-check deadline: the overall deadline minus a margin for rendering, at least one second. */
 const perCheck = (timeoutMs: number): number => Math.max(1000, timeoutMs - 250);
 
-export async function diagnoseLive(target: Target, opts: DiagnoseOptions): Promise<Report> {
-  const catalogue = opts.catalogue ?? (await loadCatalogue());
-  const startedAt = new Date();
-  const t0 = performance.now();
+interface Started {
+  at: Date;
+  t0: number;
+}
+const started = (): Started => ({ at: new Date(), t0: performance.now() });
+
+/** One run through the runner under the overall deadline, turned into a report. */
+async function runToReport(
+  checks: readonly Check<unknown>[],
+  mode: 'live' | 'offline',
+  target: Target,
+  opts: DiagnoseOptions,
+  catalogue: Catalogue,
+  since: Started,
+  /** Offline: the inputs, and their records read after the run (checks may reject files). */
+  files?: { triage: readonly TriageFile[]; records: () => FileRecord[] },
+): Promise<Report> {
   const overall = AbortSignal.timeout(opts.timeoutMs);
-  const result = await runChecks(pick(catalogue.checks, opts.only), {
+  const result = await runChecks(checks, {
     target,
-    mode: 'live',
+    mode,
+    ...(files ? { files: files.triage } : {}),
     checkTimeoutMs: perCheck(opts.timeoutMs),
     budgetMs: perCheck(opts.timeoutMs),
     signal: opts.signal ? AbortSignal.any([overall, opts.signal]) : overall,
@@ -47,13 +63,20 @@ export async function diagnoseLive(target: Target, opts: DiagnoseOptions): Promi
   });
   return buildReport({
     version: VERSION,
-    mode: 'live',
+    mode,
     target,
-    startedAt,
-    durationMs: performance.now() - t0,
+    startedAt: since.at,
+    durationMs: performance.now() - since.t0,
     ...result,
     fixes: catalogue.fixes,
+    ...(files ? { files: files.records() } : {}),
   });
+}
+
+export async function diagnoseLive(target: Target, opts: DiagnoseOptions): Promise<Report> {
+  const since = started();
+  const catalogue = opts.catalogue ?? (await loadCatalogue());
+  return runToReport(pick(catalogue.checks, opts.only), 'live', target, opts, catalogue, since);
 }
 
 /** Lists every unreadable input as a `triage/unreadable-file` warning, after the checks that may reject files. */
@@ -85,9 +108,8 @@ function filesCheck(entries: readonly FileEntry[], after: string[]): Check<unkno
 }
 
 export async function diagnoseOffline(inputs: readonly string[], target: Target, opts: DiagnoseOptions): Promise<Report> {
+  const since = started();
   const catalogue = opts.catalogue ?? (await loadCatalogue());
-  const startedAt = new Date();
-  const t0 = performance.now();
   const { entries, workDirs } = await collectInputs(inputs, catalogue.recognisers);
   try {
     const files = entries.map(toTriageFile);
@@ -104,26 +126,9 @@ export async function diagnoseOffline(inputs: readonly string[], target: Target,
         relevant.map((c) => c.id),
       ),
     ];
-    const overall = AbortSignal.timeout(opts.timeoutMs);
-    const result = await runChecks(all, {
-      target,
-      mode: 'offline',
-      files,
-      checkTimeoutMs: perCheck(opts.timeoutMs),
-      budgetMs: perCheck(opts.timeoutMs),
-      signal: opts.signal ? AbortSignal.any([overall, opts.signal]) : overall,
-      ...(opts.onStart ? { onStart: opts.onStart } : {}),
-      ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
-    });
-    return buildReport({
-      version: VERSION,
-      mode: 'offline',
-      target,
-      startedAt,
-      durationMs: performance.now() - t0,
-      ...result,
-      fixes: catalogue.fixes,
-      files: entries.map((e) => ({ path: e.path, kind: e.kind, ...(e.reason ? { reason: e.reason } : {}) })),
+    return await runToReport(all, 'offline', target, opts, catalogue, since, {
+      triage: files,
+      records: () => entries.map((e) => ({ path: e.path, kind: e.kind, ...(e.reason ? { reason: e.reason } : {}) })),
     });
   } finally {
     await Promise.all(workDirs.map((w) => w.dispose()));
