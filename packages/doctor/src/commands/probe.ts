@@ -15,6 +15,10 @@ const targetOpt = <T>(y: Argv<T>, ...flags: string[]): Argv<T> => {
   return out;
 };
 
+/** Probe options are target options under the names the contract gives them for one probe. */
+const renamed = (argv: Args, names: Record<string, string>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(names).flatMap(([from, to]) => (argv[from] === undefined ? [] : [[to, argv[from]]])));
+
 export const probeCommand = (io: CliIo): CommandModule => ({
   command: 'probe <what>',
   describe: 'One probe on its own: turn, dns or cert',
@@ -45,9 +49,7 @@ export const probeCommand = (io: CliIo): CommandModule => ({
         handler: async (raw) => {
           const argv = raw as unknown as Args;
           checkTimeout(argv);
-          const extra: Record<string, unknown> = { turn: argv.server };
-          if (argv.user !== undefined) extra['turn-user'] = argv.user;
-          if (argv['password-file'] !== undefined) extra['turn-password-file'] = argv['password-file'];
+          const extra = { turn: argv.server, ...renamed(argv, { user: 'turn-user', 'password-file': 'turn-password-file' }) };
           const target = await resolveTarget(argv, io, extra);
           const transports = argv.transport as string[] | undefined;
           const t = transports?.length ? { ...target, turnTransports: transports as ('udp' | 'tcp' | 'tls')[] } : target;
@@ -85,10 +87,10 @@ export const probeCommand = (io: CliIo): CommandModule => ({
           checkTimeout(argv);
           if (argv['internal-dns'] === undefined && argv['external-dns'] === undefined && !io.env.CMS_DOCTOR_INTERNAL_DNS)
             throw new ExitError(2, 'probe dns needs --internal-dns <ip[:port]> (and optionally --external-dns)');
-          const extra: Record<string, unknown> = { external: argv.fqdn };
-          if (argv['expect-internal'] !== undefined) extra['cms-address'] = argv['expect-internal'];
-          if (argv['expect-external'] !== undefined) extra['edge-nat-address'] = argv['expect-external'];
-          for (const k of ['internal-dns', 'external-dns']) if (argv[k] !== undefined) extra[k] = argv[k];
+          const extra = {
+            external: argv.fqdn,
+            ...renamed(argv, { 'expect-internal': 'cms-address', 'expect-external': 'edge-nat-address' }),
+          };
           emit(await runLive(await resolveTarget(argv, io, extra), argv, io, ['dns']), argv, io);
         },
       })

@@ -84,35 +84,24 @@ function buildState(o: CmsSimulatorOptions) {
       ['callId', String(100101 + i)],
     ],
   }));
-  const rules: Item[] = [];
-  if (!f.has('call-matching-missing-internal-domain'))
-    rules.push({
-      id: 'a54345c1-3f4c-4e85-976b-0fe9e3890d3b',
-      list: [
-        ['domain', domains.internal],
-        ['priority', 10],
-      ],
-      detail: [
-        ['resolveToUsers', v3 ? undefined : true],
-        ['resolveToCoSpaces', !f.has('call-matching-not-spaces')],
-        ['resolveToIvrs', true],
-        ['resolveToLyncConferences', false],
-      ],
-    });
-  if (!f.has('call-matching-missing-external-domain'))
-    rules.push({
-      id: '2bb27a59-7609-46c4-a3dd-9de99e027777',
-      list: [
-        ['domain', domains.external],
-        ['priority', 10],
-      ],
-      detail: [
-        ['resolveToUsers', v3 ? undefined : true],
-        ['resolveToCoSpaces', !f.has('call-matching-not-spaces')],
-        ['resolveToIvrs', true],
-        ['resolveToLyncConferences', false],
-      ],
-    });
+  // One call matching rule per domain, as the document configures them (priority 10, spaces).
+  const rule = (id: string, domain: string): Item => ({
+    id,
+    list: [
+      ['domain', domain],
+      ['priority', 10],
+    ],
+    detail: [
+      ['resolveToUsers', v3 ? undefined : true],
+      ['resolveToCoSpaces', !f.has('call-matching-not-spaces')],
+      ['resolveToIvrs', true],
+      ['resolveToLyncConferences', false],
+    ],
+  });
+  const rules: Item[] = [
+    ...(f.has('call-matching-missing-internal-domain') ? [] : [rule('a54345c1-3f4c-4e85-976b-0fe9e3890d3b', domains.internal)]),
+    ...(f.has('call-matching-missing-external-domain') ? [] : [rule('2bb27a59-7609-46c4-a3dd-9de99e027777', domains.external)]),
+  ];
   const webBridges: Item[] = [
     {
       id: '0e86b926-c4b9-459d-8ec6-bc547abbb2d1',
