@@ -1,7 +1,7 @@
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
 import { certificateEvidence, type Certificate } from '@cms-doctor/certs';
 import type { MmpCallbridge, MmpWebbridge3 } from '@cms-doctor/cms';
-import type { NamedCertificates } from './judge.js';
+import { certificateFileEvidence, type NamedCertificates } from './judge.js';
 
 /** One MMP `webbridge3` screen and the file it came from. */
 export interface Webbridge3Screen {
@@ -140,13 +140,7 @@ export function judgeC2wTrust(inp: C2wTrustInputs): FindingDraft[] {
     const leaf = presented.certificates[0];
     const certEv: Evidence[] = [
       { ...certificateEvidence(leaf, 0), role: 'web bridge 3 C2W certificate', file: presented.path },
-      {
-        kind: 'certificate-file',
-        role: 'call bridge C2W trusted certs',
-        file: trusted.path,
-        sha256: trusted.certificates.map((c) => c.sha256),
-        subjects: trusted.certificates.map((c) => c.subject),
-      },
+      certificateFileEvidence('call bridge C2W trusted certs', trusted),
     ];
     const anchor = c2wAnchor(presented.certificates, trusted.certificates);
     if (anchor) {

@@ -31,6 +31,15 @@ const line = (file: string, n: number | undefined, text: string): Evidence => ({
  * what it trusts on the C2W link, where the CA of the call bridge certificate also
  * works (`webbridge3 c2w trust <ca>`, TechNote 221729).
  */
+/** A certificate file named by MMP output, as evidence: which certificates it holds. */
+export const certificateFileEvidence = (role: string, file: NamedCertificates): Evidence => ({
+  kind: 'certificate-file',
+  role,
+  file: file.path,
+  sha256: file.certificates.map((c) => c.sha256),
+  subjects: file.certificates.map((c) => c.subject),
+});
+
 export function judgeTrust(inp: TrustInputs): FindingDraft[] {
   const out: FindingDraft[] = [];
   const cbName = inp.callbridge?.certificateFile ?? undefined;
@@ -82,13 +91,7 @@ export function judgeTrust(inp: TrustInputs): FindingDraft[] {
     const issuer = version === '3.x' && !holdsLeaf ? trust.certificates.find((c) => c.isCa && leaf.issuedBy(c)) : undefined;
     const certEv: Evidence[] = [
       { ...certificateEvidence(leaf, 0), role: 'call bridge certificate', file: cb.path },
-      {
-        kind: 'certificate-file',
-        role: 'web bridge trust bundle',
-        file: trust.path,
-        sha256: trust.certificates.map((c) => c.sha256),
-        subjects: trust.certificates.map((c) => c.subject),
-      },
+      certificateFileEvidence('web bridge trust bundle', trust),
     ];
     if (holdsLeaf || issuer) {
       out.push({
