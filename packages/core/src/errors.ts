@@ -58,11 +58,16 @@ export function isNetworkError(e: unknown): boolean {
   return (typeof code === 'string' && NETWORK_CODES.has(code)) || (e as Error | null)?.name === 'TimeoutError';
 }
 
-/** A short, secret-free description of any thrown value. */
+/**
+ * A short, secret-free description of any thrown value, for people: a system code such as
+ * ECONNREFUSED stays (engineers search for it), our own CMSD_ codes do not (they are for scripts,
+ * which read `error.code`).
+ */
 export function describeError(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
-    return typeof code === 'string' && !e.message.includes(code) ? `${code}: ${e.message}` : e.message;
+    const internal = typeof code === 'string' && code.startsWith('CMSD_');
+    return typeof code === 'string' && !internal && !e.message.includes(code) ? `${code}: ${e.message}` : e.message;
   }
   return String(e);
 }

@@ -9,5 +9,6 @@ export * from './runner.js';
 export * from './report.js';
 export * from './fixes.js';
 export * from './codes.js';
+export * from './emit.js';
 export * from './deadline.js';
 export * from './published.js';

@@ -54,6 +54,9 @@ export interface CodeInfo {
   title: string;
   /** The status a finding with this code normally carries. */
   status: Extract<Status, 'warn' | 'fail' | 'error' | 'info'>;
+  /** Other statuses a check may give it, chosen by evidence (e.g. `warn` for a transport the deployment may not use). */
+  statuses?: readonly Status[];
+  /** Every fix that can apply; a finding carries the subset its evidence supports. */
   fixes: string[];
   basis: Basis;
 }

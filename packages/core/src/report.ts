@@ -38,7 +38,9 @@ export function buildReport(input: ReportInput): Report {
   for (const f of input.findings)
     for (const id of f.fixes) {
       const fix = input.fixes.get(id);
-      if (fix && !fixes[id]) fixes[id] = { title: fix.title, steps: fix.steps, reference: fix.reference };
+      // A fix id outside the catalogue is a bug in a check, not something to drop quietly.
+      if (!fix) throw new Error(`finding ${f.code} names fix ${id}, which is not in the fix catalogue`);
+      if (!fixes[id]) fixes[id] = { title: fix.title, steps: fix.steps, reference: fix.reference };
     }
   const report: Report = {
     schemaVersion: 1,

@@ -4,6 +4,13 @@ import type { Target } from './target.js';
 import type { TriageFile } from './triage.js';
 import { describeError } from './errors.js';
 import { redact } from './redact.js';
+import { emitterFor } from './emit.js';
+import { CORE_CODES } from './codes.js';
+
+const emit = emitterFor(CORE_CODES);
+
+/** A deadline as a person says it: `9.6 s`, `12 s`, never `9608.333251953125 ms`. */
+export const seconds = (ms: number): string => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
 
 export interface CheckRecord {
   id: string;
@@ -137,7 +144,7 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
       return;
     }
     if (opts.signal?.aborted) {
-      finish([complete({ code: 'triage/run-deadline', status: 'error', title: `${check.title}: not started, the run's deadline passed` })]);
+      finish([complete(emit('triage/run-deadline', { subject: check.title, detail: "not started: the run's deadline had passed" }))]);
       return;
     }
     const own = check.timeoutMs ?? opts.checkTimeoutMs ?? 10_000;
@@ -145,7 +152,7 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
     const reserve = ((levels.get(check.id) ?? 1) - 1) * slice;
     const timeoutMs = Math.max(200, Math.min(own, runEnd - reserve - Date.now()));
     const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new DOMException(`check ${check.id} exceeded ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const handle = setTimeout(() => timer.abort(new DOMException(`no decision within ${seconds(timeoutMs)}`, 'TimeoutError')), timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timer.signal]) : timer.signal;
     const ctx: CheckContext = {
       target: opts.target,
@@ -170,14 +177,15 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
       finish(outcome.findings.map(complete));
     } catch (e) {
       const timedOut = signal.aborted;
+      const reason = timedOut ? describeError(signal.reason) : `the check failed to run: ${describeError(e)}`;
       finish([
-        complete({
-          code: `${check.area}/check-error`,
-          status: 'error',
-          title: timedOut ? `${check.title}: no decision before the deadline` : `${check.title}: the check failed to run`,
-          detail: timedOut ? describeError(signal.reason) : describeError(e),
-          evidence: [{ kind: 'check-error', error: describeError(e), timedOut }],
-        }),
+        complete(
+          emit(`${check.area}/check-error`, {
+            subject: check.title,
+            detail: reason,
+            evidence: [{ kind: 'check-error', error: describeError(e), timedOut }],
+          }),
+        ),
       ]);
     } finally {
       clearTimeout(handle);
