@@ -51,11 +51,23 @@ export function buildReport(input: ReportInput): Report {
     durationMs: Math.round(input.durationMs),
     summary,
     checks: input.checks.map(({ startedAtMs: _s, ...c }) => c),
-    findings: [...input.findings],
+    findings: bySeverity(input.findings),
     fixes,
   };
   if (input.files) report.files = [...input.files];
   return report;
+}
+
+/** The order every format shows findings in: what to act on first, notes and skips last. */
+export const SEVERITY_ORDER: readonly Status[] = ['fail', 'warn', 'error', 'pass', 'info', 'skip'];
+
+/** Findings by severity; within one status the catalogue order the runner produced is kept. */
+export function bySeverity<T extends { status: Status }>(findings: readonly T[]): T[] {
+  const rank = (s: Status): number => SEVERITY_ORDER.indexOf(s);
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f.status) - rank(b.f.status) || a.i - b.i)
+    .map((x) => x.f);
 }
 
 /** 0 nothing failed, 1 a `fail`, 3 no fail but a check could not decide. */

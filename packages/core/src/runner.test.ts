@@ -112,10 +112,10 @@ describe('runChecks', () => {
     expect(findings).toHaveLength(2);
   });
 
-  it('skips a check whose inputs are missing and names them', async () => {
+  it('skips a check whose inputs are missing and names them, every alternative of a needsAny', async () => {
     const needy = pass('turn.allocate', { needs: ['turnPassword'], needsAny: [['turn'], ['edge']] });
     const { findings } = await runChecks([needy], { target: {}, mode: 'live' });
-    expect(findings[0]).toMatchObject({ status: 'skip', code: 'turn/allocate', needs: ['turnPassword', 'turn'] });
+    expect(findings[0]).toMatchObject({ status: 'skip', code: 'turn/allocate', needs: ['turnPassword', 'turn|edge'] });
   });
 
   it('runs only the checks of the mode', async () => {

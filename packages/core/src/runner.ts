@@ -51,14 +51,20 @@ export function worstStatus(statuses: readonly Status[]): Status {
   return 'skip';
 }
 
-/** Inputs a check lacks, or [] when it can run. */
+/** Inputs a check lacks, or [] when it can run; `a|b` means any one of them. */
 export function missingInputs(check: Check<unknown>, target: Target, files: readonly TriageFile[]): CheckInput[] {
   const has = (input: CheckInput): boolean =>
     input.startsWith('file:') ? files.some((f) => f.kind === input.slice(5)) : (target as Record<string, unknown>)[input] !== undefined;
   const missing = check.needs.filter((n) => !has(n));
   if (check.needsAny && check.needsAny.length > 0 && !check.needsAny.some((group) => group.every(has))) {
-    const best = [...check.needsAny].sort((a, b) => a.filter((n) => !has(n)).length - b.filter((n) => !has(n)).length)[0] ?? [];
-    for (const n of best) if (!has(n) && !missing.includes(n)) missing.push(n);
+    const lacking = check.needsAny.map((group) => group.filter((n) => !has(n)));
+    if (lacking.every((l) => l.length === 1)) {
+      // Any one input would do: name them all (`a|b|c`), not the first the catalogue happens to list.
+      missing.push(lacking.map((l) => l[0]).join('|') as CheckInput);
+    } else {
+      const best = [...lacking].sort((a, b) => a.length - b.length)[0] ?? [];
+      for (const n of best) if (!missing.includes(n)) missing.push(n);
+    }
   }
   return missing;
 }

@@ -15,6 +15,16 @@ Passwords: --*-password-file or CMS_DOCTOR_TURN_PASSWORD / CMS_DOCTOR_CMS_PASSWO
 Every option can also come from --config <yaml> or a CMS_DOCTOR_<OPTION> variable.
 Docs: docs/ in the repository; cms-doctor explain <code|fix>.`;
 
+/** yargs names an unknown `--bogus-flag` twice (`bogus-flag, bogusFlag`): keep the name the user typed. */
+export function withoutCamelTwins(message: string): string {
+  return message.replace(/(Unknown arguments?: )(.*)$/m, (_m, head: string, list: string) => {
+    const names = list.split(', ');
+    const kebab = new Set(names.map((n) => n.replace(/-([a-z])/g, (_x, ch: string) => ch.toUpperCase())).filter((n, i) => n !== names[i]));
+    const kept = names.filter((n) => !kebab.has(n));
+    return `${kept.length === 1 ? 'Unknown argument: ' : head}${kept.join(', ')}`;
+  });
+}
+
 /**
  * Runs the CLI and returns its exit code. Never exits the process itself, so tests
  * call it in-process; bin/cms-doctor.js turns the code into the process exit.
@@ -55,7 +65,8 @@ export async function main(rawArgs: readonly string[], io: CliIo = processIo()):
   } catch (e) {
     const exit = usageExit(e);
     if (exit) {
-      if (exit.message) io.stderr(`cms-doctor: ${exit.message}\n${exit.exitCode === 2 ? 'Run cms-doctor --help for usage.\n' : ''}`);
+      if (exit.message)
+        io.stderr(`cms-doctor: ${withoutCamelTwins(exit.message)}\n${exit.exitCode === 2 ? 'Run cms-doctor --help for usage.\n' : ''}`);
       return exit.exitCode;
     }
     // yargs validation errors (unknown option, bad choice, missing argument) are usage errors.
@@ -63,7 +74,7 @@ export async function main(rawArgs: readonly string[], io: CliIo = processIo()):
       e instanceof Error &&
       (e.name === 'YError' || /Unknown argument|Invalid values|Not enough non-option|Missing required/.test(e.message))
     ) {
-      io.stderr(`cms-doctor: ${e.message}\nRun cms-doctor --help for usage.\n`);
+      io.stderr(`cms-doctor: ${withoutCamelTwins(e.message)}\nRun cms-doctor --help for usage.\n`);
       return 2;
     }
     io.stderr(

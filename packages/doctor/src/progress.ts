@@ -9,9 +9,12 @@ export interface Progress {
 
 const quiet: Progress = { onStart: () => undefined, onSettled: () => undefined, stop: () => undefined };
 
-/** A spinner on a terminal, plain lines on stderr otherwise; nothing for machine formats. */
-export async function createProgress(io: CliIo, enabled: boolean): Promise<Progress> {
-  if (!enabled) return quiet;
+/**
+ * A spinner when stderr is a terminal and the report is text; plain lines on stderr only when
+ * asked with --progress. A script piping the output gets nothing on stderr it did not ask for.
+ */
+export async function createProgress(io: CliIo, argv: { format: string; progress?: boolean }): Promise<Progress> {
+  if (argv.progress !== true && !(io.stderrTty && argv.format === 'text')) return quiet;
   if (!io.stderrTty) {
     return {
       onStart: () => undefined,

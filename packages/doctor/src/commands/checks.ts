@@ -5,8 +5,12 @@ import { needsLabel } from '../render/needs-label.js';
 
 export const checksCommand = (io: CliIo): CommandModule => ({
   command: 'checks',
-  describe: 'List every check: id, area, live or offline, what it needs; and every problem code and fix',
-  builder: (y) => y.option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' }),
+  describe: 'List every check (id, area, live or offline, what it needs), every problem code and every fix',
+  builder: (y) =>
+    y
+      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
+      // Accepted so that scripts can pass the same output flags to every command; the list has no colour.
+      .option('color', { type: 'boolean', describe: 'Accepted for symmetry with the other commands (this list is plain text)' }),
   handler: async (raw) => {
     const { checks, codes, fixes } = await loadCatalogue();
     const rows = checks.map((c) => ({
@@ -30,6 +34,24 @@ export const checksCommand = (io: CliIo): CommandModule => ({
       ];
       return `${r.id.padEnd(width)}  ${r.area.padEnd(10)} ${r.modes.join('+').padEnd(13)} ${r.title}${needs.length ? `\n${' '.repeat(width + 2)}needs ${needs.join(', ')}` : ''}`;
     });
-    io.stdout(`${lines.join('\n')}\n\n${codes.size} problem codes and ${fixes.size} fixes: cms-doctor explain <code|fix>\n`);
+    const codeWidth = Math.max(8, ...[...codes.keys()].map((c) => c.length));
+    const codeLines = [...codes.values()].map((c) => `${c.code.padEnd(codeWidth)}  ${c.status.padEnd(5)}  ${c.title}`);
+    const fixWidth = Math.max(8, ...[...fixes.keys()].map((f) => f.length));
+    const fixLines = [...fixes.values()].map((f) => `${f.id.padEnd(fixWidth)}  ${f.title}`);
+    io.stdout(
+      [
+        `Checks (${rows.length})`,
+        ...lines,
+        '',
+        `Problem codes (${codes.size})`,
+        ...codeLines,
+        '',
+        `Fixes (${fixes.size})`,
+        ...fixLines,
+        '',
+        'Details of any code or fix: cms-doctor explain <code|fix>',
+        '',
+      ].join('\n'),
+    );
   },
 });

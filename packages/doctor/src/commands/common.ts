@@ -16,6 +16,7 @@ export interface GlobalArgs {
   color?: boolean;
   only?: string[];
   verbose?: boolean;
+  progress?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_S = 15;
@@ -40,7 +41,12 @@ export function withReportOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('verbose', {
       type: 'boolean',
       alias: 'v',
-      describe: 'Show passing checks and all evidence',
+      describe: 'Show notes, the evidence of passing checks and all evidence of problems',
+      group: 'Output:',
+    })
+    .option('progress', {
+      type: 'boolean',
+      describe: 'Per-check progress lines on stderr even when it is not a terminal (a terminal always shows a spinner)',
       group: 'Output:',
     }) as unknown as Argv<T & GlobalArgs>;
 }
@@ -88,7 +94,7 @@ export async function resolveTarget(argv: Record<string, unknown>, io: CliIo, ex
 }
 
 export async function runLive(target: Target, argv: GlobalArgs, io: CliIo, only?: readonly Area[]): Promise<Report> {
-  const progress = await createProgress(io, argv.format === 'text');
+  const progress = await createProgress(io, argv);
   try {
     return await diagnoseLive(target, {
       timeoutMs: argv.timeout * 1000,

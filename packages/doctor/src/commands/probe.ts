@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CliIo } from '../io.js';
+import { CmsDoctorError } from '@cms-doctor/core';
 import { ExitError } from '../exit.js';
 import { checkTimeout, emit, resolveTarget, runLive, withReportOptions, type GlobalArgs } from './common.js';
 import { TARGET_OPTIONS } from '../target-options.js';
@@ -50,7 +51,15 @@ export const probeCommand = (io: CliIo): CommandModule => ({
           const argv = raw as unknown as Args;
           checkTimeout(argv);
           const extra = { turn: argv.server, ...renamed(argv, { user: 'turn-user', 'password-file': 'turn-password-file' }) };
-          const target = await resolveTarget(argv, io, extra);
+          const target = await resolveTarget(argv, io, extra).catch((e: unknown) => {
+            // The message names the run command's flags; this command calls them --user and --password-file.
+            if (e instanceof CmsDoctorError && e.code === 'CMSD_SECRET_MISSING')
+              throw new CmsDoctorError(
+                e.code,
+                e.message.replace('--turn-user', '--user').replace('--turn-password-file', '--password-file'),
+              );
+            throw e;
+          });
           const transports = argv.transport as string[] | undefined;
           const t = transports?.length ? { ...target, turnTransports: transports as ('udp' | 'tcp' | 'tls')[] } : target;
           emit(await runLive(t, argv, io, ['turn']), argv, io);

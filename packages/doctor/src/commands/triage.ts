@@ -26,7 +26,7 @@ export const triageCommand = (io: CliIo): CommandModule => ({
     const target = await resolveTarget(argv, io);
     // Offline runs read big logs: the default deadline is longer than for live probes.
     const timeoutMs = (argv.timeout === 15 ? 600 : argv.timeout) * 1000;
-    const progress = await createProgress(io, argv.format === 'text');
+    const progress = await createProgress(io, argv);
     try {
       const report = await diagnoseOffline(argv.inputs, target, {
         timeoutMs,

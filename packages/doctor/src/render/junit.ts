@@ -1,4 +1,4 @@
-import { AREAS, type Report } from '@cms-doctor/core';
+import { AREAS, bySeverity, type Report } from '@cms-doctor/core';
 
 const esc = (s: string): string =>
   // XML 1.0 forbids most control characters even when escaped.
@@ -16,7 +16,8 @@ export function renderJunit(reports: Report | Report[]): string {
   for (const [i, report] of list.entries()) {
     const prefix = list.length > 1 ? `${String(report.target.name ?? report.target.external ?? i)}.` : '';
     for (const area of AREAS) {
-      const checks = report.checks.filter((c) => c.area === area);
+      // Problems first, as in every format; catalogue order within a status.
+      const checks = bySeverity(report.checks.filter((c) => c.area === area));
       if (checks.length === 0) continue;
       const cases = checks.map((c) => {
         const findings = report.findings.filter((f) => f.check === c.id);

@@ -41,9 +41,24 @@ export function renderMarkdown(report: Report): string {
       }
     }
   }
-  out.push('', '### All checks', '', '| status | code | title | subject |', '| --- | --- | --- | --- |');
-  for (const f of report.findings)
-    out.push(`| ${ICON[f.status]} ${f.status} | \`${f.code}\` | ${cell(f.title)} | ${cell(f.subject ?? '')} |`);
+  const passes = report.findings.filter((f) => f.status === 'pass');
+  if (passes.length) {
+    out.push('', `### Passed (${passes.length})`, '');
+    for (const f of passes) out.push(`- ${ICON.pass} ${cell(f.title)}${f.subject ? ` (\`${cell(f.subject)}\`)` : ''}`);
+  }
+  // Notes and skips are not problems: folded, so they never stand between a reader and a failure.
+  const rest = report.findings.filter((f) => f.status === 'info' || f.status === 'skip');
+  if (rest.length) {
+    out.push(
+      '',
+      `<details><summary>Notes and skipped checks (${rest.length})</summary>`,
+      '',
+      '| status | code | title | detail |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const f of rest) out.push(`| ${ICON[f.status]} ${f.status} | \`${f.code}\` | ${cell(f.title)} | ${cell(f.detail ?? '')} |`);
+    out.push('', '</details>');
+  }
   if (report.files?.length) {
     out.push('', '### Files', '', '| file | kind | note |', '| --- | --- | --- |');
     for (const f of report.files) out.push(`| \`${cell(f.path)}\` | ${f.kind} | ${cell(f.reason ?? '')} |`);
