@@ -11,14 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, SCENARIOS, type Scenario } from '@cms-doctor/lab';
 import { main } from '@cms-doctor/doctor/cli';
-import { loadCatalogue } from '@cms-doctor/doctor';
+import { loadCatalogue, renderMarkdown, renderText } from '@cms-doctor/doctor';
+import type { Report as FullReport } from '@cms-doctor/core';
 
-const problemCodes = new Set((await loadCatalogue()).codes.keys());
+const catalogue = await loadCatalogue();
+const problemCodes = new Set(catalogue.codes.keys());
 
 interface ReportFinding {
   check: string;
   code: string;
   status: string;
+  title: string;
+  basis: string;
   fixes: string[];
 }
 interface Report {
@@ -61,6 +65,19 @@ function judge(s: Scenario, report: Report): void {
     else expect(problemCodes.has(f.code), `${s.name}: ${f.code} is not a catalogued problem code`).toBe(true);
   }
   const problems = report.findings.filter((f) => ['warn', 'fail', 'error'].includes(f.status));
+  // One home per code: what a finding says of its code is what `explain` says.
+  for (const f of problems) {
+    const entry = catalogue.codes.get(f.code);
+    expect({ title: f.title, basis: f.basis }, `${s.name}: ${f.code}`).toEqual({ title: entry?.title, basis: entry?.basis });
+    for (const fix of f.fixes) expect(entry?.fixes, `${s.name}: ${f.code} fix ${fix}`).toContain(fix);
+  }
+  if (s.name === 'healthy') expect(problems.map((f) => `${f.status} ${f.code}`), 'healthy: no problem at all').toEqual([]);
+  const cause = s.expected.codes[0];
+  if (cause) {
+    const full = report as unknown as FullReport;
+    expect(firstProblemInText(renderText(full, { color: false })), `${s.name}: first problem in text`).toBe(cause);
+    expect(firstProblemInMarkdown(renderMarkdown(full)), `${s.name}: first problem in markdown`).toBe(cause);
+  }
   for (const code of s.expected.codes)
     expect(
       problems.map((f) => f.code),
@@ -74,6 +91,20 @@ function judge(s: Scenario, report: Report): void {
     unrelated.map((f) => f.code),
     `${s.name}: unrelated failures`,
   ).toEqual([]);
+}
+
+/** The code of the first problem a reader meets in the text report (the line under its title). */
+function firstProblemInText(text: string): string | undefined {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('Problems:'));
+  if (start < 0) return undefined;
+  const head = lines[start + 1] ?? '';
+  // A one-line undecided check ends with its code in parentheses; others have it on the next line.
+  return /\((\S+\/\S+)\)$/.exec(head)?.[1] ?? /^ {6}(\S+\/\S+) · /.exec(lines[start + 2] ?? '')?.[1];
+}
+
+function firstProblemInMarkdown(md: string): string | undefined {
+  return /^#### \S+ `([^`]+)`/m.exec(md)?.[1];
 }
 
 async function withLab<T>(s: Scenario, fn: (configPath: string) => Promise<T>): Promise<T> {
