@@ -71,7 +71,11 @@ function judge(s: Scenario, report: Report): void {
     expect({ title: f.title, basis: f.basis }, `${s.name}: ${f.code}`).toEqual({ title: entry?.title, basis: entry?.basis });
     for (const fix of f.fixes) expect(entry?.fixes, `${s.name}: ${f.code} fix ${fix}`).toContain(fix);
   }
-  if (s.name === 'healthy') expect(problems.map((f) => `${f.status} ${f.code}`), 'healthy: no problem at all').toEqual([]);
+  if (s.name === 'healthy')
+    expect(
+      problems.map((f) => `${f.status} ${f.code}`),
+      'healthy: no problem at all',
+    ).toEqual([]);
   const cause = s.expected.codes[0];
   if (cause) {
     const full = report as unknown as FullReport;
