@@ -8,7 +8,9 @@ import { adminPortConfigCheck, guestUriConfigCheck, guestUriIsInternal, sshTunne
 import type { CheckContext, FindingDraft, TriageFile } from '@cms-doctor/core';
 
 const FIX = join(import.meta.dirname, '../../../../fixtures/expressway');
-const REAL = '/work/shared/realdata';
+// The real data copied into fixtures/ (tests never read outside the repo).
+const FIXTURES = join(import.meta.dirname, '../../../../fixtures');
+const REAL_DIRS = ['cms/logs', 'cms/api-xml', 'expressway/realdata', 'dns/realdata', 'certs/realdata', 'stun'].map((d) => join(FIXTURES, d));
 const read = (f: string): string => readFileSync(join(FIX, f), 'utf8');
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -86,7 +88,7 @@ describe('real data', () => {
   it('recognises the fixtures and none of the real Expressway logs; parses every real file without crashing', () => {
     for (const f of ['expc-pages-healthy.txt', 'expe-pages.txt', 'expc-guest-uri-internal.txt'])
       expect(expresswayPageRecogniser.recognise(enc(read(f)), f), f).toBe(true);
-    const files = walk(REAL);
+    const files = REAL_DIRS.flatMap(walk);
     expect(files.length).toBeGreaterThan(50);
     const claimed: string[] = [];
     for (const f of files) {
