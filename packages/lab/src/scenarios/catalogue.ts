@@ -34,7 +34,8 @@ export const SCENARIOS: readonly Scenario[] = [
     title: '"Join call" missing: the web bridge does not trust the call bridge (Trust bundle: none)',
     basedOn: TS(1, '"Join call" button not shown'),
     expected: { codes: ['webbridge/callbridge-connect-failure'], fixes: ['webbridge-url', 'webbridge-callbridge-trust'] },
-    setup: { cmsFaults: ['webbridge-connection-failure'] },
+    // CMS raises guestAccountConnectionFailure (2.x) while the call bridge cannot reach the web bridge.
+    setup: { cmsFaults: ['webbridge-connection-failure', 'alarm-guestAccountConnectionFailure'] },
     attachments: { 'mmp-webbridge.txt': MMP_WEBBRIDGE_TRUST_NONE },
     offlineExpected: { codes: ['webbridge/trust-bundle-missing'], fixes: ['webbridge-callbridge-trust'] },
   }),
