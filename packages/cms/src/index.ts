@@ -48,3 +48,13 @@ export { OFFLINE_CHECKS } from './checks/offline.js';
 export { parseMmpWebbridge, hasMmpWebbridge, type MmpWebbridge } from './mmp/webbridge.js';
 export { parseMmpWebbridge3, hasMmpWebbridge3, type MmpWebbridge3 } from './mmp/webbridge3.js';
 export { parseMmpCallbridge, hasMmpCallbridge, type MmpCallbridge } from './mmp/callbridge.js';
+export {
+  collectMmp,
+  MAX_SFTP_FILE_BYTES,
+  type MmpSshOptions,
+  type MmpSshResult,
+  type MmpSshCredentials,
+  type MmpCommandResult,
+} from './mmp-ssh/session.js';
+export { MMP_STATUS_COMMANDS, MMP_FILE_NAME, allowedCommand, pkiInspect, fetchableFile, MmpCommandRefused } from './mmp-ssh/allow-list.js';
+export { judgeHostKey, knownKeysFor, sha256Fingerprint, type HostKeyVerdict, type HostKeyPolicy } from './mmp-ssh/host-key.js';
