@@ -19,6 +19,11 @@ export interface CheckOutcome<T = unknown> {
   findings: FindingDraft[];
   /** Published for checks that list this one in `after`. */
   data?: T;
+  /**
+   * Inputs a live collector gathered (MMP screens, certificate files), seen by the checks that
+   * run after it through `files()` exactly as triage inputs are.
+   */
+  files?: readonly TriageFile[];
 }
 
 export type CheckInput = TargetKey | `file:${string}`;

@@ -5,6 +5,7 @@ export * from './redact.js';
 export * from './errors.js';
 export * from './check.js';
 export * from './triage.js';
+export * from './memory-file.js';
 export * from './runner.js';
 export * from './report.js';
 export * from './fixes.js';

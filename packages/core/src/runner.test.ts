@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineCheck, type Check } from './check.js';
 import { runChecks } from './runner.js';
 import { Secret } from './secret.js';
+import { memoryFile } from './memory-file.js';
 
 const pass = (id: string, extra: Partial<Check> = {}): Check =>
   defineCheck({
@@ -15,6 +16,23 @@ const pass = (id: string, extra: Partial<Check> = {}): Check =>
   });
 
 describe('runChecks', () => {
+  it('hands what a live collector gathered to the checks after it, as triage inputs', async () => {
+    const collector = pass('cms.collect', {
+      run: async () => ({ findings: [], files: [memoryFile('mmp://cms/webbridge', 'cms-mmp-transcript', 'cms> webbridge\n')] }),
+    });
+    const judge = pass('cms.judge', {
+      after: ['cms.collect'],
+      needs: ['file:cms-mmp-transcript'],
+      run: async (ctx) => [{ code: 'cms/judge', status: 'pass', title: await ctx.files('cms-mmp-transcript')[0]!.text() }],
+    });
+    const early = pass('cms.early', { needs: ['file:cms-mmp-transcript'] });
+    const { findings } = await runChecks([collector, judge, early], { target: {}, mode: 'live' });
+    expect(findings.map((f) => [f.check, f.status, f.title])).toEqual([
+      ['cms.judge', 'pass', 'cms> webbridge\n'],
+      ['cms.early', 'skip', 'cms.early: skipped'],
+    ]);
+  });
+
   it('turns a throwing check into one error finding and runs the others', async () => {
     const boom = pass('dns.boom', {
       run: async () => {

@@ -99,7 +99,8 @@ export function dependentLevels(checks: readonly Check<unknown>[]): Map<string, 
  */
 export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunOptions): Promise<RunResult> {
   const now = opts.now ?? (() => performance.now());
-  const files = opts.files ?? [];
+  // Grows as collectors publish what they gathered; a check sees what its `after` checks added.
+  const files: TriageFile[] = [...(opts.files ?? [])];
   const checks = catalogue.filter((c) => c.modes.includes(opts.mode));
   const byId = new Map(checks.map((c) => [c.id, c]));
   const data = new Map<string, unknown>();
@@ -180,6 +181,7 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
       const out = await Promise.race([check.run(ctx), aborted]);
       const outcome: CheckOutcome = Array.isArray(out) ? { findings: out } : out;
       if (outcome.data !== undefined) data.set(check.id, outcome.data);
+      if (outcome.files) files.push(...outcome.files);
       finish(outcome.findings.map(complete));
     } catch (e) {
       const timedOut = signal.aborted;

@@ -35,6 +35,18 @@ export interface Target {
   expresswayApi?: string;
   expresswayUser?: string;
   expresswayPassword?: Secret;
+  /** The CMS MMP over SSH, `user@host[:port]`: status screens read with a read-only allow-list. */
+  cmsSsh?: string;
+  cmsSshPassword?: Secret;
+  /** A private key's text (read from --cms-ssh-key) and its passphrase. */
+  cmsSshKey?: Secret;
+  cmsSshKeyPassphrase?: Secret;
+  /** Pinned host key fingerprints, `SHA256:...`; otherwise the known_hosts file decides. */
+  cmsSshHostKey?: readonly string[];
+  /** known_hosts to check the MMP host key against; default ~/.ssh/known_hosts. */
+  cmsSshKnownHosts?: string;
+  /** SSH agent socket (SSH_AUTH_SOCK) to authenticate with. */
+  cmsSshAgent?: string;
   /** Password of PKCS#12 files given to triage. */
   certPassword?: Secret;
   /** Extra trust anchors, PEM file paths. */
