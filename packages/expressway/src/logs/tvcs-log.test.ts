@@ -20,15 +20,38 @@ describe('Expressway tvcs logs', () => {
       ['outbound', 'other'],
     ]);
     expect(errors[1]).toMatchObject({ peer: '146.20.193.45 to local port 5062' });
-    const findings = tlsErrorFindings(errors, 'f');
-    expect(findings.map((f) => f.fixes)).toEqual([['edge-cert-trusted-ca'], ['edge-cert-san'], ['edge-cert-trusted-ca'], []]);
+    // Port 5062 is the Webex Hybrid DNS zone (TAC 212475): its fix, never the web bridge SAN fix.
+    const findings = tlsErrorFindings(errors, 'f', { webBridgeName: 'cmsweb.octavio.com' });
+    expect(findings.map((f) => f.fixes)).toEqual([['sip-zone-tls'], ['sip-zone-tls'], ['sip-zone-tls'], ['sip-zone-tls']]);
     expect(findings.every((f) => f.code === 'expressway/tls-negotiation-error' && f.basis === 'field')).toBe(true);
+    expect(findings[1]?.detail).toMatch(/Link: hybrid-zone \(port 5062/);
   });
 
-  it('the MRA traversal fragment (no syslog prefix, `Detail= "..."`) names the common name', () => {
-    const [e] = errorsOf(fixture('expressway-misc_tac-mra-traversal_fragments.txt'));
-    expect(e).toMatchObject({ direction: 'outbound', peer: '10.48.36.171:7001', commonName: '10.48.36.17 1' });
+  it('the MRA traversal fragment (port 7001) gets the traversal zone fix, not the web bridge SAN fix', () => {
+    const errors = errorsOf(fixture('expressway-misc_tac-mra-traversal_fragments.txt'));
+    const [e] = errors;
+    expect(e).toMatchObject({ direction: 'outbound', peer: '10.48.36.171:7001', commonName: '10.48.36.17 1', servicePort: 7001 });
     expect(tlsCause(e!.detail).cause).toBe('identity-unacceptable');
+    const [f] = tlsErrorFindings(errors, 'mra.txt', { webBridgeName: 'cmsweb.octavio.com' });
+    expect(f).toMatchObject({ code: 'expressway/tls-negotiation-error', status: 'warn', fixes: ['traversal-zone-tls'] });
+    expect(f?.detail).toMatch(/traversal-zone \(port 7001/);
+  });
+
+  it('the fix follows the port: neighbour zone, web proxy (SAN fix only for the web bridge name), web bridge, unknown', () => {
+    const line = (dir: 'Inbound' | 'Outbound', port: number, detail: string, cn = ''): string =>
+      `tvcs: Event="${dir} TLS Negotiation Error" Service="SIP" Src-ip="192.0.2.1" Src-port="40000" Dst-ip="192.0.2.2" Dst-port="${port}" Detail="${detail}" Protocol="TLS"${cn ? ` Common-name="${cn}"` : ''}`;
+    const fixesOf = (l: string, wb?: string) =>
+      tlsErrorFindings([parseTlsNegotiationError(l, 1)!], 'x', wb ? { webBridgeName: wb } : {})[0]?.fixes;
+    const identity = "Peer's TLS certificate identity was unacceptable";
+    expect(fixesOf(line('Outbound', 5061, 'self signed certificate in certificate chain'))).toEqual(['sip-zone-tls']);
+    expect(fixesOf(line('Inbound', 443, identity, 'cmsweb.octavio.com'), 'cmsweb.octavio.com')).toEqual(['edge-cert-san']);
+    expect(fixesOf(line('Inbound', 443, identity, 'vcse.octavio.com'), 'cmsweb.octavio.com')).toEqual([]);
+    expect(fixesOf(line('Inbound', 443, identity, 'cmsweb.octavio.com'))).toEqual([]);
+    expect(fixesOf(line('Inbound', 443, 'sslv3 alert certificate unknown'))).toEqual(['edge-cert-trusted-ca']);
+    expect(fixesOf(line('Outbound', 443, identity, 'cmsweb.octavio.com'), 'cmsweb.octavio.com')).toEqual([]);
+    expect(fixesOf(line('Outbound', 7002, 'certificate verify failed'))).toEqual(['traversal-zone-tls']);
+    expect(fixesOf(line('Outbound', 7001, 'No SSL error available, probably remote disconnect'))).toEqual([]);
+    expect(fixesOf(line('Outbound', 9999, identity, 'cmsweb.octavio.com'), 'cmsweb.octavio.com')).toEqual([]);
   });
 
   it('recognises every tvcs log of the real data, and no CMS syslog', () => {
