@@ -104,7 +104,7 @@ export const EXPRESSWAY_FIXES: readonly Fix[] = [
       'Each domain, and the web bridge FQDN, must show the Expressway-E as target and status Active.',
       'If not: check the Unified Communications traversal zone, that both Expressways hold a server certificate and the CA certificate, and TCP 2222 from Expressway-C to the Expressway-E internal address.',
     ],
-    reference: `${DOC}, Expressway-C configuration (SSH tunnels); ${TN210800}`,
+    reference: `${DOC}, Expressway-C configuration (SSH tunnels); ${TN210800}; Cisco Expressway IP Port Usage guide X15 (SSH tunnels, TCP 2222)`,
   },
   {
     id: 'traversal-zone-tls',

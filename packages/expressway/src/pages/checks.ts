@@ -92,7 +92,7 @@ export const guestUriConfigCheck = pageCheck(
       findings.push(
         emit('expressway/guest-uri-internal', {
           subject,
-          detail: `The Expressway-C page (${subject}) has Guest account client URI ${g.value}, compared with ${against}. The document: with the internal name there, browsers get "Bad Request"; set it to ${ctx.target.external ?? 'the external web bridge FQDN'}.`,
+          detail: `The Expressway-C page (${subject}) has Guest account client URI ${g.value}, compared with ${against}. The document: the internal name there can make browsers show "Bad Request"; set it to ${ctx.target.external ?? 'the external web bridge FQDN'}.`,
           evidence,
         }),
       );

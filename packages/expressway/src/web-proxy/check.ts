@@ -99,7 +99,7 @@ export function judgeWebProxy(r: WebProxyProbeResult, host: string, port: number
     case 'bad-request':
       return emit('expressway/guest-uri-internal', {
         subject,
-        detail: `The edge at ${host}:${port} answers GET / for ${servername} with "Bad Request" (HTTP ${r.answer.status}, ${titled}; markers: ${c.reasons.join(', ')}). The document shows this when Expressway-C has the internal web bridge name as Guest account client URI.`,
+        detail: `The edge at ${host}:${port} answers GET / for ${servername} with "Bad Request" (HTTP ${r.answer.status}, ${titled}; markers: ${c.reasons.join(', ')}). The document: the internal name as Expressway-C Guest account client URI can make browsers show "Bad Request".`,
         evidence,
       });
     case 'admin-login':
