@@ -49,7 +49,7 @@ export function tlsErrorFindings(
       subject: `${file}:${first.line}`,
       detail:
         `${dir} TLS with ${first.peer} failed ${list.length} time(s) (${lines}): "${first.detail}", meaning ${cause.meaning}` +
-        `${first.commonName ? `; certificate common name "${first.commonName}"` : ''}. Link: ${peer.role} (${peer.why})` +
+        `${first.commonName ? `; certificate common name "${first.commonName}"` : ''}. Link: ${peer.role}, as ${peer.why}` +
         `${choice.note ? `; ${choice.note}` : ''}.`,
       evidence: [
         { kind: 'tls-peer', role: peer.role, why: peer.why, ...(first.servicePort !== undefined ? { port: first.servicePort } : {}) },

@@ -24,7 +24,7 @@ describe('Expressway tvcs logs', () => {
     const findings = tlsErrorFindings(errors, 'f', { webBridgeName: 'cmsweb.octavio.com' });
     expect(findings.map((f) => f.fixes)).toEqual([['sip-zone-tls'], ['sip-zone-tls'], ['sip-zone-tls'], ['sip-zone-tls']]);
     expect(findings.every((f) => f.code === 'expressway/tls-negotiation-error' && f.basis === 'field')).toBe(true);
-    expect(findings[1]?.detail).toMatch(/Link: hybrid-zone \(port 5062/);
+    expect(findings[1]?.detail).toMatch(/Link: hybrid-zone, as port 5062/);
   });
 
   it('the MRA traversal fragment (port 7001) gets the traversal zone fix, not the web bridge SAN fix', () => {
@@ -34,7 +34,7 @@ describe('Expressway tvcs logs', () => {
     expect(tlsCause(e!.detail).cause).toBe('identity-unacceptable');
     const [f] = tlsErrorFindings(errors, 'mra.txt', { webBridgeName: 'cmsweb.octavio.com' });
     expect(f).toMatchObject({ code: 'expressway/tls-negotiation-error', status: 'warn', fixes: ['traversal-zone-tls'] });
-    expect(f?.detail).toMatch(/traversal-zone \(port 7001/);
+    expect(f?.detail).toMatch(/Link: traversal-zone, as port 7001/);
   });
 
   it('the fix follows the port: neighbour zone, web proxy (SAN fix only for the web bridge name), web bridge, unknown', () => {

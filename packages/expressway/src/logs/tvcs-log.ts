@@ -79,6 +79,6 @@ export function tlsCause(detail: string): TlsCause {
     };
   return {
     cause: 'other',
-    meaning: 'the TLS handshake failed without a certificate reason (often the peer closed the connection)',
+    meaning: 'the TLS handshake failed and the log gives no certificate reason',
   };
 }

@@ -111,7 +111,7 @@ export function judgeWebProxy(r: WebProxyProbeResult, host: string, port: number
     default:
       return emit('expressway/web-proxy-unexpected', {
         subject,
-        detail: `The edge at ${host}:${port} answers GET / for ${servername} with HTTP ${r.answer.status}${r.answer.statusText ? ` ${r.answer.statusText}` : ''}, ${titled}, not a page recognised as the CMS web app or web bridge (${c.reasons.join('; ')}). First bytes: "${firstBytes(r.answer.bodyHead)}".`,
+        detail: `The edge at ${host}:${port} answers GET / for ${servername} with HTTP ${r.answer.status}${r.answer.statusText ? ` ${r.answer.statusText}` : ''}, ${titled}: not a page recognised as the CMS web app or web bridge (it carries no web app marker). First bytes: "${firstBytes(r.answer.bodyHead)}".`,
         evidence,
       });
   }
