@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { startWebProxy, type WebProxy, type WebProxyMode } from '../../../lab/src/web-proxy/index.js';
+import { startWebBridge, startWebProxy, type WebProxy, type WebProxyMode } from '../../../lab/src/web-proxy/index.js';
 import { testCertificate } from '../testing/tls.js';
 import { probeWebProxy } from './probe.js';
 import { judgeWebProxy, webProxyCheck } from './check.js';
@@ -62,6 +62,25 @@ describe('probeWebProxy against the lab web proxy emulator', () => {
     expect(f.subject).toBe(`${NAME} at ${HOST}:${p.port}/tls`);
     expect(f.detail).toContain(`The edge at ${HOST}:${p.port} answers GET / for ${NAME} with`);
     expect(`${f.title} ${f.detail}`).not.toMatch(/answers \d+ with/);
+  });
+
+  it('the lab wiring (the proxy forwarding to the lab web bridge) passes on the web app marker', async () => {
+    const bridge = await startWebBridge({ host: '127.0.0.1', tls });
+    const proxy = await startWebProxy({
+      host: HOST,
+      tls,
+      mode: 'web-app',
+      upstream: { host: bridge.host, port: bridge.port, servername: NAME, ca: tls.cert },
+    });
+    try {
+      const r = await probeWebProxy({ host: proxy.host, port: proxy.port, servername: NAME, responseTimeoutMs: 2000 });
+      const f = judgeWebProxy(r, proxy.host, proxy.port, NAME, false);
+      expect([f.code, f.status]).toEqual(['expressway/web-proxy', 'pass']);
+      expect(f.detail).toMatch(/CMS 3.x web app: title "Cisco Meeting Server web app" \(seen on real pages\)/);
+    } finally {
+      await proxy.close();
+      await bridge.close();
+    }
   });
 
   it('sends the web bridge name as SNI and in the Host header', async () => {
