@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expresswayLogRecogniser, tlsErrorFindings } from './check.js';
+import type { CheckContext, FindingDraft, TriageFile } from '@cms-doctor/core';
+import { expresswayLogCheck, expresswayLogRecogniser, tlsErrorFindings } from './check.js';
 import { isTvcsLogLine, parseTlsNegotiationError, tlsCause } from './tvcs-log.js';
 
 const fixture = (name: string): string =>
@@ -58,6 +59,39 @@ describe('Expressway tvcs logs', () => {
     for (const f of ['expressway-tvcs_tac200928_dns.txt', 'expressway-tvcs-rfc5424_splunk-sc4s-test_TEMPLATED.txt'])
       expect(expresswayLogRecogniser.recognise(Buffer.from(fixture(f)), f)).toBe(true);
     expect(isTvcsLogLine('Nov 25 10:00:00 cms host:server: INFO : call 6: ICE failure')).toBe(false);
+  });
+
+  it('the check passes --external as the web bridge name: the SAN fix only for that name on the web proxy port', async () => {
+    const text = [
+      'tvcs: Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="192.0.2.9" Src-port="51000" Dst-ip="192.0.2.2" Dst-port="443" Detail="Peer\'s TLS certificate identity was unacceptable" Protocol="TLS" Common-name="cmsweb.octavio.com"',
+      'tvcs: Event="Outbound TLS Negotiation Error" Service="SIP" Src-ip="192.0.2.2" Src-port="25697" Dst-ip="192.0.2.3" Dst-port="7001" Detail="Peer\'s TLS certificate identity was unacceptable" Protocol="TLS" Common-name="cmsweb.octavio.com"',
+    ].join('\n');
+    const file: TriageFile = {
+      path: 'exp.log',
+      diskPath: 'exp.log',
+      size: text.length,
+      kind: 'expressway-log',
+      head: new TextEncoder().encode(text),
+      bytes: async () => Buffer.from(text),
+      text: async () => text,
+      lines: async function* () {
+        yield* text.split('\n');
+      },
+      reject: () => undefined,
+    };
+    const ctx = (external?: string): CheckContext => ({
+      target: external ? { external } : {},
+      signal: new AbortController().signal,
+      deadline: Date.now() + 5000,
+      mode: 'offline',
+      get: () => undefined,
+      files: () => [file],
+    });
+    const withName = (await expresswayLogCheck.run(ctx('cmsweb.octavio.com'))) as FindingDraft[];
+    expect(withName.map((f) => f.fixes)).toEqual([['edge-cert-san'], ['traversal-zone-tls']]);
+    const without = (await expresswayLogCheck.run(ctx())) as FindingDraft[];
+    expect(without.map((f) => f.fixes)).toEqual([[], ['traversal-zone-tls']]);
+    expect(without[0]?.detail).toMatch(/give --external/);
   });
 
   it('never throws on any text (fast-check, 3000 runs)', () => {
