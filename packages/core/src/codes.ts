@@ -147,7 +147,7 @@ export const CORE_CODES: readonly CodeInfo[] = [
   },
   {
     code: 'expressway/admin-port-443',
-    title: 'The Expressway-E answers 443 with its administration login',
+    title: 'The Expressway-E answers HTTPS on port 443 with its administration login',
     status: 'fail',
     fixes: ['edge-admin-port'],
     basis: 'inferred',

@@ -2,7 +2,10 @@ import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { XMLParser } from 'fast-xml-parser';
 import { trustContext } from '@cms-doctor/certs';
-import { codeOf, CmsDoctorError, defineCheck, remainingMs, withSignal, type FindingDraft } from '@cms-doctor/core';
+import { codeOf, CmsDoctorError, CORE_CODES, defineCheck, emitterFor, remainingMs, withSignal, type FindingDraft } from '@cms-doctor/core';
+import { EXPRESSWAY_CODES } from '../catalogue.js';
+
+const emit = emitterFor(CORE_CODES, EXPRESSWAY_CODES);
 
 /**
  * The Expressway XML status API as a real monitoring client uses it (reference §4.2):
@@ -105,14 +108,13 @@ export const expresswayWarningsCheck = defineCheck({
     const subject = `${new URL(t.expresswayApi ?? '').host} /Status/Warnings`;
     if (r.status !== 200) {
       return [
-        {
-          code: 'expressway/check-error',
-          status: 'error',
-          title: `The Expressway status API answered HTTP ${r.status}`,
-          detail: r.status === 401 ? 'check --expressway-user and its password' : undefined,
+        emit('expressway/check-error', {
           subject,
+          detail: `The Expressway status API (--expressway-api) answered HTTP ${r.status}${
+            r.status === 401 ? ` to user ${t.expresswayUser ?? ''} (--expressway-user) with the password given: check both` : ''
+          }.`,
           evidence: [{ kind: 'http-status', status: r.status }],
-        } as FindingDraft,
+        }),
       ];
     }
     const open = r.warnings.filter((w) => !/^acknowledged$/i.test(w.state));
@@ -127,12 +129,12 @@ export const expresswayWarningsCheck = defineCheck({
           evidence,
         },
       ];
-    return open.map((w): FindingDraft => ({
-      code: 'expressway/api-warning',
-      status: 'warn',
-      title: `Expressway warning: ${w.reason}`,
-      subject,
-      evidence: [{ kind: 'expressway-warning', ...w }],
-    }));
+    return open.map((w): FindingDraft =>
+      emit('expressway/api-warning', {
+        subject,
+        detail: `Warning ${w.id} (${w.state}): ${w.reason}`,
+        evidence: [{ kind: 'expressway-warning', ...w }],
+      }),
+    );
   },
 });

@@ -1,4 +1,6 @@
-import { codeOf, defineCheck, type FindingDraft, type Recogniser } from '@cms-doctor/core';
+import { codeOf, CORE_CODES, defineCheck, emitterFor, type FindingDraft, type Recogniser } from '@cms-doctor/core';
+import { EXPRESSWAY_CODES } from '../catalogue.js';
+import { tlsFixesFor, tlsPeerOf } from './tls-peer.js';
 import { isTvcsLogLine, parseTlsNegotiationError, tlsCause, type TlsNegotiationError } from './tvcs-log.js';
 
 export const EXPRESSWAY_LOG = 'expressway-log';
@@ -16,8 +18,17 @@ export const expresswayLogRecogniser: Recogniser = {
   },
 };
 
-/** One finding per peer and cause, with the count and the first and last lines. */
-export function tlsErrorFindings(errors: readonly TlsNegotiationError[], file: string): FindingDraft[] {
+const emit = emitterFor(CORE_CODES, EXPRESSWAY_CODES);
+
+/**
+ * One finding per peer and cause, with the count and the first and last lines. The fixes follow
+ * the link the port names (traversal zone, neighbour or hybrid zone, web proxy, web bridge).
+ */
+export function tlsErrorFindings(
+  errors: readonly TlsNegotiationError[],
+  file: string,
+  names: { webBridgeName?: string } = {},
+): FindingDraft[] {
   const groups = new Map<string, TlsNegotiationError[]>();
   for (const e of errors) {
     const key = `${e.direction} ${e.peer} ${tlsCause(e.detail).cause}`;
@@ -27,16 +38,25 @@ export function tlsErrorFindings(errors: readonly TlsNegotiationError[], file: s
     const first = list[0]!;
     const last = list[list.length - 1]!;
     const cause = tlsCause(first.detail);
-    return {
-      code: 'expressway/tls-negotiation-error',
-      status: 'warn',
-      title: `${first.direction === 'inbound' ? 'Inbound' : 'Outbound'} TLS with ${first.peer} failed: ${cause.meaning}`,
-      detail: `"${first.detail}" ${list.length} time(s), lines ${first.line}-${last.line}${first.commonName ? `; certificate common name "${first.commonName}"` : ''}.`,
+    const peer = tlsPeerOf(first);
+    const choice = tlsFixesFor(peer, cause, {
+      ...(first.commonName !== undefined ? { commonName: first.commonName } : {}),
+      ...(names.webBridgeName !== undefined ? { webBridgeName: names.webBridgeName } : {}),
+    });
+    const dir = first.direction === 'inbound' ? 'Inbound' : 'Outbound';
+    const lines = list.length === 1 ? `line ${first.line}` : `lines ${first.line}-${last.line}`;
+    return emit('expressway/tls-negotiation-error', {
       subject: `${file}:${first.line}`,
-      evidence: list.slice(0, MAX_EVIDENCE).map((e) => ({ kind: 'log-line', file, line: e.line, text: e.text })),
-      fixes: cause.fixes,
-      basis: 'field',
-    };
+      detail:
+        `${dir} TLS with ${first.peer} failed ${list.length} time(s) (${lines}): "${first.detail}", meaning ${cause.meaning}` +
+        `${first.commonName ? `; certificate common name "${first.commonName}"` : ''}. Link: ${peer.role}, as ${peer.why}` +
+        `${choice.note ? `; ${choice.note}` : ''}.`,
+      evidence: [
+        { kind: 'tls-peer', role: peer.role, why: peer.why, ...(first.servicePort !== undefined ? { port: first.servicePort } : {}) },
+        ...list.slice(0, MAX_EVIDENCE).map((e) => ({ kind: 'log-line', file, line: e.line, text: e.text })),
+      ],
+      fixes: choice.fixes,
+    });
   });
 }
 
@@ -56,7 +76,7 @@ export const expresswayLogCheck = defineCheck({
         const e = parseTlsNegotiationError(line, n);
         if (e) errors.push(e);
       }
-      const own = tlsErrorFindings(errors, file.path);
+      const own = tlsErrorFindings(errors, file.path, ctx.target.external ? { webBridgeName: ctx.target.external } : {});
       findings.push(
         ...(own.length
           ? own

@@ -7,6 +7,10 @@ export interface TlsNegotiationError {
   line: number;
   direction: 'inbound' | 'outbound';
   peer: string;
+  /** The peer's address. */
+  peerIp?: string;
+  /** The port of the service involved: the local port when inbound, the peer's when outbound. */
+  servicePort?: number;
   detail: string;
   commonName?: string;
   text: string;
@@ -16,7 +20,6 @@ export interface TlsNegotiationError {
 export interface TlsCause {
   cause: 'self-signed-chain' | 'identity-unacceptable' | 'certificate-unknown' | 'untrusted-issuer' | 'other';
   meaning: string;
-  fixes: string[];
 }
 
 const PAIR = /([A-Za-z][A-Za-z-]*)=\s*"([^"]*)"/g;
@@ -39,11 +42,14 @@ export function parseTlsNegotiationError(line: string, n: number): TlsNegotiatio
   const ip = f.get(inbound ? 'Src-ip' : 'Dst-ip') ?? '?';
   const port = f.get(inbound ? 'Src-port' : 'Dst-port');
   const local = inbound ? f.get('Dst-port') : undefined;
+  const service = Number(inbound ? local : port);
   return {
     line: n,
     direction: inbound ? 'inbound' : 'outbound',
     // Inbound: the peer's source port changes per connection; the local port says which service.
     peer: inbound ? `${ip} to local port ${local ?? '?'}` : `${ip}:${port ?? '?'}`,
+    ...(ip !== '?' ? { peerIp: ip } : {}),
+    ...(Number.isInteger(service) && service > 0 && service < 65536 ? { servicePort: service } : {}),
     detail: f.get('Detail') ?? '',
     ...(f.get('Common-name') ? { commonName: f.get('Common-name')! } : {}),
     text: line.length > 400 ? `${line.slice(0, 399)}…` : line,
@@ -55,29 +61,24 @@ export function tlsCause(detail: string): TlsCause {
     return {
       cause: 'self-signed-chain',
       meaning: 'the chain presented ends at a self-signed root the receiving side does not trust',
-      fixes: ['edge-cert-trusted-ca'],
     };
   if (/certificate identity was unacceptable/i.test(detail))
     return {
       cause: 'identity-unacceptable',
       meaning: "the peer's certificate does not carry the name or address it was reached by (SAN/CN mismatch)",
-      fixes: ['edge-cert-san'],
     };
   if (/alert certificate unknown|alert bad certificate/i.test(detail))
     return {
       cause: 'certificate-unknown',
       meaning: "the peer rejected this Expressway's certificate: it does not trust its issuer or the chain lacks an intermediate",
-      fixes: ['edge-cert-trusted-ca'],
     };
   if (/unable to get (local )?issuer|unknown ca|certificate verify failed/i.test(detail))
     return {
       cause: 'untrusted-issuer',
       meaning: "the issuer of the peer's certificate is not in the trusted CA list",
-      fixes: ['edge-cert-trusted-ca'],
     };
   return {
     cause: 'other',
-    meaning: 'the TLS handshake failed without a certificate reason (often the peer closed the connection)',
-    fixes: [],
+    meaning: 'the TLS handshake failed and the log gives no certificate reason',
   };
 }

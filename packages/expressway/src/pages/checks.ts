@@ -1,8 +1,19 @@
-import { codeOf, defineCheck, DEFAULT_MEDIA_PORT_RANGE, type CheckContext, type FindingDraft, type TriageFile } from '@cms-doctor/core';
+import {
+  codeOf,
+  CORE_CODES,
+  defineCheck,
+  DEFAULT_MEDIA_PORT_RANGE,
+  emitterFor,
+  type CheckContext,
+  type FindingDraft,
+  type TriageFile,
+} from '@cms-doctor/core';
+import { EXPRESSWAY_CODES } from '../catalogue.js';
 import { parseExpresswayPages, type ExpresswayPages } from './parse.js';
 import { EXPRESSWAY_PAGE } from './recognise.js';
 
 const NEED = [`file:${EXPRESSWAY_PAGE}`] as const;
+const emit = emitterFor(CORE_CODES, EXPRESSWAY_CODES);
 
 interface ParsedPages {
   file: TriageFile;
@@ -75,16 +86,16 @@ export const guestUriConfigCheck = pageCheck(
     ];
     const internal = guestUriIsInternal(g.value, { external: ctx.target.external, internalDomain: ctx.target.internalDomain });
     if (internal === true) {
-      findings.push({
-        code: 'expressway/guest-uri-internal',
-        status: 'fail',
-        title: `Expressway-C guest account client URI is ${g.value}, not the external web bridge name`,
-        detail: `Guests then get "Bad Request"; set it to ${ctx.target.external ?? 'the external web bridge FQDN'}.`,
-        subject,
-        evidence,
-        fixes: ['guest-uri-external'],
-        basis: 'documented',
-      });
+      const against = ctx.target.external
+        ? `the external name ${ctx.target.external} (--external)`
+        : `the internal domain ${ctx.target.internalDomain ?? ''} (--internal-domain)`;
+      findings.push(
+        emit('expressway/guest-uri-internal', {
+          subject,
+          detail: `The Expressway-C page (${subject}) has Guest account client URI ${g.value}, compared with ${against}. The document: the internal name there can make browsers show "Bad Request"; set it to ${ctx.target.external ?? 'the external web bridge FQDN'}.`,
+          evidence,
+        }),
+      );
     } else if (internal === false) {
       findings.push({
         code: 'expressway/guest-uri-config',
@@ -106,16 +117,13 @@ export const guestUriConfigCheck = pageCheck(
     }
     const clash = pages.domains?.find((d) => d.name === g.value);
     if (clash) {
-      findings.push({
-        code: 'expressway/guest-uri-is-mra-domain',
-        status: 'warn',
-        title: `The guest account client URI ${g.value} is also an MRA domain`,
-        detail:
-          'When the CMS web proxy and MRA share a value, the service configured first works and the other fails (MRA deployment guide).',
-        subject,
-        evidence: [...evidence, lineEv(file, clash.line, `domain ${clash.name}`)],
-        fixes: ['guest-uri-external'],
-      });
+      findings.push(
+        emit('expressway/guest-uri-is-mra-domain', {
+          subject,
+          detail: `Guest account client URI ${g.value} (line ${g.line}) is also listed as a domain (line ${clash.line}). The MRA deployment guide: when the CMS web proxy and MRA share a value, the service configured first works and the other fails.`,
+          evidence: [...evidence, lineEv(file, clash.line, `domain ${clash.name}`)],
+        }),
+      );
     }
     return findings;
   },
@@ -135,14 +143,13 @@ export const turnConfigCheck = pageCheck(
     const t = pages.turn;
     const off = [t.services, t.status].find((v) => v && /^(off|inactive)$/i.test(v.value));
     if (off) {
-      findings.push({
-        code: 'expressway/turn-services-off',
-        status: 'fail',
-        title: `Expressway-E TURN is ${off.value}`,
-        subject: at(file, off.line),
-        evidence: [lineEv(file, off.line, off.value)],
-        fixes: ['edge-turn-services'],
-      });
+      findings.push(
+        emit('expressway/turn-services-off', {
+          subject: at(file, off.line),
+          detail: `The Expressway-E TURN page (${at(file, off.line)}) shows ${off === t.services ? 'TURN services' : 'TURN server status'} ${off.value}.`,
+          evidence: [lineEv(file, off.line, off.value)],
+        }),
+      );
     } else if (t.services || t.status) {
       const v = (t.status ?? t.services)!;
       findings.push({
@@ -155,40 +162,36 @@ export const turnConfigCheck = pageCheck(
     }
     const port = num(t.requestsPort);
     if (t.requestsPort && port !== 3478) {
-      findings.push({
-        code: 'expressway/turn-port-not-3478',
-        status: 'warn',
-        title: `Expressway-E TURN requests port is ${t.requestsPort.value}, not 3478`,
-        detail: 'The document: TURN requests must go to port 3478, the port web clients use.',
-        subject: at(file, t.requestsPort.line),
-        evidence: [lineEv(file, t.requestsPort.line, t.requestsPort.value)],
-        fixes: ['edge-turn-services'],
-      });
+      findings.push(
+        emit('expressway/turn-port-not-3478', {
+          subject: at(file, t.requestsPort.line),
+          detail: `The Expressway-E TURN page (${at(file, t.requestsPort.line)}) shows TURN requests port ${t.requestsPort.value}. The document: TURN requests must go to port 3478, the port web clients use.`,
+          evidence: [lineEv(file, t.requestsPort.line, t.requestsPort.value)],
+        }),
+      );
     }
     const start = num(t.mediaStart);
     const end = num(t.mediaEnd);
     if (start !== undefined && end !== undefined && (start !== lo || end !== hi)) {
-      findings.push({
-        code: 'expressway/media-range-mismatch',
-        status: 'warn',
-        title: `Expressway-E media port range ${start}-${end} differs from the firewall range ${lo}-${hi}`,
-        subject: at(file, t.mediaStart!.line),
-        evidence: [lineEv(file, t.mediaStart!.line, `start ${start}`), lineEv(file, t.mediaEnd!.line, `end ${end}`)],
-        fixes: ['firewall-turn'],
-      });
+      const fw = ctx.target.mediaPortRange ? '--media-port-range' : 'the default, as no --media-port-range was given';
+      findings.push(
+        emit('expressway/media-range-mismatch', {
+          subject: at(file, t.mediaStart!.line),
+          detail: `The Expressway-E TURN page (${at(file, t.mediaStart!.line)}) shows media port range ${start}-${end}; the firewall range is ${lo}-${hi} (${fw}).`,
+          evidence: [lineEv(file, t.mediaStart!.line, `start ${start}`), lineEv(file, t.mediaEnd!.line, `end ${end}`)],
+        }),
+      );
     }
     if (pages.optionKeys && pages.optionKeys.length > 0) {
       const key = pages.optionKeys.find((k) => /TURN Relays/i.test(k.description));
       if (!key || !/^active$/i.test(key.status)) {
-        findings.push({
-          code: 'expressway/turn-option-key-missing',
-          status: 'warn',
-          title: key ? `The TURN Relays option key is ${key.status}` : 'No TURN Relays option key in the option keys list',
-          detail: 'The document (X8.9) requires a TURN Relays option key; Expressway X8.11 and later need none.',
-          subject: at(file, key?.line ?? pages.optionKeys[0]!.line),
-          evidence: pages.optionKeys.map((k) => lineEv(file, k.line, `${k.description} ${k.status}`)),
-          fixes: ['edge-turn-option-key'],
-        });
+        findings.push(
+          emit('expressway/turn-option-key-missing', {
+            subject: at(file, key?.line ?? pages.optionKeys[0]!.line),
+            detail: `${key ? `The TURN Relays option key is ${key.status}` : `None of the ${pages.optionKeys.length} option key(s) listed is TURN Relays`}. The document (X8.9) requires a TURN Relays option key; Expressway X8.11 and later need none.`,
+            evidence: pages.optionKeys.map((k) => lineEv(file, k.line, `${k.description} ${k.status}`)),
+          }),
+        );
       }
     }
     return findings;
@@ -205,16 +208,11 @@ export const adminPortConfigCheck = pageCheck(
     const n = num(p);
     findings.push(
       n === 443
-        ? {
-            code: 'expressway/admin-port-443',
-            status: 'fail',
-            title: 'The Expressway-E web administrator port is 443',
-            detail: 'WebRTC guests need TCP 443 for the web proxy; the document moves administration to 445.',
+        ? emit('expressway/admin-port-443', {
             subject: at(file, p.line),
+            detail: `The Expressway-E settings (${at(file, p.line)}) show Web administrator port ${p.value}. WebRTC guests need TCP 443 for the web proxy; the document moves administration to 445.`,
             evidence: [lineEv(file, p.line, p.value)],
-            fixes: ['edge-admin-port'],
-            basis: 'documented',
-          }
+          })
         : {
             code: codeOf('expressway.admin-port-config'),
             status: 'pass',
@@ -239,14 +237,17 @@ export const sshTunnelsCheck = pageCheck(
     const ext = ctx.target.external?.toLowerCase();
     const missing = ext !== undefined && !tunnels.some((t) => t.domain === ext);
     if (down.length > 0 || missing) {
-      findings.push({
-        code: 'expressway/ssh-tunnel-inactive',
-        status: 'warn',
-        title: missing ? `No SSH tunnel for the web bridge name ${ext}` : `SSH tunnels not active: ${down.map((d) => d.domain).join(', ')}`,
-        subject: at(file, (down[0] ?? tunnels[0])!.line),
-        evidence,
-        fixes: ['edge-ssh-tunnels'],
-      });
+      const parts = [
+        ...(missing ? [`no tunnel for the web bridge name ${ext} (--external) among ${tunnels.map((t) => t.domain).join(', ')}`] : []),
+        ...(down.length > 0 ? [`not Active: ${down.map((d) => `${d.domain} (${d.status})`).join(', ')}`] : []),
+      ];
+      findings.push(
+        emit('expressway/ssh-tunnel-inactive', {
+          subject: at(file, (down[0] ?? tunnels[0])!.line),
+          detail: `The Expressway-C SSH tunnels status page: ${parts.join('; ')}.`,
+          evidence,
+        }),
+      );
     } else {
       findings.push({
         code: codeOf('expressway.ssh-tunnels'),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseExpresswayPages } from './parse.js';
 import { expresswayPageRecogniser } from './recognise.js';
 import { adminPortConfigCheck, guestUriConfigCheck, guestUriIsInternal, sshTunnelsCheck, turnConfigCheck } from './checks.js';
-import type { CheckContext, FindingDraft, TriageFile } from '@cms-doctor/core';
+import { CORE_CODES, type CheckContext, type FindingDraft, type TriageFile } from '@cms-doctor/core';
 
 const FIX = join(import.meta.dirname, '../../../../fixtures/expressway');
 // The real data copied into fixtures/ (tests never read outside the repo).
@@ -160,9 +160,12 @@ describe('offline checks', () => {
     const codes = (await run(turnConfigCheck, {}, [fileOf('e.txt', off)])).map((f) => f.code);
     expect(codes).toEqual(['expressway/turn-services-off', 'expressway/media-range-mismatch', 'expressway/turn-option-key-missing']);
   });
-  it('admin port 443 in exported settings fails', async () => {
+  it('admin port 443 in exported settings fails, with the title and basis of the code table (issue 10: no drift)', async () => {
     const out = await run(adminPortConfigCheck, {}, [fileOf('a.txt', 'Web server configuration\nWeb administrator port\t443\n')]);
+    const entry = CORE_CODES.find((c) => c.code === 'expressway/admin-port-443')!;
     expect(out[0]).toMatchObject({ code: 'expressway/admin-port-443', status: 'fail', fixes: ['edge-admin-port'] });
+    expect([out[0]?.title, out[0]?.basis]).toEqual([entry.title, entry.basis]);
+    expect(out[0]?.detail).toMatch(/a\.txt:2\) show Web administrator port 443/);
   });
   it('SSH tunnels: all active passes; a missing web bridge name warns', async () => {
     const f = [fileOf('c.txt', read('expc-pages-healthy.txt'))];

@@ -1,5 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { codeOf, defineCheck, DNS_WEBBRIDGE, remainingMs, type DnsWebbridgeData, type Evidence, type FindingDraft } from '@cms-doctor/core';
+import {
+  codeOf,
+  CORE_CODES,
+  defineCheck,
+  DNS_WEBBRIDGE,
+  emitterFor,
+  remainingMs,
+  type DnsWebbridgeData,
+  type Evidence,
+  type FindingDraft,
+} from '@cms-doctor/core';
+import { EXPRESSWAY_CODES } from '../catalogue.js';
 import { classifyAnswer } from './classify.js';
 import { parseHostPort } from './address.js';
 import { probeWebProxy, type WebProxyProbeResult } from './probe.js';
@@ -43,76 +54,66 @@ function evidenceOf(r: WebProxyProbeResult, host: string, port: number, serverna
   return ev;
 }
 
+const emit = emitterFor(CORE_CODES, EXPRESSWAY_CODES);
+
+/** The first bytes of a body on one line, for a detail sentence (the evidence keeps 200 raw). */
+const firstBytes = (body: string, n = 80): string => {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > n ? `${flat.slice(0, n)}…` : flat;
+};
+
 /** Turns one probe result into the finding the contract names. */
 export function judgeWebProxy(r: WebProxyProbeResult, host: string, port: number, servername: string, runAborted: boolean): FindingDraft {
   const subject = `${servername} at ${host}:${port}/tls`;
   const evidence = evidenceOf(r, host, port, servername);
   if (!r.ok) {
     if (r.phase === 'connect' && !runAborted) {
-      return {
-        code: 'expressway/web-proxy-unreachable',
-        status: 'fail',
-        title: `Nothing answers HTTPS for ${servername} at ${host}:${port}`,
-        detail: r.timedOut ? `TCP connect got no answer (${r.error}): a firewall may drop TCP ${port}` : `TCP connect failed: ${r.error}`,
+      return emit('expressway/web-proxy-unreachable', {
         subject,
+        detail: r.timedOut
+          ? `TCP connect to ${host}:${port} for ${servername} got no answer (${r.error}): a firewall may drop TCP ${port}.`
+          : `TCP connect to ${host}:${port} for ${servername} failed: ${r.error}.`,
         evidence,
-        fixes: ['firewall-https'],
-        basis: 'documented',
-      };
+      });
     }
-    return {
-      code: 'expressway/check-error',
-      status: 'error',
-      title: `The web proxy at ${host}:${port} did not complete the ${r.phase === 'handshake' ? 'TLS handshake' : r.phase === 'response' ? 'HTTP answer' : 'connection'}`,
-      detail: `${r.error}${r.timedOut ? ' (a server that accepts TCP and then stalls)' : ''}`,
+    const phase = r.phase === 'handshake' ? 'TLS handshake' : r.phase === 'response' ? 'HTTP answer' : 'connection';
+    return emit('expressway/check-error', {
       subject,
+      detail: `The web proxy at ${host}:${port} did not complete the ${phase} for ${servername}: ${r.error}${r.timedOut ? ' (a server that accepts TCP and then stalls)' : ''}.`,
       evidence: [...evidence, { kind: 'probe-error', phase: r.phase, error: r.error, timedOut: r.timedOut }],
-      basis: 'inferred',
-    };
+    });
   }
   const c = classifyAnswer(r.answer);
+  const titled = c.title === undefined ? 'no page title' : `title "${c.title}"`;
   switch (c.verdict) {
     case 'web-app':
       return {
         code: codeOf(WEB_PROXY_CHECK),
         status: 'pass',
         title: `The edge serves the web bridge page for ${servername}`,
+        detail: `The edge at ${host}:${port} answers GET / with HTTP ${r.answer.status} and the web app markers: ${c.reasons.join('; ')}.`,
         subject,
         evidence,
         basis: 'inferred',
       };
     case 'bad-request':
-      return {
-        code: 'expressway/guest-uri-internal',
-        status: 'fail',
-        title: `The edge answers "Bad Request" for ${servername}`,
-        detail:
-          'The document shows this when Expressway-C has the internal web bridge name as Guest account client URI (judged from the HTTP answer).',
+      return emit('expressway/guest-uri-internal', {
         subject,
+        detail: `The edge at ${host}:${port} answers GET / for ${servername} with "Bad Request" (HTTP ${r.answer.status}, ${titled}; markers: ${c.reasons.join(', ')}). The document: the internal name as Expressway-C Guest account client URI can make browsers show "Bad Request".`,
         evidence,
-        fixes: ['guest-uri-external'],
-        basis: 'inferred',
-      };
+      });
     case 'admin-login':
-      return {
-        code: 'expressway/admin-port-443',
-        status: 'fail',
-        title: `The edge answers ${port} with the Expressway administration login, not the web bridge`,
-        detail: 'The administration port must move off 443 (the document uses 445) so guests reach the web proxy.',
+      return emit('expressway/admin-port-443', {
         subject,
+        detail: `The edge at ${host}:${port} answers GET / for ${servername} with what looks like the Expressway administration login (HTTP ${r.answer.status}, ${titled}; markers: ${c.reasons.join(', ')}), not the web bridge page. The document moves the administration port off 443 (to 445) so guests reach the web proxy.`,
         evidence,
-        fixes: ['edge-admin-port'],
-        basis: 'inferred',
-      };
+      });
     default:
-      return {
-        code: 'expressway/web-proxy-unexpected',
-        status: 'warn',
-        title: `The edge answers ${servername} with HTTP ${r.answer.status}, not the web bridge page`,
+      return emit('expressway/web-proxy-unexpected', {
         subject,
+        detail: `The edge at ${host}:${port} answers GET / for ${servername} with HTTP ${r.answer.status}${r.answer.statusText ? ` ${r.answer.statusText}` : ''}, ${titled}: not a page recognised as the CMS web app or web bridge (it carries no web app marker). First bytes: "${firstBytes(r.answer.bodyHead)}".`,
         evidence,
-        basis: 'inferred',
-      };
+      });
   }
 }
 

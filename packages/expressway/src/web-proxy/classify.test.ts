@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyAnswer, parseHttpHead, type HttpAnswer } from './classify.js';
+import { WEB_APP_MARKERS } from './web-app-markers.js';
+import { WEB_APP_2X_PAGE, WEB_APP_PAGE } from '../../../lab/src/web-proxy/pages.js';
 
 const answer = (status: number, body: string, headers: Record<string, string> = {}): HttpAnswer => ({
   status,
@@ -10,10 +12,27 @@ const answer = (status: number, body: string, headers: Record<string, string> = 
 });
 
 describe('classifyAnswer', () => {
-  it('a 200 HTML page without error markers is the web app', () => {
-    expect(classifyAnswer(answer(200, '<html><head><title>Cisco Meeting App</title></head><body>Join call</body></html>')).verdict).toBe(
-      'web-app',
-    );
+  it('the web app only on its markers: the 3.x web app title, or the 2.x product name', () => {
+    const v3 = classifyAnswer(answer(200, '<html><head><title>Cisco Meeting Server web app</title></head></html>'));
+    expect(v3.verdict).toBe('web-app');
+    expect(v3.reasons[0]).toMatch(/CMS 3.x web app.*seen on real pages/);
+    const v2 = classifyAnswer(answer(200, '<html><head><title>Cisco Meeting App</title></head><body>Join call</body></html>'));
+    expect(v2.verdict).toBe('web-app');
+    expect(v2.reasons[0]).toMatch(/CMS 2.x.*product name only/);
+  });
+  it('any other 200 page is unexpected, never the web app (issue 10: no evidence, no pass)', () => {
+    const sServer = '<HTML><BODY BGCOLOR="#ffffff">\n<pre>\n\ns_server -www\nSecure Renegotiation IS supported\n';
+    const c = classifyAnswer(answer(200, sServer));
+    expect(c.verdict).toBe('unexpected');
+    expect(c.reasons[0]).toMatch(/no page title: none of the web app markers/);
+    expect(classifyAnswer(answer(200, '<title>Welcome to nginx!</title>')).verdict).toBe('unexpected');
+    // A marker title on an error status is not the web app either.
+    expect(classifyAnswer(answer(503, '<title>Cisco Meeting Server web app</title>')).verdict).toBe('unexpected');
+  });
+  it('every marker names its source; the lab pages carry them', () => {
+    for (const m of WEB_APP_MARKERS) expect(m.source.length).toBeGreaterThan(40);
+    expect(classifyAnswer(answer(200, WEB_APP_PAGE)).verdict).toBe('web-app');
+    expect(classifyAnswer(answer(200, WEB_APP_2X_PAGE)).verdict).toBe('web-app');
   });
   it('status 400 or a page saying Bad Request is bad-request', () => {
     expect(classifyAnswer(answer(400, '')).verdict).toBe('bad-request');
@@ -28,7 +47,7 @@ describe('classifyAnswer', () => {
   });
   it('a login form alone (one marker) is not taken for the Expressway', () => {
     expect(classifyAnswer(answer(200, '<html><title>Meeting</title><form><input type="password">Sign in</form></html>')).verdict).toBe(
-      'web-app',
+      'unexpected',
     );
   });
   it('5xx is unexpected', () => {

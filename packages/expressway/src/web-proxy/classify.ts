@@ -1,9 +1,13 @@
+import { webAppMarkersOf } from './web-app-markers.js';
+
 /**
  * What the Expressway-E web proxy answered, judged from one HTTP response.
  *
  * The reference has no sample of the "Bad Request" page nor of the Expressway
  * administration login page, so the markers below are this tool's inference
- * (basis `inferred`), kept as data so they are easy to review and extend.
+ * (basis `inferred`), kept as data so they are easy to review and extend. The web app
+ * is recognised only by positive markers (`web-app-markers.ts`): any other page is
+ * `unexpected`, never taken for the web app (verdict rule 1).
  */
 export type WebProxyVerdict = 'web-app' | 'bad-request' | 'admin-login' | 'unexpected';
 
@@ -55,10 +59,19 @@ export function classifyAnswer(answer: HttpAnswer): Classification {
   const base = title === undefined ? {} : { title };
   if (isAdminLogin) return { verdict: 'admin-login', reasons: admin, ...base };
   if (bad.length > 0) return { verdict: 'bad-request', reasons: bad, ...base };
-  if (answer.status >= 200 && answer.status < 400) {
-    return { verdict: 'web-app', reasons: [`HTTP ${answer.status} without the markers of an error or an administration page`], ...base };
+  const app = answer.status >= 200 && answer.status < 300 ? webAppMarkersOf(title) : [];
+  if (app.length > 0) {
+    return {
+      verdict: 'web-app',
+      reasons: app.map((m) => `${m.product}: title "${title ?? ''}" (${m.observed ? 'seen on real pages' : 'product name only'})`),
+      ...base,
+    };
   }
-  return { verdict: 'unexpected', reasons: [`HTTP ${answer.status} ${answer.statusText}`.trim()], ...base };
+  const why =
+    answer.status >= 200 && answer.status < 300
+      ? `HTTP ${answer.status} with ${title === undefined ? 'no page title' : `title "${title}"`}: none of the web app markers`
+      : `HTTP ${answer.status} ${answer.statusText}`.trim();
+  return { verdict: 'unexpected', reasons: [why], ...base };
 }
 
 /**

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { startWebProxy, type WebProxy, type WebProxyMode } from '../../../lab/src/web-proxy/index.js';
+import { startWebBridge, startWebProxy, type WebProxy, type WebProxyMode } from '../../../lab/src/web-proxy/index.js';
 import { testCertificate } from '../testing/tls.js';
 import { probeWebProxy } from './probe.js';
 import { judgeWebProxy, webProxyCheck } from './check.js';
-import type { CheckContext } from '@cms-doctor/core';
+import { CORE_CODES, type CheckContext } from '@cms-doctor/core';
+import { EXPRESSWAY_CODES } from '../catalogue.js';
+
+const entry = (code: string) => [...CORE_CODES, ...EXPRESSWAY_CODES].find((c) => c.code === code);
 
 const NAME = 'cmsweb.octavio.com';
 const HOST = '127.88.246.156';
@@ -12,7 +15,7 @@ const tls = testCertificate(NAME);
 const proxies = new Map<WebProxyMode, WebProxy>();
 
 beforeAll(async () => {
-  for (const mode of ['web-app', 'bad-request', 'admin-login', 'stall-handshake', 'stall-http'] as const) {
+  for (const mode of ['web-app', 'web-app-2x', 'bad-request', 'admin-login', 'stall-handshake', 'stall-http'] as const) {
     proxies.set(mode, await startWebProxy({ host: HOST, tls, mode }));
   }
 });
@@ -34,9 +37,10 @@ const probe = (mode: WebProxyMode, extra: Partial<Parameters<typeof probeWebProx
 };
 
 describe('probeWebProxy against the lab web proxy emulator', () => {
-  it('classifies each served page with the contract code and basis inferred', async () => {
+  it('classifies each served page with the contract code; problems carry the title and basis of their table entry', async () => {
     const cases: [WebProxyMode, string, string][] = [
       ['web-app', 'expressway/web-proxy', 'pass'],
+      ['web-app-2x', 'expressway/web-proxy', 'pass'],
       ['bad-request', 'expressway/guest-uri-internal', 'fail'],
       ['admin-login', 'expressway/admin-port-443', 'fail'],
     ];
@@ -45,8 +49,37 @@ describe('probeWebProxy against the lab web proxy emulator', () => {
       expect(r.ok, mode).toBe(true);
       const p = proxies.get(mode)!;
       const f = judgeWebProxy(r, p.host, p.port, NAME, false);
-      expect([f.code, f.status, f.basis]).toEqual([code, status, 'inferred']);
-      if (mode !== 'web-app') expect(f.fixes).toEqual(mode === 'bad-request' ? ['guest-uri-external'] : ['edge-admin-port']);
+      expect([f.code, f.status], mode).toEqual([code, status]);
+      const e = entry(code);
+      if (e) expect([f.title, f.basis, f.fixes]).toEqual([e.title, e.basis, e.fixes]);
+      else expect(f.basis).toBe('inferred');
+    }
+  });
+
+  it('names host:port and the web bridge name where they belong, never a port as a name (issue 10)', async () => {
+    const p = proxies.get('admin-login')!;
+    const f = judgeWebProxy(await probe('admin-login'), p.host, p.port, NAME, false);
+    expect(f.subject).toBe(`${NAME} at ${HOST}:${p.port}/tls`);
+    expect(f.detail).toContain(`The edge at ${HOST}:${p.port} answers GET / for ${NAME} with`);
+    expect(`${f.title} ${f.detail}`).not.toMatch(/answers \d+ with/);
+  });
+
+  it('the lab wiring (the proxy forwarding to the lab web bridge) passes on the web app marker', async () => {
+    const bridge = await startWebBridge({ host: '127.0.0.1', tls });
+    const proxy = await startWebProxy({
+      host: HOST,
+      tls,
+      mode: 'web-app',
+      upstream: { host: bridge.host, port: bridge.port, servername: NAME, ca: tls.cert },
+    });
+    try {
+      const r = await probeWebProxy({ host: proxy.host, port: proxy.port, servername: NAME, responseTimeoutMs: 2000 });
+      const f = judgeWebProxy(r, proxy.host, proxy.port, NAME, false);
+      expect([f.code, f.status]).toEqual(['expressway/web-proxy', 'pass']);
+      expect(f.detail).toMatch(/CMS 3.x web app: title "Cisco Meeting Server web app" \(seen on real pages\)/);
+    } finally {
+      await proxy.close();
+      await bridge.close();
     }
   });
 

@@ -136,7 +136,7 @@ export const SCENARIOS: readonly Scenario[] = [
   }),
   defineScenario({
     name: 'edge-admin-port-443',
-    title: 'The Expressway-E answers 443 with its administration login',
+    title: 'The Expressway-E answers HTTPS on port 443 with its administration login',
     basedOn: `${DOC}, Expressway-E step 6 (administration port 445)`,
     expected: { codes: ['expressway/admin-port-443'], fixes: ['edge-admin-port'] },
     setup: { webProxy: 'admin-login' },

@@ -1,16 +1,17 @@
 import https from 'node:https';
 import net from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ADMIN_LOGIN_PAGE, BAD_REQUEST_PAGE, WEB_APP_PAGE } from './pages.js';
+import { ADMIN_LOGIN_PAGE, BAD_REQUEST_PAGE, WEB_APP_2X_PAGE, WEB_APP_PAGE } from './pages.js';
 
 /**
- * - `web-app`: the web bridge page, proxied from `upstream` when given, else imitated;
+ * - `web-app`: the web bridge page, proxied from `upstream` when given, else the 3.x web app imitation;
+ * - `web-app-2x`: the CMS 2.x "Cisco Meeting App" WebRTC page imitation;
  * - `bad-request`: HTTP 400 "Bad Request" (guest account client URI set to the internal name);
  * - `admin-login`: the Expressway administration login (admin port left on 443);
  * - `stall-handshake`: accepts TCP and never speaks TLS;
  * - `stall-http`: completes TLS, never answers the request.
  */
-export type WebProxyMode = 'web-app' | 'bad-request' | 'admin-login' | 'stall-handshake' | 'stall-http';
+export type WebProxyMode = 'web-app' | 'web-app-2x' | 'bad-request' | 'admin-login' | 'stall-handshake' | 'stall-http';
 
 export interface WebProxyOptions {
   /** A loopback address. */
@@ -114,6 +115,7 @@ export async function startWebProxy(opts: WebProxyOptions): Promise<WebProxy> {
       if (mode === 'stall-http') return; // never answers
       if (mode === 'bad-request') return send(res, 400, BAD_REQUEST_PAGE);
       if (mode === 'admin-login') return send(res, 200, ADMIN_LOGIN_PAGE, { server: 'Apache' });
+      if (mode === 'web-app-2x') return send(res, 200, WEB_APP_2X_PAGE);
       if (opts.upstream) return proxyTo(opts.upstream, opts.upstreamTimeoutMs ?? 3000, req, res);
       send(res, 200, WEB_APP_PAGE);
     });
