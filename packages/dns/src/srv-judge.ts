@@ -187,9 +187,10 @@ export function judgeSrv(observations: readonly SrvObservation[], opts: SrvJudge
     findings.push(...mine);
     if (mine.length === 0 && present(o)) {
       const unchecked = o.lookup.records.filter((r) => r.srv && r.srv.target !== '.' && !o.targets.some((t) => t.name === r.srv?.target));
+      // A record met in the files outside the deployment's rules is only reported (verdict rule 3).
       findings.push({
         code: opts.ownCode,
-        status: 'pass',
+        status: o.rule ? 'pass' : 'info',
         title: `${o.owner} in the ${o.view} view: ${o.lookup.records.map((r) => r.data).join('; ')}`,
         ...(unchecked.length > 0
           ? { detail: `Target address not checked (not in the files): ${unchecked.map((r) => r.srv?.target).join(', ')}.` }
