@@ -146,8 +146,8 @@ describe.skipIf(!enabled)('split horizon against dnsmasq', () => {
       mode: 'live',
     });
     const f = r.findings.find((x) => x.code === 'dns/internal-not-cms');
-    expect(f?.detail).toMatch(/^Hairpin\./);
-    expect(f?.detail).toContain(`${EDGE} (the Expressway-E address from --edge-nat-address)`);
+    expect(f?.detail).toMatch(/^Hairpin:/);
+    expect(f?.detail).toContain(`${EDGE} is the Expressway-E address from --edge-nat-address`);
     expect(f?.evidence[0]).toMatchObject({ kind: 'dns-lookup', view: 'internal', aa: true, rcode: 'NOERROR' });
   });
 

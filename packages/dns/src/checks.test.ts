@@ -76,7 +76,7 @@ describe('dns.webbridge live', () => {
   it('finds the hairpin', async () => {
     const { findings } = await run({ ...base, internalDns: addr(hairpin), externalDns: addr(external) }, [], 'dns.webbridge');
     expect(findings.map((f) => f.code)).toEqual(['dns/internal-not-cms', 'dns/webbridge']);
-    expect(findings[0]?.detail).toMatch(/^Hairpin\./);
+    expect(findings[0]?.detail).toMatch(/^Hairpin:/);
   });
 
   it('names the hairpin to the edge LAN address that CMS turnServers publishes (lab scenario dns-internal-points-to-edge)', async () => {
@@ -97,14 +97,14 @@ describe('dns.webbridge live', () => {
     });
     const f = r.findings.find((x) => x.code === 'dns/internal-not-cms');
     expect(f?.status).toBe('fail');
-    expect(f?.detail).toContain(`${LAN1} (the Expressway-E address from CMS turnServers serverAddress`);
+    expect(f?.detail).toContain(`${LAN1} is the Expressway-E address from CMS turnServers serverAddress`);
     // The same from a flag, without the CMS API.
     const flag = await run(
       { ...base, edgeInternalAddress: LAN1, internalDns: addr(lan), externalDns: addr(external) },
       [],
       'dns.webbridge',
     );
-    expect(flag.findings[0]?.detail).toContain(`${LAN1} (the Expressway-E address from --edge-internal-address)`);
+    expect(flag.findings[0]?.detail).toContain(`${LAN1} is the Expressway-E address from --edge-internal-address`);
   });
 
   it('reports a refusing internal resolver as undecided, not as unresolved', async () => {
@@ -264,7 +264,7 @@ describe('offline', () => {
       'dns.webbridge',
     );
     expect(status('dns.webbridge')).toEqual(['fail dns/internal-not-cms', 'pass dns/webbridge', 'info dns/webbridge']);
-    expect(findings[0]?.detail).toMatch(/^Hairpin\./);
+    expect(findings[0]?.detail).toMatch(/^Hairpin:/);
   });
 
   it('compares dig files with each other when no view is named', async () => {

@@ -54,7 +54,7 @@ describe('judgeWebbridge', () => {
     const v = judge([a([EDGE])], [a([EDGE])], { edge: EDGE, cms: CMS });
     expect(codes(v)).toEqual(['fail dns/internal-not-cms', 'pass dns/webbridge']);
     expect(v.findings[0]?.title).toBe('Internal DNS does not give the CMS web bridge address');
-    expect(v.findings[0]?.detail).toMatch(/^Hairpin\..*10\.88\.246\.156 \(the Expressway-E address from --edge-nat-address\)/);
+    expect(v.findings[0]?.detail).toMatch(/^Hairpin:.*10\.88\.246\.156 is the Expressway-E address from --edge-nat-address/);
     expect(v.findings[0]?.fixes).toEqual(['dns-internal-webbridge']);
     expect(v.data.internalAddresses).toEqual([EDGE]); // published even when failing
   });
@@ -65,8 +65,8 @@ describe('judgeWebbridge', () => {
     // The lab scenario dns-internal-points-to-edge: the internal view gives the edge's LAN address.
     const v = judge([a([LAN1])], [a([EDGE])], { edge: EDGE, cms: CMS, others });
     expect(codes(v)).toEqual(['fail dns/internal-not-cms', 'pass dns/webbridge']);
-    expect(v.findings[0]?.detail).toContain(`${LAN1} (the Expressway-E address from CMS turnServers serverAddress)`);
-    expect(v.findings[0]?.detail).toMatch(/^Hairpin/);
+    expect(v.findings[0]?.detail).toContain(`${LAN1} is the Expressway-E address from CMS turnServers serverAddress`);
+    expect(v.findings[0]?.detail).toMatch(/^Hairpin:/);
     // Without --cms-address the hairpin alone decides it.
     expect(codes(judge([a([LAN1])], [a([EDGE])], { edge: EDGE, others }))).toEqual(['fail dns/internal-not-cms', 'pass dns/webbridge']);
     // An internal answer that is neither the CMS nor an edge address is not called a hairpin.
@@ -84,7 +84,7 @@ describe('judgeWebbridge', () => {
 
   it('finds a hairpin against the external view when no edge address is given', () => {
     const v = judge([a([EDGE])], [a([EDGE])], { cms: CMS });
-    expect(v.findings[0]?.detail).toMatch(/hairpin/);
+    expect(v.findings[0]?.detail).toMatch(/^Hairpin:.*from the external view answer/);
   });
 
   it('fails the external view that gives the CMS address', () => {

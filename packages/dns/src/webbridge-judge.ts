@@ -121,7 +121,7 @@ function stateFindings(name: string, s: ViewState): FindingDraft[] {
 }
 
 const describeEdge = (hits: readonly EdgeAddress[]): string =>
-  hits.map((h) => `${h.address} (the Expressway-E address from ${h.from})`).join(', ');
+  hits.map((h) => `${h.address} is the Expressway-E address from ${h.from}`).join('; ');
 
 /** External view: compared with --edge-nat-address, or checked for a leaked CMS address. */
 function externalFindings(input: WebbridgeInput, v: ViewLookups, addrs: string[]): FindingDraft[] {
@@ -169,17 +169,18 @@ function internalFindings(input: WebbridgeInput, v: ViewLookups, addrs: string[]
   const standIn: EdgeAddress[] =
     known.length === 0 && cms !== undefined ? externalAddrs.map((a) => ({ address: a, from: 'the external view answer' })) : [];
   const hairpin = [...known, ...standIn].filter((e) => addrs.includes(e.address.toLowerCase()));
-  const hairpinText =
+  const answeredText = `the internal view (${v.server}) answers ${list(addrs)} for ${name}${chainText(v)}`;
+  // A hairpin leads the detail: it names the box the answer points at, and where that address came from.
+  const lead =
     hairpin.length > 0
-      ? ` ${describeEdge(hairpin)}: a hairpin, Expressway-C would send the web bridge traffic back out to the edge instead of to CMS.`
-      : '';
-  const answeredText = `${v.server} (internal view) answered ${list(addrs)}${chainText(v)}`;
+      ? `Hairpin: ${answeredText}; ${describeEdge(hairpin)}. Expressway-C would send the web bridge traffic back out to the edge instead of to CMS.`
+      : `${answeredText.charAt(0).toUpperCase()}${answeredText.slice(1)}.`;
   const base = { subject: subjectOf(name, v), evidence: evidenceOf(v), fixes: [FIX.internal] };
   if (cms !== undefined && !addrs.includes(cms)) {
     return [
       emit('dns/internal-not-cms', {
         ...base,
-        detail: `${hairpin.length > 0 ? 'Hairpin. ' : ''}${answeredText}; expected the CMS web bridge address ${cms} from --cms-address.${hairpinText}`,
+        detail: `${lead} Expected the CMS web bridge address ${cms} from --cms-address.`,
       }),
     ];
   }
@@ -188,12 +189,12 @@ function internalFindings(input: WebbridgeInput, v: ViewLookups, addrs: string[]
       emit('dns/internal-not-cms', {
         ...base,
         status: 'warn',
-        detail: `${hairpin.length > 0 ? 'Hairpin. ' : ''}${answeredText}: besides the CMS ${cms} (--cms-address), other addresses; Expressway-C picks any of them.${hairpinText}`,
+        detail: `${lead} Besides the CMS ${cms} (--cms-address), other addresses: Expressway-C picks any of them.`,
       }),
     ];
   }
   if (cms === undefined && hairpin.length > 0) {
-    return [emit('dns/internal-not-cms', { ...base, detail: `Hairpin. ${answeredText}.${hairpinText}` })];
+    return [emit('dns/internal-not-cms', { ...base, detail: lead })];
   }
   return [];
 }
