@@ -298,3 +298,44 @@ describe('judgeSrv', () => {
     expect(f.map((x) => `${x.title} ${x.detail}`).join(' ')).not.toMatch(/not published/);
   });
 });
+
+describe('one home per finding code (verdict rule 4)', () => {
+  it('every problem finding carries its table entry title, basis and a subset of its fixes', async () => {
+    const { CORE_CODES } = await import('@cms-doctor/core');
+    const { DNS_CODES } = await import('./codes.js');
+    const table = new Map([...CORE_CODES, ...DNS_CODES].map((c) => [c.code, c]));
+    const XS = '_xmpp-server._tcp.cms.octavio.local';
+    const XC = '_xmpp-client._tcp.cms.octavio.local';
+    const uds = '_cisco-uds._tcp.octavio.com';
+    const findings = [
+      ...judge([a([EDGE])], [a([CMS])], { edge: EDGE, cms: CMS }).findings,
+      ...judge([a([CMS, EDGE])], [a([EDGE, '192.0.2.1'])], { edge: EDGE, cms: CMS }).findings,
+      ...judge([a([], { status: 'refused', rcode: 'REFUSED' })], [a([], { status: 'timeout' })]).findings,
+      ...judge([a([], { status: 'nxdomain', rcode: 'NXDOMAIN' })], [a([EDGE])]).findings,
+      ...judge([a([EDGE])], [a([EDGE])]).findings,
+      ...judgeSrv(
+        [
+          obs('_xmpp-client._tcp', 'internal', XC, srvLookup(XC, [])),
+          obs('_xmpp-server._tcp', 'internal', XS, srvLookup(XS, [[10, 10, 5209, 'gone.cms.octavio.local']]), [
+            {
+              ...target('gone.cms.octavio.local', [{ name: 'gone.cms.octavio.local', target: 'x.cms.octavio.local', ttl: 1 }], []),
+              status: 'nxdomain',
+            },
+          ]),
+          obs('_cisco-uds._tcp', 'external', uds, srvLookup(uds, [[10, 10, 8443, 'ocucmp.octavio.local']])),
+        ],
+        { ownCode: 'dns/srv', cmsVersion: '2.9.1' },
+      ),
+    ];
+    const problems = findings.filter((f) => f.status === 'warn' || f.status === 'fail' || f.status === 'error');
+    expect(new Set(problems.map((f) => f.code)).size).toBeGreaterThanOrEqual(10);
+    for (const f of problems) {
+      const entry = table.get(f.code);
+      expect(entry, f.code).toBeDefined();
+      expect(f.title, f.code).toBe(entry?.title);
+      expect(f.basis, f.code).toBe(entry?.basis);
+      expect([entry?.status, ...(entry?.statuses ?? [])], f.code).toContain(f.status);
+      for (const id of f.fixes ?? []) expect(entry?.fixes, f.code).toContain(id);
+    }
+  });
+});
