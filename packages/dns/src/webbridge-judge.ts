@@ -43,8 +43,8 @@ const fixFor = (view: string): string[] => (view === 'internal' ? [FIX.internal]
 /** What decides each view, named for a user who gave no expected address (verdict rule 2: say what would decide it). */
 const DECIDES = {
   internal:
-    '--cms-address (the CMS web bridge address the internal view must give); a hairpin is recognised from --edge-nat-address, --edge-internal-address or --cms-api (CMS turnServers serverAddress)',
-  external: '--edge-nat-address (the Expressway-E public address the external view must give)',
+    '--cms-address (probe dns: --expect-internal), the CMS web bridge address the internal view must give; a hairpin is recognised from --edge-nat-address, --edge-internal-address or --cms-api (CMS turnServers serverAddress)',
+  external: '--edge-nat-address (probe dns: --expect-external), the Expressway-E public address the external view must give',
 } as const;
 
 /** A lookup as evidence: `{kind: 'dns-lookup', view, server, name, type, rcode, aa, chain, records (with TTLs)}`. */
