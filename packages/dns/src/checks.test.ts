@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { runChecks, type Finding, type Target, type TriageFile } from '@cms-doctor/core';
 import { startLabDns, type LabDns, type LabRecord } from '../../lab/src/dns-server/index.js';
 import { plugin } from './plugin.js';
+import { edgeAddresses, ipOf } from './checks/webbridge.js';
 import { digRecogniser, zoneRecogniser } from './recognisers.js';
 
 const NAME = 'cmsweb.octavio.com';
@@ -370,5 +371,32 @@ describe('offline without DNS files', () => {
       'skip dns/webbridge file:dig,file:zone',
       'skip dns/srv file:dig,file:zone',
     ]);
+  });
+});
+
+describe('the addresses of the Expressway-E a hairpin is compared with', () => {
+  it('takes IPs from host[:port] forms and ignores names', () => {
+    expect(['10.0.0.1', '10.0.0.1:443', '[2001:db8::1]:8443', '2001:DB8::1', 'edge.example', undefined].map(ipOf)).toEqual([
+      '10.0.0.1',
+      '10.0.0.1',
+      '2001:db8::1',
+      '2001:db8::1',
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('collects the flag, CMS turnServers and --edge, each with its source, never the CMS address', () => {
+    const turn = { serverAddress: '172.16.85.168', clientAddress: '10.88.246.156' };
+    const ctx = (target: Target, data: unknown = turn) => ({ target, get: <T>() => data as T });
+    expect(edgeAddresses(ctx({ edgeNatAddress: '10.88.246.156', edge: '10.88.246.156:443' }))).toEqual([
+      { address: '172.16.85.168', from: 'CMS turnServers serverAddress, the TURN server (Expressway-E) as CMS reaches it' },
+    ]);
+    expect(edgeAddresses(ctx({ edgeInternalAddress: '172.16.85.168' })).map((e) => e.from)).toEqual([
+      '--edge-internal-address',
+      'CMS turnServers clientAddress, the TURN server (Expressway-E) as clients reach it',
+    ]);
+    // A TURN server on the CMS address is not the edge.
+    expect(edgeAddresses(ctx({ cmsAddress: '172.16.85.180' }, { serverAddress: '172.16.85.180' }))).toEqual([]);
   });
 });

@@ -38,7 +38,9 @@ export function edgeAddresses(ctx: Pick<CheckContext, 'target' | 'get'>): EdgeAd
   const out: EdgeAddress[] = [];
   const add = (address: string | undefined, from: string): void => {
     const ip = ipOf(address);
-    if (ip && ip !== ctx.target.edgeNatAddress && !out.some((e) => e.address === ip)) out.push({ address: ip, from });
+    // The CMS address is never an edge address, whatever a TURN setting says (blame follows provenance).
+    const taken = [ctx.target.edgeNatAddress, ctx.target.cmsAddress].map((a) => a?.toLowerCase());
+    if (ip && !taken.includes(ip) && !out.some((e) => e.address === ip)) out.push({ address: ip, from });
   };
   add(ctx.target.edgeInternalAddress, '--edge-internal-address');
   const turn = ctx.get<CmsTurnData>(CMS_TURN_SERVERS);
