@@ -284,6 +284,12 @@ describe('judgeSrv', () => {
   });
 
   it('never passes a name the resolver did not answer or refused, and never calls a refusal "not published"', () => {
+    const uds = '_cisco-uds._tcp.octavio.com';
+    expect(
+      judgeSrv([obs('_cisco-uds._tcp', 'external', uds, srvLookup(uds, [], { status: 'refused', rcode: 'REFUSED' }))], {
+        ownCode: 'dns/srv',
+      }).map((x) => `${x.status} ${x.code}`),
+    ).toEqual(['error dns/resolver-refused']);
     const web = '_cms-web._tls.cmsweb.octavio.com';
     const f = judgeSrv(
       [
@@ -292,8 +298,10 @@ describe('judgeSrv', () => {
       ],
       { ownCode: 'dns/srv', cmsVersion: '2.9.1' },
     );
-    expect(f.map((x) => `${x.status} ${x.code}`)).toEqual(['error dns/resolver-unreachable', 'error dns/resolver-refused']);
+    // _xmpp-client is needed (an undecided error); _cms-web is information only, so undecided stays a note.
+    expect(f.map((x) => `${x.status} ${x.code}`)).toEqual(['error dns/resolver-unreachable', 'info dns/srv']);
     expect(f.map((x) => x.subject)).toEqual([`${XC} @ 172.16.85.162:53 (internal)`, `${web} @ 172.16.85.162:53 (internal)`]);
+    expect(f[1]?.title).toBe(`${web} could not be checked in the internal view`);
     expect(f[1]?.detail).toMatch(/answered REFUSED/);
     expect(f.map((x) => `${x.title} ${x.detail}`).join(' ')).not.toMatch(/not published/);
   });

@@ -179,7 +179,20 @@ export function judgeSrv(observations: readonly SrvObservation[], opts: SrvJudge
   for (const o of observations) {
     const why = undecided(o, o.lookup, `the SRV query for ${o.owner}`);
     if (why.length > 0) {
-      findings.push(...why);
+      // A record the deployment does not depend on stays a note when undecided (verdict rule 3).
+      const needed = o.rule?.expect === 'cms2-required' || o.rule?.expect === 'absent';
+      findings.push(
+        ...(needed
+          ? why
+          : why.map((f): FindingDraft => ({
+              code: opts.ownCode,
+              status: 'info',
+              title: `${o.owner} could not be checked in the ${o.view} view`,
+              detail: `${f.detail ?? ''}${o.rule ? ` ${o.rule.why}` : ''}`,
+              ...(f.subject ? { subject: f.subject } : {}),
+              evidence: f.evidence ?? [],
+            }))),
+      );
       continue;
     }
     // A record that must not be visible is reported once; its target is internal by design.
