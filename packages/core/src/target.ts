@@ -13,6 +13,8 @@ export interface Target {
   /** Expressway-E web proxy as clients reach it, `host[:port]`. */
   edge?: string;
   edgeNatAddress?: string;
+  /** The Expressway-E's own inside (LAN) address: an internal DNS answer equal to it is a hairpin. */
+  edgeInternalAddress?: string;
   cmsAddress?: string;
   /** The CMS web bridge as Expressway-C reaches it, `host[:port]`; default: the internal DNS answer, port 443. */
   webbridge?: string;

@@ -16,6 +16,21 @@ export const DNS_CODES: readonly CodeInfo[] = [
     fixes: ['dns-cisco-uds-internal'],
     basis: 'documented',
   },
+  {
+    code: 'dns/resolver-refused',
+    title: 'A resolver refused or failed a query',
+    status: 'error',
+    fixes: [],
+    basis: 'documented',
+  },
+  {
+    code: 'dns/srv-target-unresolved',
+    title: 'The target of an SRV record does not resolve',
+    status: 'fail',
+    statuses: ['warn'],
+    fixes: ['dns-srv'],
+    basis: 'documented',
+  },
   { code: 'dns/srv-target-cname', title: 'An SRV record points at a CNAME', status: 'warn', fixes: ['dns-srv'], basis: 'documented' },
   {
     code: 'dns/srv-port-nonstandard',

@@ -7,8 +7,9 @@ import { looksLikeDig, looksLikeZone, digRecogniser, zoneRecogniser } from './re
 import { parseServer, formatServer } from './server-address.js';
 import { firstNameserver } from './system-resolver.js';
 
-const REAL = '/work/shared/realdata/dns';
 const FIX = new URL('../../../fixtures/dns/', import.meta.url).pathname;
+// The real files, copied with their provenance into fixtures/dns/realdata (fixtures/dns/README.md).
+const REAL = `${FIX}realdata`;
 const read = (p: string): string => readFileSync(p, 'utf8');
 const bytes = (p: string): Uint8Array => new Uint8Array(readFileSync(p));
 const realFiles = (): string[] =>

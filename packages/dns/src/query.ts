@@ -40,6 +40,13 @@ export interface QueryOptions {
 
 type Wire = ReturnType<typeof Packet.parse>;
 
+/**
+ * Type mnemonic of a type code (`TYPE99` when unknown). dns2 3.0.0, the newest release that
+ * runs on Node 20 (docs/decisions/dns-client.md), has no `Packet.typeName`.
+ */
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Packet.TYPE).map(([k, v]) => [v as number, k]));
+export const typeName = (code: number): string => TYPE_NAMES.get(code) ?? `TYPE${code}`;
+
 const TYPE_CODES: Readonly<Record<RecordType, number>> = {
   A: 1,
   NS: 2,
@@ -63,7 +70,7 @@ export function encodeQuery(id: number, name: string, type: RecordType, recursiv
 
 /** dns2 resource -> plain record. */
 export function toRecord(r: Wire['answers'][number]): DnsRecord {
-  const type = Packet.typeName(r.type);
+  const type = typeName(r.type);
   const base = { name: normaliseName(r.name), type, ttl: r.ttl };
   switch (type) {
     case 'A':

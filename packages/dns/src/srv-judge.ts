@@ -1,7 +1,8 @@
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
 import { addressesOf, answered, type Lookup } from './lookup.js';
 import { majorVersion, serviceOf, STANDARD_SRV_PORTS, type SrvRule } from './srv-rules.js';
-import { lookupEvidence } from './webbridge-judge.js';
+import { lookupEvidence, undecidedRcode } from './webbridge-judge.js';
+import { emit } from './emit.js';
 
 /** One SRV lookup of a rule in a view, with the A lookups of its targets in the same view. */
 export interface SrvObservation {
@@ -26,6 +27,29 @@ const ev = (o: SrvObservation): Evidence[] => [lookupEvidence(o.view, o.lookup),
 const subj = (o: SrvObservation): string => `${o.owner} @ ${o.server} (${o.view})`;
 const present = (o: SrvObservation): boolean => o.lookup.records.some((r) => r.type === 'SRV');
 
+/** A lookup the resolver did not decide (silence, REFUSED, SERVFAIL): an `error`, never "not published". */
+function undecided(o: SrvObservation, l: Lookup, what: string): FindingDraft[] {
+  if (!answered(l)) {
+    return [
+      emit('dns/resolver-unreachable', {
+        subject: subj(o),
+        detail: `The ${o.view} resolver ${o.server} did not answer ${what} (${l.error ?? l.status}); ${o.owner} is undecided in the ${o.view} view.`,
+        evidence: ev(o),
+      }),
+    ];
+  }
+  if (undecidedRcode(l)) {
+    return [
+      emit('dns/resolver-refused', {
+        subject: subj(o),
+        detail: `The ${o.view} resolver ${o.server} answered ${l.rcode ?? l.status} to ${what}: it refused or failed the query, which says nothing about whether ${l.name} is published in the ${o.view} view.`,
+        evidence: ev(o),
+      }),
+    ];
+  }
+  return [];
+}
+
 function contentFindings(o: SrvObservation): FindingDraft[] {
   const out: FindingDraft[] = [];
   const service = o.rule?.service ?? serviceOf(o.owner);
@@ -34,42 +58,37 @@ function contentFindings(o: SrvObservation): FindingDraft[] {
     const srv = r.srv;
     if (!srv) continue;
     if (standard !== undefined && srv.port !== standard) {
-      out.push({
-        code: 'dns/srv-port-nonstandard',
-        status: 'warn',
-        title: `${o.owner} points at port ${srv.port}; the standard port of ${service} is ${standard}`,
-        detail: `Record: ${o.owner} SRV ${r.data} (TTL ${r.ttl}). Unless the service really listens on ${srv.port}, use ${standard}.`,
-        subject: subj(o),
-        evidence: ev(o),
-        fixes: ['dns-srv'],
-        basis: 'documented',
-      });
+      out.push(
+        emit('dns/srv-port-nonstandard', {
+          subject: subj(o),
+          detail: `${o.owner} points at port ${srv.port}; the standard port of ${service} is ${standard}. Record: ${o.owner} SRV ${r.data} (TTL ${r.ttl}). Unless the service really listens on ${srv.port}, use ${standard}.`,
+          evidence: ev(o),
+        }),
+      );
     }
     if (srv.target === '' || srv.target === '.') continue; // "service not available here" (RFC 2782)
     const t = o.targets.find((l) => l.name === srv.target);
-    if (t && t.chain.length > 0) {
-      out.push({
-        code: 'dns/srv-target-cname',
-        status: 'warn',
-        title: `The SRV target ${srv.target} of ${o.owner} is a CNAME (RFC 2782 forbids it)`,
-        detail: `${srv.target} -> ${t.chain.map((c) => c.target).join(' -> ')}. Point the SRV record at the host name that owns the A/AAAA record.`,
-        subject: subj(o),
-        evidence: ev(o),
-        fixes: ['dns-srv'],
-        basis: 'documented',
-      });
+    if (!t) continue;
+    if (t.chain.length > 0) {
+      out.push(
+        emit('dns/srv-target-cname', {
+          subject: subj(o),
+          detail: `The SRV target ${srv.target} of ${o.owner} is a CNAME (RFC 2782 forbids it): ${srv.target} -> ${t.chain.map((c) => c.target).join(' -> ')}. Point the SRV record at the host name that owns the A/AAAA record.`,
+          evidence: ev(o),
+        }),
+      );
     }
-    if (t && answered(t) && addressesOf([t]).length === 0) {
-      out.push({
-        code: 'dns/unresolved',
-        status: 'fail',
-        title: `The SRV target ${srv.target} of ${o.owner} does not resolve in the ${o.view} view`,
-        detail: `${t.server} answered ${t.rcode ?? t.status} for ${srv.target} A.`,
-        subject: subj(o),
-        evidence: ev(o),
-        fixes: ['dns-srv'],
-        basis: 'documented',
-      });
+    const why = undecided(o, t, `the A query for the SRV target ${srv.target}`);
+    if (why.length > 0) out.push(...why);
+    else if (addressesOf([t]).length === 0) {
+      out.push(
+        emit('dns/srv-target-unresolved', {
+          subject: subj(o),
+          detail: `The SRV target ${srv.target} of ${o.owner} does not resolve in the ${o.view} view: ${t.server} answered ${t.status === 'nodata' ? 'NOERROR, no A record' : (t.rcode ?? t.status)} for ${srv.target} A.`,
+          evidence: ev(o),
+          ...(o.rule?.expect === 'cms2-required' ? {} : { status: 'warn' as const }),
+        }),
+      );
     }
   }
   return out;
@@ -98,16 +117,12 @@ function ruleFindings(o: SrvObservation, opts: SrvJudgeOptions): FindingDraft[] 
       }
       const known = major === 2;
       return [
-        {
-          code: 'dns/srv-missing',
-          status: known ? 'fail' : 'warn',
-          title: `${o.owner} is missing in the ${o.view} view${known ? ` (CMS ${opts.cmsVersion} needs it)` : ' (needed if CMS is 2.x; version unknown)'}`,
-          detail: `${o.server} answered ${absentWhy}. ${rule.why}${known ? '' : ' Give --cms-api (or cmsVersion) to know the CMS version.'}`,
+        emit('dns/srv-missing', {
           subject: subj(o),
+          status: known ? 'fail' : 'warn',
+          detail: `${o.owner} is missing in the ${o.view} view${known ? ` (CMS ${opts.cmsVersion} needs it)` : ' (needed if CMS is 2.x; version unknown)'}: ${o.server} answered ${absentWhy}. ${rule.why}${known ? '' : ' Give --cms-api (or --cms-version) to know the CMS version.'}`,
           evidence: ev(o),
-          fixes: ['dns-srv'],
-          basis: 'documented',
-        },
+        }),
       ];
     }
     case 'info':
@@ -124,40 +139,79 @@ function ruleFindings(o: SrvObservation, opts: SrvJudgeOptions): FindingDraft[] 
     case 'absent':
       return here
         ? [
+            emit('dns/cisco-uds-external', {
+              subject: subj(o),
+              detail: `${o.owner} is visible in the external view: ${found}. ${rule.why}`,
+              evidence: ev(o),
+            }),
+          ]
+        : [
             {
-              code: 'dns/cisco-uds-external',
-              status: 'warn',
-              title: `${o.owner} is visible in the external view: ${found}`,
+              code: opts.ownCode,
+              status: 'pass',
+              title: `${o.owner} is not visible in the ${o.view} view (${absentWhy})`,
+              subject: subj(o),
+              evidence: ev(o),
+            },
+          ];
+    case 'optional':
+      return here
+        ? []
+        : [
+            {
+              code: opts.ownCode,
+              status: 'info',
+              title: `${o.owner} is not published in the ${o.view} view (${absentWhy}); it is optional`,
               detail: rule.why,
               subject: subj(o),
               evidence: ev(o),
-              fixes: ['dns-cisco-uds-internal'],
-              basis: 'documented',
             },
-          ]
-        : [];
-    case 'optional':
-      return [];
+          ];
   }
 }
 
-/** Judges SRV observations. Pure. Resolver failures are left to the caller (one per resolver). */
+/**
+ * Judges SRV observations. Pure. One verdict per name and view: a problem, an undecided
+ * `error` (silence, REFUSED, SERVFAIL), a note, or a pass that rests on the record's answer.
+ */
 export function judgeSrv(observations: readonly SrvObservation[], opts: SrvJudgeOptions): FindingDraft[] {
   const findings: FindingDraft[] = [];
   for (const o of observations) {
-    if (!answered(o.lookup)) continue;
+    const why = undecided(o, o.lookup, `the SRV query for ${o.owner}`);
+    if (why.length > 0) {
+      // A record the deployment does not depend on stays a note when undecided (verdict rule 3).
+      const needed = o.rule?.expect === 'cms2-required' || o.rule?.expect === 'absent';
+      findings.push(
+        ...(needed
+          ? why
+          : why.map((f): FindingDraft => ({
+              code: opts.ownCode,
+              status: 'info',
+              title: `${o.owner} could not be checked in the ${o.view} view`,
+              detail: `${f.detail ?? ''}${o.rule ? ` ${o.rule.why}` : ''}`,
+              ...(f.subject ? { subject: f.subject } : {}),
+              evidence: f.evidence ?? [],
+            }))),
+      );
+      continue;
+    }
     // A record that must not be visible is reported once; its target is internal by design.
-    findings.push(...ruleFindings(o, opts), ...(o.rule?.expect === 'absent' ? [] : contentFindings(o)));
-  }
-  const problems = findings.some((f) => f.status === 'fail' || f.status === 'warn');
-  if (!problems) {
-    const seen = observations.filter((o) => answered(o.lookup) && present(o));
-    findings.push({
-      code: opts.ownCode,
-      status: 'pass',
-      title: seen.length > 0 ? `SRV records as expected: ${seen.map((o) => o.owner).join(', ')}` : 'No SRV problem found',
-      evidence: seen.flatMap(ev),
-    });
+    const mine = [...ruleFindings(o, opts), ...(o.rule?.expect === 'absent' ? [] : present(o) ? contentFindings(o) : [])];
+    findings.push(...mine);
+    if (mine.length === 0 && present(o)) {
+      const unchecked = o.lookup.records.filter((r) => r.srv && r.srv.target !== '.' && !o.targets.some((t) => t.name === r.srv?.target));
+      // A record met in the files outside the deployment's rules is only reported (verdict rule 3).
+      findings.push({
+        code: opts.ownCode,
+        status: o.rule ? 'pass' : 'info',
+        title: `${o.owner} in the ${o.view} view: ${o.lookup.records.map((r) => r.data).join('; ')}`,
+        ...(unchecked.length > 0
+          ? { detail: `Target address not checked (not in the files): ${unchecked.map((r) => r.srv?.target).join(', ')}.` }
+          : {}),
+        subject: subj(o),
+        evidence: ev(o),
+      });
+    }
   }
   return findings;
 }

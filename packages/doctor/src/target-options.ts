@@ -20,6 +20,11 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
   { flag: 'external-dns', field: 'externalDns', def: str('Resolver of the external view, ip[:port] (default: the system resolver)') },
   { flag: 'edge', field: 'edge', def: str('Expressway-E web proxy as guests reach it, host[:port] (default: external DNS answer, 443)') },
   { flag: 'edge-nat-address', field: 'edgeNatAddress', def: str('Expressway-E public (static NAT) address') },
+  {
+    flag: 'edge-internal-address',
+    field: 'edgeInternalAddress',
+    def: str('Expressway-E inside (LAN) address, to recognise a DNS hairpin'),
+  },
   { flag: 'cms-address', field: 'cmsAddress', def: str('CMS web bridge address inside') },
   {
     flag: 'webbridge',

@@ -1,9 +1,8 @@
 import { codeOf, defineCheck, CMS_SYSTEM_STATUS, type CheckContext, type CmsSystemData, type FindingDraft } from '@cms-doctor/core';
-import { answered, lookup, type Lookup } from '../lookup.js';
+import { lookup, type Lookup } from '../lookup.js';
 import { formatServer } from '../server-address.js';
 import { judgeSrv, type SrvObservation } from '../srv-judge.js';
 import { SRV_RULES, serviceOf, type SrvRule } from '../srv-rules.js';
-import { lookupEvidence } from '../webbridge-judge.js';
 import type { OfflineSource } from '../offline-sources.js';
 import type { View } from '../views.js';
 import { liveViews, offlineSources, queryOptions } from './views.js';
@@ -72,23 +71,9 @@ async function live(ctx: CheckContext): Promise<FindingDraft[]> {
       return { rule: s.rule, owner: s.owner, view: s.view, server: formatServer(server), lookup: s.lookup, targets };
     }),
   );
-  const findings: FindingDraft[] = [];
-  for (const v of views) {
-    const mine = observations.filter((o) => o.view === v.name);
-    if (mine.length > 0 && !mine.some((o) => answered(o.lookup))) {
-      findings.push({
-        code: 'dns/resolver-unreachable',
-        status: 'error',
-        title: `The ${v.name} resolver ${formatServer(v.server)} did not answer the SRV queries`,
-        detail: [...new Set(mine.map((o) => o.lookup.error ?? o.lookup.status))].join('; '),
-        subject: formatServer(v.server),
-        evidence: mine.map((o) => lookupEvidence(o.view, o.lookup)),
-        basis: 'documented',
-      });
-    }
-  }
   const version = cmsVersion(ctx);
-  return [...findings, ...judgeSrv(observations, { ownCode: OWN, ...(version ? { cmsVersion: version } : {}) })];
+  // Each name gets its own verdict, an undecided `error` included: a silent view never yields a pass.
+  return [...judgeSrv(observations, { ownCode: OWN, ...(version ? { cmsVersion: version } : {}) })];
 }
 
 /** Offline: every SRV record in the files is checked for port and CNAME target; the rules apply where a source covers the domain. */

@@ -1,15 +1,19 @@
+import { isIP } from 'node:net';
 import {
   codeOf,
   defineCheck,
   type CheckContext,
   type CheckOutcome,
+  type CmsTurnData,
   type DnsWebbridgeData,
   type FindingDraft,
+  CMS_TURN_SERVERS,
   DNS_WEBBRIDGE,
 } from '@cms-doctor/core';
 import { queryViews } from '../views.js';
 import { addressesOf, type Lookup } from '../lookup.js';
-import { judgeWebbridge, lookupEvidence, type ViewLookups } from '../webbridge-judge.js';
+import { emit } from '../emit.js';
+import { judgeWebbridge, lookupEvidence, type EdgeAddress, type ViewLookups } from '../webbridge-judge.js';
 import type { OfflineSource } from '../offline-sources.js';
 import type { RecordType } from '../record.js';
 import { liveViews, offlineSources, queryOptions } from './views.js';
@@ -17,6 +21,34 @@ import { liveViews, offlineSources, queryOptions } from './views.js';
 const ID = DNS_WEBBRIDGE;
 const OWN = codeOf(ID);
 const ADDRESS_TYPES: readonly RecordType[] = ['A', 'AAAA'];
+
+/** The host of `host[:port]` or `[v6]:port`, when it is an IP address. */
+export function ipOf(hostPort: string | undefined): string | undefined {
+  if (!hostPort) return undefined;
+  const v = hostPort.trim();
+  const host = isIP(v) ? v : (/^\[([^\]]+)\](?::\d+)?$/.exec(v)?.[1] ?? /^([^:]+)(?::\d+)?$/.exec(v)?.[1]);
+  return host && isIP(host) ? host.toLowerCase() : undefined;
+}
+
+/**
+ * Every address of the Expressway-E this run knows besides --edge-nat-address, with its source:
+ * a flag, or the TURN server CMS is configured with (in this deployment the Expressway-E is the TURN server).
+ */
+export function edgeAddresses(ctx: Pick<CheckContext, 'target' | 'get'>): EdgeAddress[] {
+  const out: EdgeAddress[] = [];
+  const add = (address: string | undefined, from: string): void => {
+    const ip = ipOf(address);
+    // The CMS address is never an edge address, whatever a TURN setting says (blame follows provenance).
+    const taken = [ctx.target.edgeNatAddress, ctx.target.cmsAddress].map((a) => a?.toLowerCase());
+    if (ip && !taken.includes(ip) && !out.some((e) => e.address === ip)) out.push({ address: ip, from });
+  };
+  add(ctx.target.edgeInternalAddress, '--edge-internal-address');
+  const turn = ctx.get<CmsTurnData>(CMS_TURN_SERVERS);
+  add(turn?.serverAddress, 'CMS turnServers serverAddress, the TURN server (Expressway-E) as CMS reaches it');
+  add(turn?.clientAddress, 'CMS turnServers clientAddress, the TURN server (Expressway-E) as clients reach it');
+  add(ctx.target.edge, '--edge');
+  return out;
+}
 
 async function live(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData>> {
   const name = ctx.target.external as string;
@@ -38,6 +70,7 @@ async function live(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData>> 
     ...(internal ? { internal } : {}),
     ...(external ? { external } : {}),
     ...(ctx.target.edgeNatAddress ? { edgeNatAddress: ctx.target.edgeNatAddress } : {}),
+    edgeAddresses: edgeAddresses(ctx),
     ...(ctx.target.cmsAddress ? { cmsAddress: ctx.target.cmsAddress } : {}),
   });
   if (externalIsSystem && external) {
@@ -49,8 +82,8 @@ async function live(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData>> 
   return { findings: verdict.findings, data: verdict.data };
 }
 
-/** The name the dig files ask about most (A/AAAA), when the user gave none. */
-function inferName(sources: readonly OfflineSource[]): string | undefined {
+/** The A/AAAA names the dig files hold, most asked first: reported, never taken as the deployment's name. */
+function namesInFiles(sources: readonly OfflineSource[]): string[] {
   const count = new Map<string, number>();
   for (const s of sources) {
     if (s.kind !== 'dig') continue;
@@ -59,7 +92,7 @@ function inferName(sources: readonly OfflineSource[]): string | undefined {
         count.set(r.name, (count.get(r.name) ?? 0) + 1);
     }
   }
-  return [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return [...count.entries()].sort((a, b) => b[1] - a[1]).map(([n]) => n);
 }
 
 const lookupsOf = (s: OfflineSource, name: string): Lookup[] =>
@@ -75,16 +108,11 @@ function offlineCompare(name: string, others: readonly OfflineSource[]): Finding
   const described = sets.map((x) => `${x.s.server}: ${x.addrs.join(', ') || 'nothing'}`).join('; ');
   if (identical) {
     return [
-      {
-        code: 'dns/no-split-horizon',
-        status: 'warn',
-        title: `No split horizon in the files: every source gives ${first.join(', ')} for ${name}`,
-        detail: `${described}. Give --internal-dns/--external-dns to name the views, and --cms-address/--edge-nat-address to say which answer is wrong.`,
+      emit('dns/no-split-horizon', {
         subject: name,
+        detail: `Every source in the files gives ${first.join(', ')} for ${name}: ${described}. What would decide which view is wrong: --internal-dns/--external-dns (matched against the SERVER line of dig output) to name the views, and --cms-address/--edge-nat-address for the answers each view must give.`,
         evidence,
-        fixes: ['dns-internal-webbridge'],
-        basis: 'documented',
-      },
+      }),
     ];
   }
   return [
@@ -105,14 +133,20 @@ async function offline(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData
   if (sources.length === 0) {
     return [{ code: OWN, status: 'skip', title: 'No usable dig output or zone file among the inputs', needs: ['file:dig', 'file:zone'] }];
   }
-  const name = ctx.target.external ?? inferName(sources);
+  // Never guess the deployment's name from the files (they may not be the deployment's): without
+  // --external, say what the files hold and judge nothing.
+  const name = ctx.target.external;
   if (!name) {
+    const names = namesInFiles(sources);
     return [
       {
         code: OWN,
-        status: 'skip',
-        title: 'No web bridge name to look for in the DNS files',
-        detail: 'Give --external.',
+        status: 'info',
+        title:
+          names.length > 0
+            ? `The DNS files hold answers for ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`
+            : 'The DNS files hold no A/AAAA answer',
+        detail: 'Not judged: give --external (the web bridge name guests browse to) to check its two views.',
         needs: ['external'],
       },
     ];
@@ -148,10 +182,13 @@ async function offline(ctx: CheckContext): Promise<CheckOutcome<DnsWebbridgeData
       ...(iv ? { internal: iv } : {}),
       ...(ev ? { external: ev } : {}),
       ...(ctx.target.edgeNatAddress ? { edgeNatAddress: ctx.target.edgeNatAddress } : {}),
+      edgeAddresses: edgeAddresses(ctx),
       ...(ctx.target.cmsAddress ? { cmsAddress: ctx.target.cmsAddress } : {}),
     });
     // Offline, a view the files do not show is not a gap of the deployment: drop the "not checked" notes.
-    findings.push(...verdict.findings.filter((f) => !(f.status === 'info' && f.needs)));
+    const notChecked = (f: FindingDraft): boolean =>
+      f.status === 'info' && (f.needs ?? []).some((n) => n === 'internalDns' || n === 'externalDns');
+    findings.push(...verdict.findings.filter((f) => !notChecked(f)));
     data = verdict.data;
   } else {
     findings.push(...offlineCompare(name, unassigned));
@@ -194,6 +231,8 @@ export const webbridgeCheck = defineCheck<DnsWebbridgeData>({
   modes: ['live', 'offline'],
   needs: [],
   needsAny: [['external'], ['file:dig'], ['file:zone']],
+  // The TURN server CMS uses is the Expressway-E: its addresses name a hairpin.
+  after: [CMS_TURN_SERVERS],
   timeoutMs: 8000,
   run: (ctx) => (ctx.mode === 'live' ? live(ctx) : offline(ctx)),
 });

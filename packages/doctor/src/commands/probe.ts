@@ -69,7 +69,7 @@ export const probeCommand = (io: CliIo): CommandModule => ({
         command: 'dns <fqdn>',
         describe: 'Resolve a name in the internal and external views and compare with the topology',
         builder: (p) =>
-          targetOpt(withReportOptions(p), 'internal-domain', 'external-domain', 'cms-version')
+          targetOpt(withReportOptions(p), 'internal-domain', 'external-domain', 'cms-version', 'edge-internal-address')
             .positional('fqdn', { type: 'string', describe: 'The name to resolve, usually the external web bridge name' })
             .option('internal-dns', { type: 'string', describe: 'Resolver of the internal view, ip[:port]', group: 'Probe:' })
             .option('external-dns', {

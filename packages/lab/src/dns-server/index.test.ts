@@ -42,6 +42,17 @@ describe('startLabDns', () => {
     }
   });
 
+  it('refuses every question with fault "refused" (RCODE 5, not authoritative)', async () => {
+    const s = await startLabDns({ host: '127.0.0.92', records: [{ name: 'a.test', type: 'A', value: '127.0.0.1' }], fault: 'refused' });
+    try {
+      const r = await ask(s.port, s.host, 'a.test', 'A');
+      expect(r.header).toMatchObject({ aa: 0, rcode: 5 });
+      expect(r.answers).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('answers SRV and follows in-zone CNAMEs (unless told not to)', () => {
     const records = [
       { name: 'alias.test', type: 'CNAME', value: 'host.test' },

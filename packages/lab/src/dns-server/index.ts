@@ -9,12 +9,12 @@ export type LabRecord =
 /**
  * How the server misbehaves:
  * - `silent`: never answers (UDP or TCP);
- * - `servfail` / `nxdomain`: that rcode for every question;
+ * - `servfail` / `nxdomain` / `refused`: that rcode for every question;
  * - `truncate-udp`: UDP answers carry TC and no records, TCP answers in full;
  * - `tcp-silent`: UDP answers are truncated as above and TCP accepts the connection but never
  *   answers, so a client that falls back to TCP must time out on its own.
  */
-export type LabDnsFault = 'none' | 'silent' | 'servfail' | 'nxdomain' | 'tcp-silent' | 'truncate-udp';
+export type LabDnsFault = 'none' | 'silent' | 'servfail' | 'nxdomain' | 'refused' | 'tcp-silent' | 'truncate-udp';
 
 export interface LabDnsOptions {
   /** A loopback address: 127.x.y.z or ::1. */
@@ -44,6 +44,11 @@ export interface LabDns {
 }
 
 type Msg = ReturnType<typeof Packet.parse>;
+/** dns2 3.0.0 (the release that runs on Node 20) has no `Packet.typeName`. */
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Packet.TYPE).map(([k, v]) => [v as number, k]));
+const typeName = (code: number): string => TYPE_NAMES.get(code) ?? `TYPE${code}`;
+/** RFC 1035 §4.1.1 response codes (dns2 3.0.0's types do not declare `Packet.RCODE`). */
+const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 const norm = (n: string): string => n.replace(/\.$/, '').toLowerCase();
 
 function toResource(r: LabRecord): Record<string, unknown> {
@@ -66,10 +71,10 @@ export function answerFor(
   qtype: number,
   followCname = true,
 ): { rcode: number; answers: Record<string, unknown>[] } {
-  const type = Packet.typeName(qtype);
+  const type = typeName(qtype);
   const answers: Record<string, unknown>[] = [];
   let name = norm(qname);
-  if (!records.some((r) => norm(r.name) === name)) return { rcode: Packet.RCODE.NXDOMAIN, answers };
+  if (!records.some((r) => norm(r.name) === name)) return { rcode: RCODE.NXDOMAIN, answers };
   for (let hop = 0; hop < 8; hop++) {
     const here = records.filter((r) => norm(r.name) === name);
     const exact = here.filter((r) => r.type === type);
@@ -83,7 +88,7 @@ export function answerFor(
     if (!followCname) break;
     name = norm(cname.value);
   }
-  return { rcode: Packet.RCODE.NOERROR, answers };
+  return { rcode: RCODE.NOERROR, answers };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -101,7 +106,7 @@ export async function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
     (transport: 'udp' | 'tcp') =>
     async (request: Msg, send: (m: Msg) => unknown): Promise<void> => {
       const q = request.questions[0];
-      queries.push({ transport, name: norm(q?.name ?? ''), type: Packet.typeName(q?.type ?? 0) });
+      queries.push({ transport, name: norm(q?.name ?? ''), type: typeName(q?.type ?? 0) });
       if (fault === 'silent' || (fault === 'tcp-silent' && transport === 'tcp')) return;
       if (opts.delayMs) await sleep(opts.delayMs);
       const res = Packet.createResponseFromRequest(request);
@@ -109,10 +114,13 @@ export async function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
       if ((fault === 'truncate-udp' || fault === 'tcp-silent') && transport === 'udp') {
         res.header.tc = 1;
       } else if (fault === 'servfail') {
-        res.header.rcode = Packet.RCODE.SERVFAIL;
+        res.header.rcode = RCODE.SERVFAIL;
+        res.header.aa = 0;
+      } else if (fault === 'refused') {
+        res.header.rcode = RCODE.REFUSED;
         res.header.aa = 0;
       } else if (fault === 'nxdomain') {
-        res.header.rcode = Packet.RCODE.NXDOMAIN;
+        res.header.rcode = RCODE.NXDOMAIN;
       } else if (q) {
         const { rcode, answers } = answerFor(opts.records, q.name, q.type, opts.followCname ?? true);
         res.header.rcode = rcode;

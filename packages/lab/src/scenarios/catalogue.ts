@@ -123,6 +123,8 @@ export const SCENARIOS: readonly Scenario[] = [
     expected: { codes: ['dns/internal-not-cms'], fixes: ['dns-internal-webbridge'] },
     // The internal web bridge certificate is then fetched from the Expressway-E address, where nothing listens on 443.
     tolerated: ['cert/check-error'],
+    // The answer is the edge's LAN1 address, which CMS has as its TURN serverAddress: dns.webbridge names the
+    // hairpin from /api/v1/turnServers (or --edge-internal-address), not from --edge-nat-address (test/dns/lab-scenarios.test.ts).
     setup: {
       internalRecords: (rs) => rs.map((r) => (r.name === 'cmsweb.octavio.com' && r.type === 'A' ? { ...r, value: LAB.edgeLan1 } : r)),
     },
