@@ -171,7 +171,7 @@ describe('cert.edge and cert.webbridge-internal checks', () => {
     expect(cov.names.filter((n) => n.covered).map((n) => n.name)).toEqual([NAME, 'vcse.octavio.com', 'octavio.com']);
     expect(cov.names.filter((n) => !n.covered).map((n) => n.name)).toEqual([
       'vcsc.octavio.local',
-      'cmsweb.cms.octavio.local',
+      'cmsweb.octavio.local',
       'cms.octavio.local',
       'octavio.local',
     ]);
