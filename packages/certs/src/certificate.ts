@@ -106,6 +106,16 @@ export class Certificate {
     return parseNodeSan(this.x509.subjectAltName);
   }
 
+  /** Whether the certificate has a SAN extension at all (an empty one is not the same as none). */
+  get hasSanExtension(): boolean {
+    try {
+      if (this.ext?.getExtension('2.5.29.17')) return true;
+    } catch {
+      // fall through to node:crypto
+    }
+    return this.x509.subjectAltName !== undefined;
+  }
+
   /** KeyUsage bit names (digitalSignature, keyEncipherment, keyCertSign, ...). */
   get keyUsage(): string[] | undefined {
     const ku = this.ext?.getExtension(px.KeyUsagesExtension);

@@ -89,10 +89,16 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
           .map((s) => `${s.type}:${s.value}`)
           .slice(0, 20)
           .join(', ') || 'none';
+      const sanText = leaf.sans.length
+        ? ` Its subject alternative names: ${sanList}${leaf.sans.length > 20 ? ` (+${leaf.sans.length - 20} more)` : ''}.`
+        : leaf.hasSanExtension
+          ? ' Its subject alternative name extension is present but empty (RFC 5280 4.2.1.6 requires at least one name).'
+          : '';
+      const note = c.note ? ` ${c.note.charAt(0).toUpperCase()}${c.note.slice(1)}.` : '';
       v(
         'cert/san-missing',
         opts.name,
-        `${opts.name}${opts.nameFrom ? ` (from ${opts.nameFrom})` : ''} is not covered by the certificate ${leaf.subject || '(empty subject)'}${where}. Its subject alternative names: ${sanList}${leaf.sans.length > 20 ? ` (+${leaf.sans.length - 20} more)` : ''}.${c.note ? ` ${c.note}.` : ''}`,
+        `${opts.name}${opts.nameFrom ? ` (from ${opts.nameFrom})` : ''} is not covered by the certificate ${leaf.subject || '(empty subject)'}${where}.${sanText}${note}`,
       );
     }
   }
