@@ -157,6 +157,18 @@ export class Certificate {
     return { crl, ocsp };
   }
 
+  /**
+   * Where the issuer's certificate is published (Authority Information Access, caIssuers):
+   * a public CA names its intermediate here, so its absence from a chain is the server's omission.
+   */
+  get caIssuers(): string[] {
+    try {
+      return (this.ext?.getExtension(px.AuthorityInfoAccessExtension)?.caIssuers ?? []).filter((n) => n.type === 'url').map((n) => n.value);
+    } catch {
+      return [];
+    }
+  }
+
   /** Whether `issuer`'s key verifies this certificate's signature (names checked too). */
   issuedBy(issuer: Certificate): boolean {
     try {

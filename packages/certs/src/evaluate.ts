@@ -133,7 +133,9 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
     v(
       'cert/chain-incomplete',
       leaf.subject,
-      `${top.subject}${where} is issued by ${path.missingIssuer}, which was not sent with it and is ${anchorsPhrase(opts.store)}. If it is an intermediate, it must be sent after the leaf; if it is a private CA, give it with --ca.`,
+      top.caIssuers.length
+        ? `${top.subject}${where} is issued by ${path.missingIssuer}, which was not sent with it and is ${anchorsPhrase(opts.store)}. The certificate publishes its issuer at ${top.caIssuers.join(', ')} (Authority Information Access): an intermediate CA, which the server must send after the leaf.`
+        : `${top.subject}${where} is issued by ${path.missingIssuer}, which was not sent with it and is ${anchorsPhrase(opts.store)}. The certificate does not say where its issuer is published, so two cases remain: an intermediate the server must send after the leaf, or a private CA to give with --ca.`,
     );
   }
 

@@ -189,7 +189,33 @@ describe('cert.edge and cert.webbridge-internal checks', () => {
     const r = await run('self-signed');
     const edge = r.findings.find((f) => f.check === 'cert.edge')!;
     expect(edge).toMatchObject({ code: 'cert/self-signed', status: 'fail', fixes: ['edge-cert-trusted-ca'], basis: 'documented' });
-    expect(r.findings.find((f) => f.check === 'cert.webbridge-internal')).toMatchObject({ code: 'cert/self-signed', status: 'warn' });
+    // Inside, the box is CMS and the judge is Expressway-C: the Expressway-E fix does not apply.
+    expect(r.findings.find((f) => f.check === 'cert.webbridge-internal')).toMatchObject({
+      code: 'cert/self-signed',
+      status: 'warn',
+      fixes: [],
+    });
+    expect(edge.detail).toMatch(/presented by 127\.0\.0\.1:\d+, SNI cmsweb\.octavio\.com\) is signed by its own key/);
+  });
+  it('blame follows provenance: each trust verdict says what the path showed and which anchors were consulted', async () => {
+    const incomplete = await run('missing-intermediate');
+    const ci = incomplete.findings.find((f) => f.check === 'cert.edge' && f.status === 'fail')!;
+    expect(ci).toMatchObject({ code: 'cert/chain-incomplete', fixes: ['edge-cert-trusted-ca'] });
+    // The lab leaf does not publish its issuer (no AIA): both cases stay open.
+    expect(ci.detail).toMatch(
+      /issued by .*intermediate CA.*not sent with it and is neither one of Node's \d+ bundled roots nor in the CA files given with --ca \(.*missing-intermediate-ca\.pem\).*two cases remain/,
+    );
+    const pki = await createLabPki({ names: [NAME] });
+    const s = createServer({ key: pki.keyPem, cert: pki.fullChainPem });
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const untrusted = await runChecks([edgeCheck], {
+      target: { external: NAME, edge: `127.0.0.1:${(s.address() as AddressInfo).port}` },
+      mode: 'live',
+    });
+    const u = untrusted.findings.find((f) => f.status === 'fail')!;
+    expect(u).toMatchObject({ code: 'cert/untrusted', fixes: ['edge-cert-trusted-ca'] });
+    expect(u.detail).toMatch(/ends at the root CN=cms-doctor lab root CA.*SHA-256 [0-9a-f]{64}.*\(no --ca\)/);
   });
   it('wrong SAN fails with edge-cert-san', async () => {
     const r = await run('wrong-san');
