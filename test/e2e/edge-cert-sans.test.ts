@@ -11,7 +11,15 @@ import { startLab } from '@cms-doctor/lab';
 import { runCli } from '../helpers/cli.js';
 
 interface Report {
-  findings: { check: string; code: string; status: string; title: string; detail?: string; fixes: string[]; evidence: { kind: string }[] }[];
+  findings: {
+    check: string;
+    code: string;
+    status: string;
+    title: string;
+    detail?: string;
+    fixes: string[];
+    evidence: { kind: string }[];
+  }[];
 }
 
 // The source document's SAN list for the Expressway-E certificate, verbatim.
@@ -58,6 +66,8 @@ describe('the Expressway-E certificate of the lab against the document SAN list'
     const report = await certReport('edge-san-missing');
     const problems = report.findings.filter((f) => f.check === 'cert.edge' && ['warn', 'fail'].includes(f.status));
     expect(problems.map((f) => [f.code, f.status, f.fixes])).toEqual([['cert/san-missing', 'fail', ['edge-cert-san']]]);
-    expect(problems[0]!.detail).toMatch(/cmsweb\.octavio\.com \(from --external.*\) is not covered .*presented by 127\.[\d.]+:\d+, SNI cmsweb\.octavio\.com/);
+    expect(problems[0]!.detail).toMatch(
+      /cmsweb\.octavio\.com \(from --external.*\) is not covered .*presented by 127\.[\d.]+:\d+, SNI cmsweb\.octavio\.com/,
+    );
   });
 });

@@ -347,7 +347,16 @@ function judgeChain(
       detail: `${leaf.subject || '(empty subject)'}: ${why}. ${p.certs.length} certificate(s) in the file's chain; path ${e.path.end}.`,
       evidence: [file],
     };
-    const verdicts = e.verdicts.map((v) => ({ ...v, subject: `${p.path}: ${v.subject ?? leaf.subject}` }));
+    // The finding itself says why a certificate naming nothing of the deployment is judged here (notes may be folded).
+    const verdicts = e.verdicts.map((v) => ({
+      ...v,
+      subject: `${p.path}: ${v.subject ?? leaf.subject}`,
+      ...(v.code === 'cert/san-missing' && covered.role !== 'edge'
+        ? {
+            detail: `${v.detail ?? ''} It covers none of the deployment's names; it is judged as the Expressway-E certificate because no input certificate covers them.`,
+          }
+        : {}),
+    }));
     return [...findingsOf('cert.files', p.path, subject, e, p.certs, [file], verdicts, ` (${p.path})`), judged];
   }
   const e = evaluateChain(p.certs, { ...base, edge: false });
