@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { FindingDraft } from '@cms-doctor/core';
+import { CORE_CODES, type FindingDraft } from '@cms-doctor/core';
+import { CERT_CODES } from './codes.js';
 import { createLabPki } from '../../lab/src/pki/index.js';
 import { judgeFiles } from './checks.js';
 import { loadCertificates } from './load.js';
@@ -90,5 +91,21 @@ describe('offline certificate files: which certificate is judged as the Expressw
     const pki = await createLabPki({ names: ['cmsweb.octavio.com'], variant: 'expired' });
     const out = judgeFiles([file('e.pem', pki.chainPem)], store);
     expect(problems(out)).toEqual([['cert/expired', 'fail', 'e.pem', []]]);
+  });
+
+  it('every problem finding takes its title, basis and allowed fixes from its code table entry (one home per code)', () => {
+    const table = new Map([...CORE_CODES, ...CERT_CODES].map((c) => [c.code, c]));
+    const files = ['badssl_wildcard-rsa2048.pem', 'badssl_wildcard-sha1-intermediate.pem', 'urllib3_server.no_san.crt'].map((n) =>
+      file(n, readFileSync(`${realdata}${n}`)),
+    );
+    const out = judgeFiles(files, store, { external: 'a.b.badssl.com' });
+    const problemFindings = out.filter((f) => ['warn', 'fail', 'error'].includes(f.status));
+    expect(problemFindings.length).toBeGreaterThan(3);
+    for (const f of problemFindings) {
+      const entry = table.get(f.code)!;
+      expect(f.title).toBe(entry.title);
+      expect(f.basis).toBe(entry.basis);
+      for (const id of f.fixes ?? []) expect(entry.fixes).toContain(id);
+    }
   });
 });
