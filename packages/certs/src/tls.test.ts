@@ -258,22 +258,25 @@ describe.runIf(hasPeer('openssl'))('a real openssl s_server', () => {
     const pki = await createLabPki({ names: [NAME], kind: 'rsa', variant: 'missing-intermediate' });
     writeFileSync(join(dir, 'cert.pem'), pki.certPem);
     writeFileSync(join(dir, 'key.pem'), pki.keyPem);
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    proc = spawn(
-      'openssl',
-      ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-www', '-quiet'],
-      { stdio: ['pipe', 'ignore', 'pipe'] },
-    );
-    let chain;
-    for (let i = 0; i < 50 && !chain; i++) {
-      try {
-        chain = await fetchPeerChain({ host: '127.0.0.1', port, servername: NAME, timeoutMs: 2000 });
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    // Port 0: openssl picks a free port and prints it (`ACCEPT 127.0.0.1:<port>`).
+    proc = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-www'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`s_server did not start: ${out}`)), 10_000);
+      proc!.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    const chain = await fetchPeerChain({ host: '127.0.0.1', port, servername: NAME, timeoutMs: 5000 });
     expect(chain?.certificates).toHaveLength(1);
-    const e = evaluateChain(chain!.certificates, { store: createTrustStore(loadCertificates(pki.caPem).certificates), name: NAME });
+    const e = evaluateChain(chain.certificates, { store: createTrustStore(loadCertificates(pki.caPem).certificates), name: NAME });
     expect(e.verdicts.map((v) => v.code)).toEqual(['cert/chain-incomplete']);
     rmSync(dir, { recursive: true, force: true });
   });
