@@ -49,18 +49,24 @@ function findingsOf(
   extra: Evidence[],
   verdicts: readonly Verdict[] = e.verdicts,
   origin = '',
+  nameFrom = NAME_FROM,
 ): FindingDraft[] {
   const evidence = chainEvidence(e, presented, extra);
-  const out: FindingDraft[] = verdicts.map((v) => ({ ...v, evidence }));
-  const leaf = presented[0]!;
   const required = e.names[0];
+  // The name side of the comparison: which name, from which flag, and why it is (not) covered.
+  const nameEvidence: Evidence[] = required ? [{ kind: 'name-required', from: nameFrom, ...required }] : [];
+  const out: FindingDraft[] = verdicts.map((v) => ({
+    ...v,
+    evidence: v.code === 'cert/san-missing' ? [...nameEvidence, ...evidence] : evidence,
+  }));
+  const leaf = presented[0]!;
   // No evidence, no pass: a pass needs a trusted path and the required name covered.
   if (!out.some((f) => f.status === 'fail' || f.status === 'warn') && e.path.end === 'trusted' && required?.covered) {
     out.push({
       code: codeOf(checkId),
       status: 'pass',
       title: `${title}: valid, trusted and covers ${required.name} (revocation not checked)`,
-      detail: `${leaf.subject}${origin}, issued by ${leaf.issuer}, valid until ${leaf.notAfter.toISOString()}; ${required.name} (from ${NAME_FROM}) is covered by ${required.by}; the path ends at ${e.path.anchor?.subject ?? 'a trust anchor'}. Revocation (CRL/OCSP) is not checked; the revocation evidence lists where to check it.`,
+      detail: `${leaf.subject}${origin}, issued by ${leaf.issuer}, valid until ${leaf.notAfter.toISOString()}; ${required.name} (from ${nameFrom}) is covered by ${required.by}; the path ends at ${e.path.anchor?.subject ?? 'a trust anchor'}. Revocation (CRL/OCSP) is not checked; the revocation evidence lists where to check it.`,
       subject,
       evidence,
     });
@@ -357,7 +363,7 @@ function judgeChain(
           }
         : {}),
     }));
-    return [...findingsOf('cert.files', p.path, subject, e, p.certs, [file], verdicts, ` (${p.path})`), judged];
+    return [...findingsOf('cert.files', p.path, subject, e, p.certs, [file], verdicts, ` (${p.path})`, '--external'), judged];
   }
   const e = evaluateChain(p.certs, { ...base, edge: false });
   const verdicts = e.verdicts.filter((v) => !TRUST_CODES.includes(v.code));

@@ -21,6 +21,7 @@ describe('offline certificate files: which certificate is judged as the Expressw
     const out = judgeFiles([f], store, { external: 'a.b.badssl.com' }, new Date('2021-01-01'));
     expect(problems(out)).toEqual([['cert/san-missing', 'fail', 'badssl_wildcard-rsa2048.pem', ['edge-cert-san']]]);
     const san = out.find((x) => x.code === 'cert/san-missing')!;
+    expect(san.evidence?.[0]).toMatchObject({ kind: 'name-required', from: '--external', name: 'a.b.badssl.com', covered: false });
     expect(san.detail).toMatch(/a\.b\.badssl\.com \(from --external\) is not covered .*wildcard \*\.badssl\.com covers one label only/i);
     // The same file for a name one label under the wildcard: a pass, with positive evidence.
     const ok = judgeFiles([f], store, { external: 'b.badssl.com' }, new Date('2021-01-01'));
