@@ -6,7 +6,7 @@ import { CERT_CODES } from './codes.js';
 import { createLabPki } from '../../lab/src/pki/index.js';
 import { judgeFiles } from './checks.js';
 import { loadCertificates } from './load.js';
-import { createTrustStore } from './trust-store.js';
+import { bundledRoots, createTrustStore } from './trust-store.js';
 
 const realdata = fileURLToPath(new URL('../../../fixtures/certs/realdata/', import.meta.url));
 const file = (path: string, pem: string | Buffer) => ({ path, certs: loadCertificates(pem, { source: path }).certificates });
@@ -108,5 +108,12 @@ describe('offline certificate files: which certificate is judged as the Expressw
       expect(f.basis).toBe(entry.basis);
       for (const id of f.fixes ?? []) expect(entry.fixes).toContain(id);
     }
+  });
+
+  it('a bundled root in the input is a CA even when it issues nothing here', () => {
+    const root = bundledRoots().find((c) => c.notAfter.getTime() > Date.now() + 365 * 86_400_000)!;
+    const out = judgeFiles([file('roots.pem', Buffer.from(root.der))], store, { external: 'cmsweb.octavio.com' });
+    expect(problems(out)).toEqual([]);
+    expect(infos(out)).toEqual([expect.stringMatching(/roots\.pem: 1 CA certificate\(s\) \| .*a trust anchor/)]);
   });
 });

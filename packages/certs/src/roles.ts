@@ -8,14 +8,15 @@ import type { TrustStore } from './trust-store.js';
  * self-signed certificate it makes, which is then used as a server certificate. A
  * self-signed CA:TRUE certificate is a CA only on evidence: it issued another input
  * certificate, it is a trust anchor, or its Key Usage allows certificate signing but
- * no TLS server use.
+ * no TLS server use. Issuing or being an anchor makes any certificate a CA here.
  */
 export function authorityReason(c: Certificate, pool: readonly Certificate[], store: TrustStore): string | undefined {
-  if (!c.isCa) return undefined;
+  // Issuing and being an anchor decide even without CA:TRUE (old v1 roots have no extensions).
   const child = pool.find((o) => o.sha256 !== c.sha256 && o.issuedBy(c));
   if (child) return `issuer of ${child.subject || '(empty subject)'}${child.source ? ` (${child.source})` : ''}`;
-  if (!c.selfSigned) return 'an intermediate CA (CA:TRUE, issued by another CA)';
   if (store.has(c)) return 'a trust anchor (a bundled root or a --ca certificate)';
+  if (!c.isCa) return undefined;
+  if (!c.selfSigned) return 'an intermediate CA (CA:TRUE, issued by another CA)';
   const ku = c.keyUsage;
   if (ku?.includes('keyCertSign') && !ku.includes('digitalSignature') && !ku.includes('keyEncipherment'))
     return `a root CA (Key Usage ${ku.join(', ')}: certificate signing, no TLS server use)`;
