@@ -106,6 +106,16 @@ export class Certificate {
     return parseNodeSan(this.x509.subjectAltName);
   }
 
+  /** Whether the certificate has a SAN extension at all (an empty one is not the same as none). */
+  get hasSanExtension(): boolean {
+    try {
+      if (this.ext?.getExtension('2.5.29.17')) return true;
+    } catch {
+      // fall through to node:crypto
+    }
+    return this.x509.subjectAltName !== undefined;
+  }
+
   /** KeyUsage bit names (digitalSignature, keyEncipherment, keyCertSign, ...). */
   get keyUsage(): string[] | undefined {
     const ku = this.ext?.getExtension(px.KeyUsagesExtension);
@@ -145,6 +155,18 @@ export class Certificate {
       ocsp = [];
     }
     return { crl, ocsp };
+  }
+
+  /**
+   * Where the issuer's certificate is published (Authority Information Access, caIssuers):
+   * a public CA names its intermediate here, so its absence from a chain is the server's omission.
+   */
+  get caIssuers(): string[] {
+    try {
+      return (this.ext?.getExtension(px.AuthorityInfoAccessExtension)?.caIssuers ?? []).filter((n) => n.type === 'url').map((n) => n.value);
+    } catch {
+      return [];
+    }
   }
 
   /** Whether `issuer`'s key verifies this certificate's signature (names checked too). */

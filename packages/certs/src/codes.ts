@@ -27,6 +27,8 @@ export const CERT_CODES: readonly CodeInfo[] = [
     code: 'cert/eku-server-auth-missing',
     title: 'The certificate (or a CA above it) has an Extended Key Usage without serverAuth',
     status: 'fail',
+    // warn: a purpose some browsers accept, or the internal web bridge whose client is Expressway-C.
+    statuses: ['warn'],
     fixes: ['cert-server-usage'],
     basis: 'field',
   },
@@ -34,6 +36,8 @@ export const CERT_CODES: readonly CodeInfo[] = [
     code: 'cert/key-usage-mismatch',
     title: "The certificate's Key Usage does not allow its key to authenticate a TLS server",
     status: 'fail',
+    // warn: a purpose some browsers accept, or the internal web bridge whose client is Expressway-C.
+    statuses: ['warn'],
     fixes: ['cert-server-usage'],
     basis: 'field',
   },

@@ -1,7 +1,8 @@
-import type { Basis, Evidence, FindingDraft } from '@cms-doctor/core';
+import { CORE_CODES, emitterFor, type Basis, type Evidence, type FindingDraft, type Status } from '@cms-doctor/core';
 import { certificateEvidence, type Certificate } from './certificate.js';
 import { buildPath, type PathResult } from './chain.js';
 import { WEAK_HASHES } from './algorithms.js';
+import { CERT_CODES } from './codes.js';
 import { commonNameOf, coverage, type NameCoverage } from './names.js';
 import type { TrustStore } from './trust-store.js';
 import { ekuProblem, keyUsageProblem } from './usage.js';
@@ -11,6 +12,16 @@ export interface EvaluateOptions {
   store: TrustStore;
   /** The name the certificate must cover (the web bridge FQDN); none = no SAN verdict. */
   name?: string;
+  /** Where `name` came from, for the detail (e.g. `--external`). */
+  nameFrom?: string;
+  /** Where the chain came from, for the detail: a file, or `host:port (SNI name)`. */
+  where?: string;
+  /**
+   * Whether this is the Expressway-E certificate for the web bridge name (default true).
+   * Only then do verdicts carry the edge fixes (edge-cert-san, edge-cert-trusted-ca):
+   * for any other certificate the box to change is not the Expressway-E.
+   */
+  edge?: boolean;
   /** Names reported present/absent but not required. */
   optionalNames?: readonly string[];
   now?: Date;
@@ -42,8 +53,13 @@ export interface Evaluation {
 }
 
 const DAY = 86_400_000;
-const TRUSTED_CA_FIX = ['edge-cert-trusted-ca'];
-const SERVER_USAGE_FIX = ['cert-server-usage'];
+/** The fixes that change the Expressway-E: only for a certificate judged as the edge's. */
+export const EDGE_FIXES: ReadonlySet<string> = new Set(['edge-cert-san', 'edge-cert-trusted-ca']);
+const emit = emitterFor(CORE_CODES, CERT_CODES);
+
+/** The anchors consulted, as a phrase: where the trust side of a verdict came from. */
+const anchorsPhrase = (store: TrustStore): string =>
+  `neither one of Node's ${store.sources.bundled} bundled roots nor in the CA files given${store.sources.files.length ? ` with --ca (${store.sources.files.join(', ')})` : ' (no --ca)'}`;
 
 /**
  * Judges a chain as a browser would, plus strength warnings. Pure: the trust
@@ -54,17 +70,13 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
   const leaf = presented[0];
   if (!leaf) throw new Error('evaluateChain: no certificate');
   const path = buildPath(presented, opts.store, opts.pool);
+  const edge = opts.edge ?? true;
+  const where = opts.where ? ` (${opts.where})` : '';
   const verdicts: Verdict[] = [];
-  const v = (
-    code: string,
-    status: Verdict['status'],
-    title: string,
-    detail: string,
-    subject: string,
-    fixes = TRUSTED_CA_FIX,
-    basis: Basis = 'documented',
-  ): void => {
-    verdicts.push({ code, status, title, detail, subject, fixes, basis });
+  const v = (code: string, subject: string, detail: string, status?: Status): void => {
+    const draft = emit(code, { subject, detail, ...(status ? { status } : {}) });
+    const fixes = (draft.fixes ?? []).filter((f) => edge || !EDGE_FIXES.has(f));
+    verdicts.push({ ...draft, fixes } as Verdict);
   };
 
   const names: NameCoverage[] = [];
@@ -77,34 +89,35 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
           .map((s) => `${s.type}:${s.value}`)
           .slice(0, 20)
           .join(', ') || 'none';
+      const sanText = leaf.sans.length
+        ? ` Its subject alternative names: ${sanList}${leaf.sans.length > 20 ? ` (+${leaf.sans.length - 20} more)` : ''}.`
+        : leaf.hasSanExtension
+          ? ' Its subject alternative name extension is present but empty (RFC 5280 4.2.1.6 requires at least one name).'
+          : '';
+      const note = c.note ? ` ${c.note.charAt(0).toUpperCase()}${c.note.slice(1)}.` : '';
       v(
         'cert/san-missing',
-        'fail',
-        `The certificate does not cover ${opts.name}`,
-        `Subject alternative names: ${sanList}${leaf.sans.length > 20 ? ` (+${leaf.sans.length - 20} more)` : ''}.${c.note ? ` ${c.note}.` : ''}`,
         opts.name,
-        ['edge-cert-san'],
+        `${opts.name}${opts.nameFrom ? ` (from ${opts.nameFrom})` : ''} is not covered by the certificate ${leaf.subject || '(empty subject)'}${where}.${sanText}${note}`,
       );
     }
   }
   for (const n of opts.optionalNames ?? []) names.push(coverage(n, leaf.sans));
 
+  // One trust verdict, chosen by what the path shows: the leaf signed by its own key, a
+  // root that is not an anchor, or an issuer that is neither sent nor an anchor.
   if (leaf.selfSigned) {
     v(
       'cert/self-signed',
-      'fail',
-      'The certificate is self-signed',
-      `${leaf.subject} is signed by its own key${opts.store.has(leaf) ? ' (trusted here only because it was given as a CA; browsers of guests will not trust it)' : ''}.`,
       leaf.subject,
+      `${leaf.subject || '(empty subject)'}${where} is signed by its own key (its public key verifies its signature)${opts.store.has(leaf) ? "; it is trusted here only because it was given with --ca, guests' browsers will not trust it" : ''}.`,
     );
   } else if (path.end === 'untrusted-root') {
     const top = path.path[path.path.length - 1]!;
     v(
       'cert/untrusted',
-      'fail',
-      'The certificate chain ends at a root that is not trusted',
-      `The chain ends at ${top.subject}, which is neither one of Node's ${opts.store.sources.bundled} bundled roots nor in the CA files given${opts.store.sources.files.length ? ` (${opts.store.sources.files.join(', ')})` : ''}.`,
       leaf.subject,
+      `The chain${where} ends at the root ${top.subject} (SHA-256 ${top.sha256}${top.source ? `, from ${top.source}` : ''}), which is ${anchorsPhrase(opts.store)}.`,
     );
   } else if (path.end === 'issuer-missing' && path.path.length > 1) {
     // The server sent its intermediates; what is missing is the root above them, which
@@ -112,19 +125,17 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
     const top = path.path[path.path.length - 1]!;
     v(
       'cert/untrusted',
-      'fail',
-      'The certificate chain ends at an issuer that is not trusted',
-      `The chain ends at ${top.subject}, issued by ${path.missingIssuer}, which is neither one of Node's ${opts.store.sources.bundled} bundled roots nor in the CA files given${opts.store.sources.files.length ? ` (${opts.store.sources.files.join(', ')})` : ''}. If it is a private CA, give its root with --ca.`,
       leaf.subject,
+      `The chain${where} ends at ${top.subject}, issued by ${path.missingIssuer}, which is ${anchorsPhrase(opts.store)}. The intermediates were sent; if that root is a private CA, give it with --ca.`,
     );
   } else if (path.end === 'issuer-missing') {
     const top = path.path[path.path.length - 1]!;
     v(
       'cert/chain-incomplete',
-      'fail',
-      'The issuer of the certificate is neither sent nor trusted',
-      `${top.subject} is issued by ${path.missingIssuer}, which the server did not send and which is not a trusted root. If it is an intermediate the server must send it after the leaf; if it is a private CA, give it with --ca.`,
       leaf.subject,
+      top.caIssuers.length
+        ? `${top.subject}${where} is issued by ${path.missingIssuer}, which was not sent with it and is ${anchorsPhrase(opts.store)}. The certificate publishes its issuer at ${top.caIssuers.join(', ')} (Authority Information Access): an intermediate CA, which the server must send after the leaf.`
+        : `${top.subject}${where} is issued by ${path.missingIssuer}, which was not sent with it and is ${anchorsPhrase(opts.store)}. The certificate does not say where its issuer is published, so two cases remain: an intermediate the server must send after the leaf, or a private CA to give with --ca.`,
     );
   }
 
@@ -133,35 +144,27 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
     const position = presented.indexOf(c);
     const who =
       position === 0
-        ? 'The certificate'
+        ? `The certificate ${c.subject || '(empty subject)'}${where}`
         : position > 0
-          ? `Certificate #${position} (${c.subject})`
+          ? `Certificate #${position} (${c.subject})${where}`
           : `Issuer ${c.subject}${c.source ? ` from ${c.source}` : ''}`;
     if (now < c.notBefore)
       v(
         'cert/not-yet-valid',
-        'fail',
-        `${who} is not valid yet`,
-        `Valid from ${c.notBefore.toISOString()}; now is ${now.toISOString()}. Check the clock of both sides.`,
         c.subject,
+        `${who} is valid from ${c.notBefore.toISOString()}; now is ${now.toISOString()} (this machine's clock). Check the clock of both sides.`,
       );
     else if (now > c.notAfter)
       v(
         'cert/expired',
-        'fail',
-        `${who} has expired`,
-        `Expired ${c.notAfter.toISOString()} (${Math.floor((now.getTime() - c.notAfter.getTime()) / DAY)} days ago).`,
         c.subject,
+        `${who} expired ${c.notAfter.toISOString()} (${Math.floor((now.getTime() - c.notAfter.getTime()) / DAY)} days before ${now.toISOString()}, this machine's clock).`,
       );
     else if (path.path.includes(c) && c.notAfter.getTime() - now.getTime() < (opts.expiringDays ?? 30) * DAY) {
       v(
         'cert/expiring-soon',
-        'warn',
-        `${who} expires soon`,
-        `Expires ${c.notAfter.toISOString()} (in ${Math.floor((c.notAfter.getTime() - now.getTime()) / DAY)} days).`,
         c.subject,
-        TRUSTED_CA_FIX,
-        'inferred',
+        `${who} expires ${c.notAfter.toISOString()} (in ${Math.floor((c.notAfter.getTime() - now.getTime()) / DAY)} days).`,
       );
     }
     // A root's signature on itself is not checked by clients, so only non-roots can be weakly signed.
@@ -170,12 +173,8 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
     if (!rootLike && sig.hash && WEAK_HASHES.has(sig.hash)) {
       v(
         'cert/weak-signature',
-        'warn',
-        `${who} is signed with ${sig.hash.toUpperCase()}`,
-        `Signature algorithm ${sig.name}; browsers reject ${sig.hash.toUpperCase()} signatures on server certificates and intermediates.`,
         c.subject,
-        TRUSTED_CA_FIX,
-        'field',
+        `${who} is signed with ${sig.name} (${sig.hash.toUpperCase()}); browsers reject ${sig.hash.toUpperCase()} signatures on server certificates and intermediates.`,
       );
     }
     // Usage is judged on the leaf (EKU and Key Usage) and on the CAs the path goes
@@ -186,7 +185,7 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
         onPath && (c === leaf || (!c.selfSigned && c !== path.anchor)) ? ekuProblem(c, who) : undefined,
         c === leaf ? keyUsageProblem(c, who) : undefined,
       ];
-      for (const p of problems) if (p) v(p.code, p.status, p.title, p.detail, c.subject, SERVER_USAGE_FIX, 'field');
+      for (const p of problems) if (p) v(p.code, c.subject, `${p.title}. ${p.detail}`, p.status);
     }
     const k = c.publicKey;
     const min = opts.minRsaBits ?? 2048;
@@ -195,12 +194,8 @@ export function evaluateChain(presented: readonly Certificate[], opts: EvaluateO
     if (weak)
       v(
         'cert/weak-key',
-        'warn',
-        `${who} has a weak ${k.type.toUpperCase()} key`,
-        `${k.type} ${k.bits ?? '?'} bits${k.curve ? ` (${k.curve})` : ''}; use RSA 2048+ or ECDSA P-256+.`,
         c.subject,
-        TRUSTED_CA_FIX,
-        'field',
+        `${who} has a ${k.type.toUpperCase()} key of ${k.bits ?? '?'} bits${k.curve ? ` (${k.curve})` : ''}; use RSA 2048+ or ECDSA P-256+.`,
       );
   }
 

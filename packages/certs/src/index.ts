@@ -24,10 +24,11 @@ export {
 } from './names.js';
 export { buildPath, type PathResult, type PathEnd } from './chain.js';
 export { createTrustStore, trustStoreFromFiles, bundledRoots, type TrustStore } from './trust-store.js';
-export { evaluateChain, pathEvidence, type EvaluateOptions, type Evaluation, type Verdict } from './evaluate.js';
+export { evaluateChain, pathEvidence, EDGE_FIXES, type EvaluateOptions, type Evaluation, type Verdict } from './evaluate.js';
 export { fetchPeerChain, type FetchChainOptions, type PeerChain } from './fetch.js';
 export { parseHostPort } from './address.js';
 export { recognisers, CERT_FILE_KINDS } from './recognise.js';
-export { edgeCheck, webbridgeInternalCheck, filesCheck, judgeFile } from './checks.js';
+export { edgeCheck, webbridgeInternalCheck, filesCheck, judgeFiles } from './checks.js';
+export { authorityReason, deploymentNames, roleOf, splitFile, type Role, type DeploymentNames, type Presented } from './roles.js';
 export { CERT_CODES, CERT_FIXES } from './codes.js';
 export { trustContext } from './tls-trust.js';

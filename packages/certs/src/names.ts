@@ -116,19 +116,24 @@ export const commonNameOf = (subject: string): string | undefined => /(?:^|, )CN
 
 /**
  * Names the source document puts on the Expressway-E certificate besides the web
- * bridge name: the edge and core host names (vcse./vcsc.), the internal web bridge
- * name (cmsweb.<internal domain>) and both domains. The host-name labels are the
- * document's; a deployment may use others, so these are reported, never required.
+ * bridge name (`vcse.octavio.com, vcsc.octavio.local, cmsweb.octavio.com,
+ * cmsweb.octavio.local, octavio.local, cms.octavio.local, octavio.com`): the edge and
+ * core host names (vcse./vcsc.), the web bridge label in the Expressway-C's internal
+ * domain (cmsweb.octavio.local, not the CMS guest name cmsweb.cms.octavio.local, which
+ * the list does not hold), and the domains. The host-name labels are the document's; a
+ * deployment may use others, so these are reported, never required.
  */
 export function documentedEdgeNames(t: { external: string; externalDomain?: string; internalDomain?: string }): string[] {
-  const ext = normaliseName(t.externalDomain ?? t.external.split('.').slice(1).join('.'));
+  const external = normaliseName(t.external);
+  const ext = normaliseName(t.externalDomain ?? external.split('.').slice(1).join('.'));
   const names = [`vcse.${ext}`, ext];
   if (t.internalDomain) {
     const int = normaliseName(t.internalDomain);
     // The document's Expressway-C lives in the parent of the CMS internal domain (octavio.local vs cms.octavio.local).
     const parent = int.split('.').length > 2 ? int.split('.').slice(1).join('.') : int;
-    names.push(`vcsc.${parent}`, `cmsweb.${int}`, int);
+    const label = external.split('.')[0]!;
+    names.push(`vcsc.${parent}`, `${label}.${parent}`, int);
     if (parent !== int) names.push(parent);
   }
-  return [...new Set(names)].filter((n) => n !== normaliseName(t.external));
+  return [...new Set(names)].filter((n) => n !== external);
 }

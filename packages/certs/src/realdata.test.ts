@@ -53,6 +53,15 @@ describe('verdicts PROVENANCE.md describes (decidable offline)', () => {
   });
   it('leaf without its intermediate: chain incomplete', () => {
     expect(codes('badssl_wildcard-incomplete-chain.pem', '2021-01-01', 'incomplete-chain.badssl.com')).toEqual(['cert/chain-incomplete']);
+    // The leaf publishes its issuer (AIA caIssuers): evidence that the server, not a private CA, is at fault.
+    const e = evaluateChain(load('badssl_wildcard-incomplete-chain.pem').certificates, {
+      store,
+      now: new Date('2021-01-01'),
+      name: 'incomplete-chain.badssl.com',
+    });
+    expect(e.verdicts[0]!.detail).toMatch(
+      /publishes its issuer at http:\/\/cacerts\.digicert\.com\/DigiCertSHA2SecureServerCA\.crt .*must send/,
+    );
   });
   it('wildcard does not match a two-label subdomain', () => {
     expect(codes('badssl_wildcard-rsa2048.pem', '2021-01-01', 'wrong.host.badssl.com')).toEqual(['cert/san-missing']);

@@ -51,7 +51,7 @@ describe('Extended Key Usage of a certificate presented for the web bridge name'
   it('an intermediate whose EKU lacks serverAuth restricts the path (EKU chaining)', async () => {
     const { e, codes } = await judge({ intermediateEku: ['clientAuth'] });
     expect(codes).toEqual([['cert/eku-server-auth-missing', 'fail']]);
-    expect(e.verdicts[0]!.title).toMatch(/Certificate #1 .*intermediate/);
+    expect(e.verdicts[0]!.detail).toMatch(/Certificate #1 .*intermediate/);
     expect((await judge({ intermediateEku: ['serverAuth', 'clientAuth'] })).codes).toEqual([]);
   });
   it('is not judged when no name is asked for (a call bridge certificate may be a client certificate)', async () => {
@@ -123,7 +123,7 @@ describe('live checks against a real node:tls server on loopback', () => {
     const by = (check: string) =>
       r.findings.filter((f) => f.check === check && f.status !== 'info').map((f) => [f.code, f.status, f.basis]);
     expect(by('cert.edge')).toEqual([['cert/eku-server-auth-missing', 'fail', 'field']]);
-    expect(by('cert.webbridge-internal')).toEqual([['cert/eku-server-auth-missing', 'warn', 'inferred']]);
+    expect(by('cert.webbridge-internal')).toEqual([['cert/eku-server-auth-missing', 'warn', 'field']]);
     const f = r.findings.find((x) => x.check === 'cert.webbridge-internal')!;
     expect(f.detail).toMatch(/Expressway-C/);
     expect(f.fixes).toEqual(['cert-server-usage']);

@@ -54,7 +54,7 @@ export const CORE_FIXES: readonly Fix[] = [
     title: 'Add the external web bridge name to the Expressway-E certificate SANs',
     steps: [
       'Generate a new CSR on Expressway-E whose Subject Alternative Names include the external web bridge FQDN (the document: cmsweb.octavio.com).',
-      'The document also lists vcse.octavio.com, vcsc.octavio.local, cmsweb.cms.octavio.local, octavio.local, cms.octavio.local and octavio.com.',
+      'The document also lists vcse.octavio.com, vcsc.octavio.local, cmsweb.octavio.local, octavio.local, cms.octavio.local and octavio.com (its host names are examples; only the web bridge FQDN is required).',
       'Have it signed by a trusted CA, upload it and restart Expressway-E.',
     ],
     reference: `${DOC}, Expressway-E server certificate and Troubleshoot 3`,
