@@ -25,6 +25,8 @@ export interface TurnPlan {
   /** Inputs missing for an authenticated Allocate. */
   missing: string[];
   tcpExpected: boolean;
+  /** TURN over TLS was asked for: --turn-tls-port, --transport tls, or CMS points clients at the TLS port. */
+  tlsExpected: boolean;
 }
 
 /**
@@ -48,16 +50,18 @@ export function planTurn(ctx: Pick<CheckContext, 'target' | 'get'>): TurnPlan | 
   }
   if (host === undefined) return undefined;
   const username = t.turnUser ?? cms?.username;
+  const tlsPort = t.turnTlsPort ?? TURN_TLS_PORT;
   const missing = [...(username === undefined ? ['turnUser'] : []), ...(t.turnPassword === undefined ? ['turnPassword'] : [])];
   return {
     host,
     from,
-    ports: { udp: port, tcp: port, tls: t.turnTlsPort ?? TURN_TLS_PORT },
+    ports: { udp: port, tcp: port, tls: tlsPort },
     transports: [...(t.turnTransports ?? ['udp', 'tcp', 'tls'])],
     ...(username !== undefined
       ? { username, usernameFrom: t.turnUser !== undefined ? ('turnUser' as const) : ('cms.turn-servers' as const) }
       : {}),
     missing,
     tcpExpected: t.turnTcpExpected === true || cms?.tcpPortNumberOverride !== undefined,
+    tlsExpected: t.turnTlsPort !== undefined || t.turnTransports?.includes('tls') === true || cms?.tcpPortNumberOverride === tlsPort,
   };
 }
