@@ -61,6 +61,13 @@ export const CMS_CODES: readonly CodeInfo[] = [
     fixes: ['cms-alarm'],
     basis: 'inferred',
   },
+  {
+    code: 'cms/license-date-mismatch',
+    title: "The licence output's days-remaining counter disagrees with its expiry date",
+    status: 'warn',
+    fixes: [],
+    basis: 'inferred',
+  },
   { code: 'cms/fault-condition-active', title: 'CMS lists a fault condition', status: 'warn', fixes: ['cms-alarm'], basis: 'documented' },
 ];
 

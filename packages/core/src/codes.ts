@@ -187,6 +187,8 @@ export const CORE_CODES: readonly CodeInfo[] = [
     code: 'cms/license-inactive',
     title: 'The call bridge license is not active',
     status: 'fail',
+    // warn: in its grace period, or expired by today's date in output that may be older than a renewal.
+    statuses: ['warn'],
     fixes: ['callbridge-license'],
     basis: 'documented',
   },

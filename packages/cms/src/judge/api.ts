@@ -15,6 +15,7 @@ import type {
 } from '../api/decode.js';
 import { alarmRule } from './alarms.js';
 import { judgeCmsVersion } from './version.js';
+import { emit } from '../emit.js';
 
 const MAX_XML_EVIDENCE = 8192;
 
@@ -249,67 +250,90 @@ export function judgeCallMatching(
 const CALLBRIDGE = /^call_?bridge$/i;
 
 /** The call bridge feature of the licence (API or MMP): activated, grace, or not. */
+const DAY_MS = 86_400_000;
+const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+/**
+ * The call bridge licence. `Activated` passes only when its expiry date is still ahead of the
+ * reference day (the capture date when the file has one, else today) and, where the output has
+ * a `(N days remain)` counter, the counter agrees with the date (within a day). A date in the
+ * past is never a pass; a counter that disagrees with its date names both (old output, or a
+ * wrong clock on CMS).
+ */
 export function judgeLicenseStatus(
   self: string,
   feature: { status?: string; expiry?: string; daysRemain?: number } | undefined,
   source: string,
   evidence: Evidence[],
   now = new Date(),
+  captured?: Date,
 ): FindingDraft {
-  if (!feature)
-    return {
-      code: 'cms/license-inactive',
-      status: 'fail',
-      title: `No call bridge licence feature in ${source}`,
-      subject: source,
-      evidence,
-      fixes: ['callbridge-license'],
-      basis: 'documented',
-    };
+  if (!feature) return emit('cms/license-inactive', { subject: source, detail: `${source} lists no call bridge licence feature.`, evidence });
   const status = (feature.status ?? '').toLowerCase();
   const exp = feature.expiry ? ` (expiry ${feature.expiry})` : '';
   if (status === 'grace')
-    return {
-      code: 'cms/license-inactive',
-      status: 'warn',
-      title: `The call bridge licence has expired and is in its grace period${exp}`,
+    return emit('cms/license-inactive', {
       subject: source,
+      detail: `${source}: the call bridge licence has expired and is in its grace period${exp}.`,
       evidence,
-      fixes: ['callbridge-license'],
-      basis: 'documented',
-    };
+      status: 'warn',
+    });
   if (status !== 'activated')
-    return {
-      code: 'cms/license-inactive',
-      status: 'fail',
-      title: `The call bridge licence is ${feature.status ?? 'absent'}${exp}`,
+    return emit('cms/license-inactive', {
       subject: source,
+      detail: `${source}: the call bridge licence is ${feature.status ?? 'absent'}${exp}.`,
       evidence,
-      fixes: ['callbridge-license'],
-      basis: 'documented',
-    };
+    });
+  const counter = feature.daysRemain !== undefined ? ` and "(${feature.daysRemain} days remain)"` : '';
   if (feature.daysRemain !== undefined && feature.daysRemain <= 0)
-    return {
-      code: 'cms/license-inactive',
-      status: 'fail',
-      title: `The call bridge licence has no days remaining${exp}`,
+    return emit('cms/license-inactive', {
       subject: source,
+      detail: `${source}: the call bridge licence shows Activated${exp}${counter}: no days remaining.`,
       evidence,
-      fixes: ['callbridge-license'],
-      basis: 'documented',
-    };
+    });
   const expiry = parseCmsDate(feature.expiry);
-  if (feature.daysRemain === undefined && expiry !== undefined && expiry.getTime() < now.getTime())
+  const ref = captured ?? now;
+  const refName = captured ? `the capture date ${isoDay(captured)}` : `today (${isoDay(now)})`;
+  if (expiry !== undefined && expiry.getTime() < ref.getTime()) {
+    return emit('cms/license-inactive', {
+      subject: source,
+      detail: `${source} shows the call bridge licence Activated with expiry ${feature.expiry}${counter}, but that date is before ${refName}.${
+        captured
+          ? ' The licence had expired when the output was taken.'
+          : ' Either the licence has expired since, or this output is older than a renewal: run `license` on the MMP again.'
+      }`,
+      evidence,
+      ...(captured ? {} : { status: 'warn' }),
+    });
+  }
+  if (expiry !== undefined && feature.daysRemain !== undefined) {
+    // Days from the reference day to the end of the expiry day; the counter rounds either way.
+    const left = Math.floor((expiry.getTime() - ref.getTime()) / DAY_MS);
+    if (Math.abs(left - feature.daysRemain) > 1) {
+      const written = new Date(expiry.getTime() - feature.daysRemain * DAY_MS);
+      return emit('cms/license-date-mismatch', {
+        subject: source,
+        detail: `${source}: the counter says ${feature.daysRemain} days remain, but the expiry date ${feature.expiry} is ${left} days after ${refName}. The counter matches an output taken around ${isoDay(written)}: either this output is old, or the CMS clock was wrong when it was taken.`,
+        evidence,
+      });
+    }
+  }
+  if (expiry === undefined)
     return {
-      code: 'cms/license-inactive',
-      status: 'warn',
-      title: `The call bridge licence shows Activated but its expiry ${feature.expiry} has passed (the output may predate today)`,
+      code: self,
+      status: 'info',
+      title: `The call bridge licence shows Activated, but its expiry ${JSON.stringify(feature.expiry ?? '')} is not a date this tool reads`,
       subject: source,
       evidence,
-      fixes: ['callbridge-license'],
-      basis: 'inferred',
     };
-  return { code: self, status: 'pass', title: `The call bridge licence is activated${exp}`, subject: source, evidence };
+  return {
+    code: self,
+    status: 'pass',
+    title: `The call bridge licence is activated until ${feature.expiry}${feature.daysRemain !== undefined ? ` (${feature.daysRemain} days remain, agreeing with the date)` : ''}`,
+    detail: `Compared with ${refName}.`,
+    subject: source,
+    evidence,
+  };
 }
 
 export const callBridgeFeature = (lic: Licensing) => lic.features.find((f) => CALLBRIDGE.test(f.name));
@@ -335,17 +359,8 @@ export function judgeVersion(
   switch (v.verdict) {
     case 'too-old':
     case 'expressway-incompatible':
-      return {
-        code: 'cms/version-unsupported',
-        status: 'fail',
-        title: v.reason,
-        subject: source,
-        evidence,
-        fixes: ['cms-upgrade'],
-        basis: 'documented',
-      };
+      return emit('cms/version-unsupported', { subject: source, detail: `${v.reason} (version from ${source}).`, evidence });
     case 'unknown':
-      return { code: self, status: 'info', title: v.reason, subject: source, evidence };
     case 'check-expressway':
       return { code: self, status: 'info', title: v.reason, subject: source, evidence };
     case 'ok':
