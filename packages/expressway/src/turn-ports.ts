@@ -25,7 +25,11 @@ export interface PortRequirement {
  * TechNote 210800: TCP 3478 matters when CMS sets tcpPortNumberOverride 3478, and an
  * Expressway with TURN on TCP 443 stops answering TCP 3478.
  */
-export function turnPortRequirements(opts: { tcpExpected: boolean; mediaRange: readonly [number, number]; tlsPort?: number }): PortRequirement[] {
+export function turnPortRequirements(opts: {
+  tcpExpected: boolean;
+  mediaRange: readonly [number, number];
+  tlsPort?: number;
+}): PortRequirement[] {
   return [
     {
       port: '3478',
@@ -45,7 +49,7 @@ export function turnPortRequirements(opts: { tcpExpected: boolean; mediaRange: r
       port: String(opts.tlsPort ?? 443),
       transport: 'tls',
       required: false,
-      why: 'TURN over TLS: optional; the document\'s Expressway-E serves TURN on 3478 only, and its 443 is the web proxy',
+      why: "TURN over TLS: optional; the document's Expressway-E serves TURN on 3478 only, and its 443 is the web proxy",
     },
     {
       port: `${opts.mediaRange[0]}-${opts.mediaRange[1]}`,

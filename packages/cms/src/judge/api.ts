@@ -29,16 +29,12 @@ export const xmlEvidence = (path: string, xml: string | undefined): Evidence => 
 export function judgeTurnServers(self: string, servers: readonly TurnServer[], evidence: Evidence[]): FindingDraft[] {
   if (servers.length === 0)
     return [
-      {
-        code: 'cms/turn-not-configured',
-        status: 'fail',
-        title: 'No TURN server is configured on CMS',
-        detail: 'GET /api/v1/turnServers returned no turnServer: web clients outside get no relay through the Expressway-E.',
+      emit('cms/turn-not-configured', {
         subject: '/api/v1/turnServers',
+        detail: `No TURN server is configured on CMS. GET /api/v1/turnServers returned no turnServer: web clients outside get no relay through the Expressway-E.`,
         evidence,
         fixes: ['cms-turn-server'],
-        basis: 'documented',
-      },
+      }),
     ];
   const names = servers.map(
     (s) => `${s.serverAddress ?? '?'} (client ${s.clientAddress ?? '?'}${s.username ? `, user ${s.username}` : ''})`,
@@ -79,17 +75,12 @@ export function judgeTurnStatus(
       : unreachable.length > 0
         ? `host ${unreachable.map((x) => `${x.address ?? '?'}:${x.portNumber ?? '?'}`).join(', ')} not reachable`
         : `status is ${st.status}`;
-  return {
-    code: 'cms/turn-status-failure',
-    status: 'fail',
-    title: `CMS cannot reach its TURN server ${server.serverAddress ?? server.id}: ${why}`,
-    detail:
-      'The call bridge checks its TURN servers itself; UDP 3478 from CMS to the Expressway-E internal address must be open and the credentials right.',
+  return emit('cms/turn-status-failure', {
     subject,
+    detail: `CMS cannot reach its TURN server ${server.serverAddress ?? server.id}: ${why}. The call bridge checks its TURN servers itself; UDP 3478 from CMS to the Expressway-E internal address must be open and the credentials right.`,
     evidence,
     fixes: ['cms-turn-server', 'firewall-turn'],
-    basis: 'documented',
-  };
+  });
 }
 
 /** The clientAddress CMS hands web clients must be the edge's public address. */
@@ -109,15 +100,12 @@ export function judgeTurnClientAddress(
     },
   ];
   if (server.clientAddress === undefined || server.clientAddress === '')
-    return {
-      code: 'cms/turn-client-address-mismatch',
-      status: 'fail',
-      title: 'The CMS TURN server has no clientAddress for web clients',
+    return emit('cms/turn-client-address-mismatch', {
       subject,
+      detail: `The CMS TURN server has no clientAddress for web clients.`,
       evidence,
       fixes: ['cms-turn-server', 'edge-static-nat'],
-      basis: 'documented',
-    };
+    });
   if (edge.addresses.includes(server.clientAddress))
     return {
       code: self,
@@ -126,31 +114,23 @@ export function judgeTurnClientAddress(
       subject,
       evidence,
     };
-  return {
-    code: 'cms/turn-client-address-mismatch',
-    status: 'fail',
-    title: `TURN clientAddress ${server.clientAddress} is not the edge's public address ${edge.addresses.join(', ')}`,
-    detail: `Web clients are told to reach TURN at ${server.clientAddress}; the Expressway-E public address (${edge.source}) is ${edge.addresses.join(', ')}.`,
+  return emit('cms/turn-client-address-mismatch', {
     subject,
+    detail: `TURN clientAddress ${server.clientAddress} is not the edge's public address ${edge.addresses.join(', ')}. Web clients are told to reach TURN at ${server.clientAddress}; the Expressway-E public address (${edge.source}) is ${edge.addresses.join(', ')}.`,
     evidence,
     fixes: ['cms-turn-server', 'edge-static-nat'],
-    basis: 'documented',
-  };
+  });
 }
 
 export function judgeSpaces(self: string, total: number, spaces: readonly CoSpace[], evidence: Evidence[]): FindingDraft[] {
   if (total === 0 && spaces.length === 0)
     return [
-      {
-        code: 'cms/no-spaces',
-        status: 'fail',
-        title: 'No space is configured on CMS',
-        detail: 'Guests join a space by call ID; with no space there is nothing to join.',
+      emit('cms/no-spaces', {
         subject: '/api/v1/coSpaces',
+        detail: `No space is configured on CMS. Guests join a space by call ID; with no space there is nothing to join.`,
         evidence,
         fixes: ['cms-space'],
-        basis: 'documented',
-      },
+      }),
     ];
   const withId = spaces.filter((s) => s.callId);
   const out: FindingDraft[] = [
@@ -190,15 +170,12 @@ export function judgeCallMatching(
     const spaces = rules.filter((r) => r.resolveToCoSpaces !== false);
     if (spaces.length === 0)
       return [
-        {
-          code: 'cms/call-matching-domain-missing',
-          status: 'fail',
-          title: `No incoming call handling rule targets spaces (rules: ${listed})`,
+        emit('cms/call-matching-domain-missing', {
           subject,
+          detail: `No incoming call handling rule targets spaces (rules: ${listed}).`,
           evidence,
           fixes: ['cms-call-matching'],
-          basis: 'documented',
-        },
+        }),
       ];
     return [
       {
@@ -214,26 +191,23 @@ export function judgeCallMatching(
   for (const w of wanted) {
     const rule = rules.find((r) => r.domain?.toLowerCase().replace(/\.$/, '') === w.domain);
     if (!rule) {
-      out.push({
-        code: 'cms/call-matching-domain-missing',
-        status: 'fail',
-        title: `Incoming call handling has no rule for the ${w.which} domain ${w.domain}`,
-        detail: `Rules present: ${listed}. The document matches both the internal and the external domain, targeting spaces.`,
-        subject,
-        evidence,
-        fixes: ['cms-call-matching'],
-        basis: 'documented',
-      });
+      out.push(
+        emit('cms/call-matching-domain-missing', {
+          subject,
+          detail: `Incoming call handling has no rule for the ${w.which} domain ${w.domain}. Rules present: ${listed}. The document matches both the internal and the external domain, targeting spaces.`,
+          evidence,
+          fixes: ['cms-call-matching'],
+        }),
+      );
     } else if (rule.resolveToCoSpaces === false) {
-      out.push({
-        code: 'cms/call-matching-domain-missing',
-        status: 'fail',
-        title: `The call matching rule for the ${w.which} domain ${w.domain} does not target spaces`,
-        subject: `${subject}/${rule.id}`,
-        evidence,
-        fixes: ['cms-call-matching'],
-        basis: 'documented',
-      });
+      out.push(
+        emit('cms/call-matching-domain-missing', {
+          subject: `${subject}/${rule.id}`,
+          detail: `The call matching rule for the ${w.which} domain ${w.domain} does not target spaces.`,
+          evidence,
+          fixes: ['cms-call-matching'],
+        }),
+      );
     } else {
       out.push({
         code: self,
@@ -268,7 +242,8 @@ export function judgeLicenseStatus(
   now = new Date(),
   captured?: Date,
 ): FindingDraft {
-  if (!feature) return emit('cms/license-inactive', { subject: source, detail: `${source} lists no call bridge licence feature.`, evidence });
+  if (!feature)
+    return emit('cms/license-inactive', { subject: source, detail: `${source} lists no call bridge licence feature.`, evidence });
   const status = (feature.status ?? '').toLowerCase();
   const exp = feature.expiry ? ` (expiry ${feature.expiry})` : '';
   if (status === 'grace')
@@ -374,19 +349,16 @@ export function judgeWebBridgeStatus(self: string, wb: WebBridge, st: WebBridgeS
   switch (st.status) {
     case 'connectionFailure':
     case 'dnsFailure':
-      return {
-        code: 'webbridge/callbridge-connect-failure',
-        status: 'fail',
-        title: `The call bridge cannot ${st.status === 'dnsFailure' ? 'resolve' : 'connect to'} the web bridge ${url} (status ${st.status})`,
-        detail:
+      return emit('webbridge/callbridge-connect-failure', {
+        subject,
+        detail: `The call bridge cannot ${st.status === 'dnsFailure' ? 'resolve' : 'connect to'} the web bridge ${url} (status ${st.status}). ${
           st.status === 'dnsFailure'
             ? 'The web bridge URL does not resolve from CMS.'
-            : 'CMS could not connect to the web bridge; check the URL and that the web bridge trusts the call bridge certificate.',
-        subject,
+            : 'CMS could not connect to the web bridge; check the URL and that the web bridge trusts the call bridge certificate.'
+        }.`,
         evidence,
         fixes: ['webbridge-url', 'webbridge-callbridge-trust'],
-        basis: 'documented',
-      };
+      });
     case 'success':
       return { code: self, status: 'pass', title: `The call bridge is connected to the web bridge ${url}`, subject, evidence };
     case 'unused':
@@ -402,13 +374,11 @@ export function judgeAlarms(self: string, alarms: readonly Alarm[], evidence: Ev
   return alarms.map((a) => {
     const rule = alarmRule(a.type);
     const extra = Object.entries(a.params).map(([k, v]) => `${k} ${v}`);
-    return {
-      code: rule.code,
-      status: rule.status,
-      title: `CMS alarm ${a.type ?? '(no type)'}${a.failureReason ? ` (${a.failureReason})` : ''}: ${rule.meaning}`,
-      detail:
-        [a.activeTimeSeconds !== undefined ? `active for ${a.activeTimeSeconds} s` : undefined, ...extra].filter(Boolean).join('; ') ||
-        undefined,
+    const more = [a.activeTimeSeconds !== undefined ? `active for ${a.activeTimeSeconds} s` : undefined, ...extra]
+      .filter(Boolean)
+      .join('; ');
+    return emit(rule.code, {
+      detail: `CMS alarm ${a.type ?? '(no type)'}${a.failureReason ? ` (${a.failureReason})` : ''}: ${rule.meaning}${more ? `; ${more}` : ''}.`,
       subject: `/api/v1/system/alarms/${a.id}`,
       evidence: [
         {
@@ -421,8 +391,8 @@ export function judgeAlarms(self: string, alarms: readonly Alarm[], evidence: Ev
         },
         ...evidence,
       ],
+      status: rule.status,
       fixes: rule.fixes,
-      basis: rule.basis,
-    } as FindingDraft;
+    });
   });
 }

@@ -277,9 +277,13 @@ describe('real captures', () => {
     expect(unreachable.detail).toMatch(/1 of 1 request\(s\) unanswered \(6 transmission/);
     expect(findings.find((f) => f.code === 'turn/capture')!.detail).toMatch(/0 answered and 1 unanswered/);
     if (hasPeer('tshark')) {
-      const ids = execFileSync('tshark', ['-r', join(FIX, 'nDPI_stun_tcp_multiple_msgs_same_pkt.pcap'), '-Y', 'stun', '-T', 'fields', '-e', 'stun.id'], {
-        encoding: 'utf8',
-      });
+      const ids = execFileSync(
+        'tshark',
+        ['-r', join(FIX, 'nDPI_stun_tcp_multiple_msgs_same_pkt.pcap'), '-Y', 'stun', '-T', 'fields', '-e', 'stun.id'],
+        {
+          encoding: 'utf8',
+        },
+      );
       const all = ids.split(/[\s,]+/).filter(Boolean);
       expect(new Set(all).size).toBe(a.unanswered);
       expect(all.length).toBe(a.servers[0]!.transmissions);

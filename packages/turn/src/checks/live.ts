@@ -58,7 +58,9 @@ function credentialSource(ctx: CheckContext, plan: TurnPlan): CredentialSource |
   return {
     username: plan.username,
     usernameFrom:
-      plan.usernameFrom === 'cms.turn-servers' ? 'the CMS API /api/v1/turnServers entry' : 'the command line or configuration (--turn-user)',
+      plan.usernameFrom === 'cms.turn-servers'
+        ? 'the CMS API /api/v1/turnServers entry'
+        : 'the command line or configuration (--turn-user)',
     passwordFrom: ctx.target.turnPassword.from ?? 'the password given to cms-doctor',
   };
 }

@@ -30,7 +30,10 @@ export function packetListFindings(rows: readonly PacketListRow[], file: string)
     // A 437 after a successful Allocate between the same two hosts is a repeated Allocate, not a failure.
     if (
       r.code === 437 &&
-      rows.some((s) => s.frame < r.frame && s.method === 'Allocate' && s.cls === 'success' && s.source === r.source && s.destination === r.destination)
+      rows.some(
+        (s) =>
+          s.frame < r.frame && s.method === 'Allocate' && s.cls === 'success' && s.source === r.source && s.destination === r.destination,
+      )
     ) {
       repeated.push(r);
       continue;

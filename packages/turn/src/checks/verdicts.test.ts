@@ -38,7 +38,25 @@ function selfSigned(): { cert: string; key: string } {
   const key = join(dir, 'web.key');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=web.lab.test', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=web.lab.test',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
     { stdio: 'ignore', input: '' },
   );
   return { cert, key };
@@ -126,16 +144,34 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('TURN over TLS on
   it('openssl s_server -www on the TLS port (silent to STUN): undecided with a reason, not unreachable', async () => {
     const port = await freeTcpPort();
     const pki = selfSigned();
-    const child: ChildProcess = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', pki.cert, '-key', pki.key, '-www', '-quiet'], {
-      stdio: 'ignore',
-    });
+    const child: ChildProcess = spawn(
+      'openssl',
+      ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', pki.cert, '-key', pki.key, '-www', '-quiet'],
+      {
+        stdio: 'ignore',
+      },
+    );
     try {
       for (let i = 0; i < 50; i++) {
-        const up = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); r(true); }).once('error', () => r(false)));
+        const up = await new Promise<boolean>((r) =>
+          net
+            .connect(port, '127.0.0.1')
+            .once('connect', function (this: net.Socket) {
+              this.destroy();
+              r(true);
+            })
+            .once('error', () => r(false)),
+        );
         if (up) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const r = await probeAllocate({ host: '127.0.0.1', port, transport: 'tls', tls: { ca: [readFileSync(pki.cert)] }, deadline: Date.now() + 1500 });
+      const r = await probeAllocate({
+        host: '127.0.0.1',
+        port,
+        transport: 'tls',
+        tls: { ca: [readFileSync(pki.cert)] },
+        deadline: Date.now() + 1500,
+      });
       expect(allocateFindings(r, { tlsExpected: false })[0]).toMatchObject({ code: 'turn/allocate', status: 'info' });
       const [f] = allocateFindings(r, { tlsExpected: true });
       expect(f).toMatchObject({ code: 'turn/check-error', status: 'error' });
@@ -150,10 +186,13 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('TURN over TLS on
     await new Promise<void>((r) => stall.listen(0, '127.0.0.1', () => r()));
     const port = (stall.address() as net.AddressInfo).port;
     try {
-      const { findings } = await runChecks(plugin.checks.filter((c) => c.id === 'turn.allocate'), {
-        target: { ...base(), turnTransports: ['udp', 'tls'], turnTlsPort: port },
-        mode: 'live',
-      });
+      const { findings } = await runChecks(
+        plugin.checks.filter((c) => c.id === 'turn.allocate'),
+        {
+          target: { ...base(), turnTransports: ['udp', 'tls'], turnTlsPort: port },
+          mode: 'live',
+        },
+      );
       expect(findings.map(line)).toEqual(['turn.allocate turn/allocate pass', 'turn.allocate turn/check-error error']);
       expect(findings[1]!.detail).toMatch(/TLS handshake stalled/);
     } finally {

@@ -84,7 +84,7 @@ function required(r: AllocateProbeResult, ctx: VerdictContext): boolean {
 
 const OPTIONAL_WHY: Record<'tcp' | 'tls', string> = {
   tcp: 'TURN over TCP is optional unless CMS uses tcpPortNumberOverride or you expect it (--turn-tcp-expected): this is a warning.',
-  tls: 'TURN over TLS was not asked for (--turn-tls-port, --transport tls) and CMS does not point clients at it: the document\'s Expressway-E serves TURN on 3478 only, so this is a note.',
+  tls: "TURN over TLS was not asked for (--turn-tls-port, --transport tls) and CMS does not point clients at it: the document's Expressway-E serves TURN on 3478 only, so this is a note.",
 };
 
 function unreachable(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evidence[]): FindingDraft {
@@ -109,8 +109,8 @@ function httpAnswer(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evide
     subject: subjectOf(r),
     detail: `${r.server} answered the TURN Allocate over ${r.transport.toUpperCase()} with HTTP (${(r.error ?? '').replace(/^answered HTTP: /, '')}): a web server listens there, such as the Expressway-E web proxy on 443.${
       must
-        ? ' TURN over this transport was expected here (given explicitly, or CMS points clients at it): point the probe or CMS at the port where TURN listens (3478 on the document\'s Expressway-E).'
-        : ' TURN over TLS was not asked for; the document\'s Expressway-E serves TURN on 3478 only.'
+        ? " TURN over this transport was expected here (given explicitly, or CMS points clients at it): point the probe or CMS at the port where TURN listens (3478 on the document's Expressway-E)."
+        : " TURN over TLS was not asked for; the document's Expressway-E serves TURN on 3478 only."
     }`,
     evidence,
     ...(must ? { status: 'warn' } : {}),
@@ -176,7 +176,9 @@ export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {
       return [httpAnswer(r, ctx, evidence)];
     case 'connect-failed':
       if (r.errorCode === TLS_HANDSHAKE_STALLED)
-        return [undecided(r, ctx, evidence, `The TCP connection to ${r.server} opened but the TLS handshake stalled for ${r.durationMs} ms.`)];
+        return [
+          undecided(r, ctx, evidence, `The TCP connection to ${r.server} opened but the TLS handshake stalled for ${r.durationMs} ms.`),
+        ];
       if (r.errorCode && UNREACHABLE_ERRORS.has(r.errorCode)) return [unreachable(r, ctx, evidence)];
       return [undecided(r, ctx, evidence, `Could not open ${T} to ${r.server}: ${r.error ?? r.errorCode ?? 'unknown error'}.`)];
     case 'no-answer':
