@@ -68,7 +68,7 @@ describe('UDP port unreachable', () => {
     await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
     const port = s.address().port;
     await new Promise<void>((r) => s.close(() => r()));
-    const r = await probeAllocate({ host: '127.0.0.1', port, transport: 'udp', deadline: Date.now() + 2500 });
+    const r = await probeAllocate({ host: '127.0.0.1', port, transport: 'udp', deadline: Date.now() + 2500.5 });
     expect(r).toMatchObject({ outcome: 'connect-failed', errorCode: 'ECONNREFUSED' });
     expect(r.durationMs).toBeLessThan(400);
     const [f] = allocateFindings(r);

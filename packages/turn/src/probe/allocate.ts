@@ -118,7 +118,7 @@ export async function probeAllocate(opts: AllocateProbeOptions): Promise<Allocat
   // stalls is this transport's verdict, never the end of the whole check.
   const signals = [
     ...(opts.signal ? [opts.signal] : []),
-    ...(opts.deadline !== undefined ? [AbortSignal.timeout(Math.max(1, opts.deadline - Date.now()))] : []),
+    ...(opts.deadline !== undefined ? [AbortSignal.timeout(Math.max(1, Math.round(opts.deadline - Date.now())))] : []),
   ];
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   try {
