@@ -33,10 +33,10 @@ const parseRange = (v: unknown): readonly [number, number] => {
 
 const asBool = (v: unknown): boolean => v === true || v === 'true' || v === '1' || v === 'yes';
 
-async function readSecretFile(path: string, what: string, flag: string): Promise<Secret> {
+async function readSecretFile(path: string, what: string): Promise<Secret> {
   try {
     // A trailing newline is how editors save files; it is never part of a password.
-    return new Secret((await readFile(path, 'utf8')).replace(/\r?\n$/, ''), `the file ${path} (--${flag})`);
+    return new Secret((await readFile(path, 'utf8')).replace(/\r?\n$/, ''), `the file ${path}`);
   } catch (e) {
     throw new CmsDoctorError(
       'CMSD_INPUT_MISSING',
@@ -68,7 +68,7 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
   }
   for (const s of SECRETS) {
     const file = values[s.fileFlag];
-    if (typeof file === 'string') t[s.field] = await readSecretFile(file, s.what, s.fileFlag);
+    if (typeof file === 'string') t[s.field] = await readSecretFile(file, s.what);
     else if (env[s.env]) t[s.field] = new Secret(env[s.env] ?? '', `the environment variable ${s.env}`);
     else if (s.userField !== undefined && t[s.userField] !== undefined) {
       if (!secrets.interactive)

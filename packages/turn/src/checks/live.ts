@@ -57,10 +57,7 @@ function credentialSource(ctx: CheckContext, plan: TurnPlan): CredentialSource |
   if (plan.username === undefined || ctx.target.turnPassword === undefined) return undefined;
   return {
     username: plan.username,
-    usernameFrom:
-      plan.usernameFrom === 'cms.turn-servers'
-        ? 'the CMS API /api/v1/turnServers entry'
-        : 'the command line or configuration (--turn-user)',
+    usernameFrom: plan.usernameFrom === 'cms.turn-servers' ? 'the CMS API /api/v1/turnServers entry' : '--turn-user (--user of probe turn)',
     passwordFrom: ctx.target.turnPassword.from ?? 'the password given to cms-doctor',
   };
 }

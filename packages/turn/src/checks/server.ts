@@ -40,9 +40,11 @@ export function planTurn(ctx: Pick<CheckContext, 'target' | 'get'>): TurnPlan | 
   let host: string | undefined;
   let port = TURN_PORT;
   let from: TurnPlan['from'] = 'turn';
+  // The edge's web proxy port stands for its 443 (a remapped lab or a port-forwarded edge).
+  let edgeTlsPort: number | undefined;
   if (t.turn) ({ host, port } = splitHostPort(t.turn, TURN_PORT));
   else if (t.edge) {
-    host = splitHostPort(t.edge, 443).host;
+    ({ host, port: edgeTlsPort } = splitHostPort(t.edge, TURN_TLS_PORT));
     from = 'edge';
   } else if (dns?.externalAddresses[0]) {
     host = dns.externalAddresses[0];
@@ -50,7 +52,7 @@ export function planTurn(ctx: Pick<CheckContext, 'target' | 'get'>): TurnPlan | 
   }
   if (host === undefined) return undefined;
   const username = t.turnUser ?? cms?.username;
-  const tlsPort = t.turnTlsPort ?? TURN_TLS_PORT;
+  const tlsPort = t.turnTlsPort ?? edgeTlsPort ?? TURN_TLS_PORT;
   const missing = [...(username === undefined ? ['turnUser'] : []), ...(t.turnPassword === undefined ? ['turnPassword'] : [])];
   return {
     host,

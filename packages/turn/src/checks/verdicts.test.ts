@@ -99,7 +99,7 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('TURN over TLS on
   const base = (): Target => ({
     turn: `127.0.0.1:${coturn.port}`,
     turnUser: 'turnuser',
-    turnPassword: new Secret('cisco', 'the file /tmp/pw (--turn-password-file)'),
+    turnPassword: new Secret('cisco', 'the file /tmp/pw'),
     mediaPortRange: coturn.relayRange,
     ca: [ca],
   });
@@ -139,6 +139,17 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('TURN over TLS on
       'turn.media-path turn/media-path pass',
     ]);
     expect(byTransport(findings, 'tls')[0]!.detail).toMatch(/HTTP\/1\.1 400/);
+  });
+
+  it('run --edge host:port whose port is the web proxy: TLS is a note naming the web server, not a TURN failure', async () => {
+    const { findings } = await runChecks(
+      plugin.checks.filter((c) => c.id === 'turn.allocate'),
+      { target: { edge: `127.0.0.1:${webPort}`, ca: [ca] }, mode: 'live' },
+    );
+    const tls = byTransport(findings, 'tls');
+    expect(tls.map((f) => `${f.code} ${f.status}`)).toEqual(['turn/port-is-web-server info']);
+    expect(tls[0]!.fixes).toEqual([]);
+    expect(tls[0]!.detail).toMatch(/web proxy/);
   });
 
   it('openssl s_server -www on the TLS port (silent to STUN): undecided with a reason, not unreachable', async () => {

@@ -98,7 +98,8 @@ function unreachable(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evid
     subject: subjectOf(r),
     detail: `${r.server} does not answer TURN over ${r.transport.toUpperCase()}: ${how} within ${r.durationMs} ms.${optional}`,
     evidence,
-    ...(must ? {} : { status: r.transport === 'tls' ? 'info' : 'warn' }),
+    // Optional TLS nobody asked for: a note with no fix, as nothing shows the firewall is wrong.
+    ...(must ? {} : r.transport === 'tls' ? { status: 'info', fixes: [] } : { status: 'warn' }),
   });
 }
 
