@@ -274,7 +274,7 @@ describe('real captures', () => {
     const findings = captureFindings(a, 'f');
     const unreachable = findings.find((f) => f.code === 'turn/unreachable')!;
     expect(unreachable.status).toBe('warn');
-    expect(unreachable.detail).toMatch(/1 of 1 request\(s\) unanswered \(6 transmission/);
+    expect(unreachable.detail).toMatch(/1 of 1 TURN request\(s\) unanswered \(6 transmission/);
     expect(findings.find((f) => f.code === 'turn/capture')!.detail).toMatch(/0 answered and 1 unanswered/);
     if (hasPeer('tshark')) {
       const ids = execFileSync(
@@ -288,6 +288,13 @@ describe('real captures', () => {
       expect(new Set(all).size).toBe(a.unanswered);
       expect(all.length).toBe(a.servers[0]!.transmissions);
     }
+    // tshark -Y 'stun && !icmp && ip.dst==35.158.183.167 && udp.dstport==443 && stun.type==0x0003': 4 Allocate ids, 26 messages.
+    const signal = await analyseCapture(join(FIX, 'nDPI_stun_signal.pcapng'));
+    const edge = signal.servers.find((s) => s.server === '35.158.183.167:443')!;
+    expect([edge.requests, edge.answered, edge.transmissions]).toEqual([4, 0, 26]);
+    expect(captureFindings(signal, 'f').find((f) => f.subject === 'f 35.158.183.167:443/udp')?.detail).toMatch(
+      /4 of 4 TURN request\(s\) unanswered \(26 transmission/,
+    );
     // Every per-server figure adds up to the file's totals.
     for (const f of captures) {
       const x = await analyseCapture(join(FIX, f));

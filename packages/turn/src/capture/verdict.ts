@@ -77,7 +77,7 @@ export function captureFindings(a: CaptureAnalysis, file: string): FindingDraft[
     findings.push(
       emit('turn/unreachable', {
         subject: `${file} ${s.server}/${s.protocol}`,
-        detail: `No STUN/TURN answer from ${s.server} over ${s.protocol.toUpperCase()} in the capture: ${unanswered} of ${s.requests} request(s) unanswered (${s.transmissions} transmission(s) with retransmissions)${s.icmpErrors ? `; ${s.icmpErrors} came back as ICMP errors` : ''}.`,
+        detail: `No STUN/TURN answer from ${s.server} over ${s.protocol.toUpperCase()} in the capture: ${unanswered} of ${s.requests} TURN request(s) unanswered (${s.transmissions} transmission(s) with retransmissions; Binding checks are not counted)${s.icmpErrors ? `; ${s.icmpErrors} TURN request message(s) came back inside ICMP errors` : ''}.`,
         evidence: [{ kind: 'stun-capture-server', ...s }, ...eventEvidence(icmp)],
         ...(s.protocol === 'udp' ? {} : { status: 'warn' }),
       }),
