@@ -2,7 +2,7 @@ import type { Evidence, FindingDraft, TurnReachabilityData } from '@cms-doctor/c
 import { CORE_CODES, DEFAULT_MEDIA_PORT_RANGE, emitterFor } from '@cms-doctor/core';
 import { ERROR_REASONS } from '../codec/constants.js';
 import { fmtAddress } from '../codec/attributes.js';
-import { HTTP_ANSWER, TLS_HANDSHAKE_STALLED } from '../client/connection.js';
+import { TLS_HANDSHAKE_STALLED } from '../client/connection.js';
 import { TURN_CODES } from '../codes.js';
 import type { AllocateProbeResult } from './allocate.js';
 
