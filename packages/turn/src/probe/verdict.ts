@@ -53,6 +53,12 @@ const CREDENTIAL_CODES = new Set([401, 431, 441]);
 
 const UNREACHABLE_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'CMSD_TIMEOUT', 'EPIPE']);
 
+/** How to give a missing input, under the names of `run` and of `probe turn`. */
+const ASK: Record<string, string> = {
+  turnUser: 'the TURN username (--turn-user; --user with probe turn)',
+  turnPassword: 'the TURN password (--turn-password-file or CMS_DOCTOR_TURN_PASSWORD; --password-file with probe turn)',
+};
+
 const subjectOf = (r: AllocateProbeResult): string => `${r.server}/${r.transport}`;
 
 /** The probe as evidence: one record per transaction plus the summary; no key, password or MI bytes exist in it. */
@@ -202,7 +208,7 @@ export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {
           code: 'turn/allocate',
           status: 'skip',
           title: `TURN ${T} answers (realm "${r.realm ?? ''}"); credentials not tested`,
-          detail: `The server challenged with 401, REALM and NONCE. Give ${(ctx.missing ?? ['turnUser', 'turnPassword']).join(' and ')} to test an allocation.`,
+          detail: `The server challenged with 401, REALM and NONCE. Give ${(ctx.missing ?? ['turnUser', 'turnPassword']).map((k) => ASK[k] ?? k).join(' and ')} to test an allocation.`,
           subject,
           evidence,
           needs: [...(ctx.missing ?? ['turnUser', 'turnPassword'])],
