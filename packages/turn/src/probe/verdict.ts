@@ -184,7 +184,12 @@ export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {
     case 'connect-failed':
       if (r.errorCode === TLS_HANDSHAKE_STALLED)
         return [
-          undecided(r, ctx, evidence, `The TCP connection to ${r.server} opened but the TLS handshake stalled for ${r.durationMs} ms.`),
+          undecided(
+            r,
+            ctx,
+            evidence,
+            `The TCP connection to ${r.server} opened but the TLS handshake stalled for ${Math.round(r.durationMs / 100) / 10} s.`,
+          ),
         ];
       if (r.errorCode && UNREACHABLE_ERRORS.has(r.errorCode)) return [unreachable(r, ctx, evidence)];
       return [undecided(r, ctx, evidence, `Could not open ${T} to ${r.server}: ${r.error ?? r.errorCode ?? 'unknown error'}.`)];
@@ -192,7 +197,7 @@ export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {
       if (!r.answered && r.transport === 'udp') return [unreachable(r, ctx, evidence)];
       if (!r.answered) {
         const closed = r.transactions.some((t) => t.outcome === 'closed');
-        const why = r.error ?? (closed ? 'the server closed the connection' : `silent for ${r.durationMs} ms`);
+        const why = r.error ?? (closed ? 'the server closed the connection' : `silent for ${Math.round(r.durationMs / 100) / 10} s`);
         return [undecided(r, ctx, evidence, `${T} to ${r.server} connected, but the TURN Allocate got no STUN answer (${why}).`)];
       }
       return [
