@@ -25,7 +25,15 @@ export const CMS_CODES: readonly CodeInfo[] = [
     fixes: ['cms-xmpp-registration'],
     basis: 'documented',
   },
-  { code: 'cms/alarm-database', title: 'CMS database alarm', status: 'fail', fixes: ['cms-database'], basis: 'documented' },
+  {
+    code: 'cms/alarm-database',
+    title: 'CMS database alarm',
+    status: 'fail',
+    // warn: a cluster node out of sync, while the database still answers.
+    statuses: ['warn'],
+    fixes: ['cms-database'],
+    basis: 'documented',
+  },
   {
     code: 'cms/alarm-cluster-link',
     title: 'A call bridge cluster link is failing',
@@ -59,6 +67,13 @@ export const CMS_CODES: readonly CodeInfo[] = [
     title: 'CMS reports an alarm of a type this tool does not know',
     status: 'warn',
     fixes: ['cms-alarm'],
+    basis: 'inferred',
+  },
+  {
+    code: 'cms/license-date-mismatch',
+    title: "The licence output's days-remaining counter disagrees with its expiry date",
+    status: 'warn',
+    fixes: [],
     basis: 'inferred',
   },
   { code: 'cms/fault-condition-active', title: 'CMS lists a fault condition', status: 'warn', fixes: ['cms-alarm'], basis: 'documented' },

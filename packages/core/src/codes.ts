@@ -132,6 +132,8 @@ export const CORE_CODES: readonly CodeInfo[] = [
     code: 'turn/unreachable',
     title: 'The TURN server does not answer on a transport',
     status: 'fail',
+    // fail for UDP and for a transport the deployment uses; warn for optional TCP, info for TLS nobody asked for.
+    statuses: ['warn', 'info'],
     fixes: ['firewall-turn'],
     basis: 'documented',
   },
@@ -196,6 +198,8 @@ export const CORE_CODES: readonly CodeInfo[] = [
     code: 'cms/license-inactive',
     title: 'The call bridge license is not active',
     status: 'fail',
+    // warn: in its grace period, or expired by today's date in output that may be older than a renewal.
+    statuses: ['warn'],
     fixes: ['callbridge-license'],
     basis: 'documented',
   },

@@ -61,11 +61,12 @@ export const CORE_FIXES: readonly Fix[] = [
   },
   {
     id: 'turn-credentials',
-    title: 'Make the CMS TURN credentials match the Expressway-E local authentication database',
+    title: 'Find which TURN password is wrong (your copy, or CMS against Expressway-E) and make them match',
     steps: [
-      'On Expressway-E open Configuration > Authentication > Devices > Local database and find the TURN user (the document: turnuser).',
-      'Set a known password there; note the TURN authentication realm on Configuration > Traversal > TURN.',
-      'On CMS update the TURN server with the same credentials: `PUT /api/v1/turnServers/<id>` with username=<user> and password=<password>.',
+      'The finding names the username tried and where it and the password came from. The CMS API never returns the TURN password, so the probe tried your copy of it, not necessarily the one CMS holds.',
+      'On Expressway-E open Configuration > Authentication > Devices > Local database and find the TURN user (the document: turnuser); note the TURN authentication realm on Configuration > Traversal > TURN.',
+      'Branch 1, your copy is wrong: set a known password for that user on Expressway-E (or get the right one), put it in the file given with --turn-password-file (or CMS_DOCTOR_TURN_PASSWORD) and re-run `cms-doctor probe turn`. If the probe now passes but `GET /api/v1/turnServers/<id>/status` on CMS still fails, CMS holds another password: go on with branch 2.',
+      'Branch 2, CMS and Expressway-E differ: on CMS update the TURN server with the Expressway-E credentials: `PUT /api/v1/turnServers/<id>` with username=<user> and password=<password>.',
       'Check `GET /api/v1/turnServers/<id>/status` shows status success, and re-run `cms-doctor probe turn`.',
     ],
     reference: `${DOC}, Troubleshoot 4 (media never flows: TURN credentials)`,

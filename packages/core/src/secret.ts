@@ -6,8 +6,14 @@ const hidden = new WeakMap<Secret, string>();
  * so redaction is by field, never by searching text for the value.
  */
 export class Secret {
-  constructor(value: string) {
+  /**
+   * Where the value came from (`--turn-password-file <path>`, an environment variable, a
+   * prompt), never the value: findings say whose password was tried (verdict rule 2).
+   */
+  readonly from: string | undefined;
+  constructor(value: string, from?: string) {
     hidden.set(this, value);
+    this.from = from;
   }
   reveal(): string {
     return hidden.get(this) ?? '';

@@ -36,7 +36,7 @@ const asBool = (v: unknown): boolean => v === true || v === 'true' || v === '1' 
 async function readSecretFile(path: string, what: string): Promise<Secret> {
   try {
     // A trailing newline is how editors save files; it is never part of a password.
-    return new Secret((await readFile(path, 'utf8')).replace(/\r?\n$/, ''));
+    return new Secret((await readFile(path, 'utf8')).replace(/\r?\n$/, ''), `the file ${path}`);
   } catch (e) {
     throw new CmsDoctorError(
       'CMSD_INPUT_MISSING',
@@ -69,14 +69,14 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
   for (const s of SECRETS) {
     const file = values[s.fileFlag];
     if (typeof file === 'string') t[s.field] = await readSecretFile(file, s.what);
-    else if (env[s.env]) t[s.field] = new Secret(env[s.env] ?? '');
+    else if (env[s.env]) t[s.field] = new Secret(env[s.env] ?? '', `the environment variable ${s.env}`);
     else if (s.userField !== undefined && t[s.userField] !== undefined) {
       if (!secrets.interactive)
         throw new CmsDoctorError(
           'CMSD_SECRET_MISSING',
           `the ${s.what} is needed for --${s.userField.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: set ${s.env} or use --${s.fileFlag}`,
         );
-      t[s.field] = new Secret(await secrets.prompt(`${s.what}: `));
+      t[s.field] = new Secret(await secrets.prompt(`${s.what}: `), 'the interactive prompt');
     }
   }
   return t as Target;

@@ -30,6 +30,17 @@ describe('expressway.turn-ports', () => {
     expect(f.status).toBe('info');
     expect(f.detail).toMatch(/TCP 443 TURN/);
   });
+  it('no evidence, no pass: a required port not measured (no allocation for the media range) is info, not pass', () => {
+    const d = data(true, false, false);
+    const f = judgeTurnPorts(d, interpretTurnPorts(d, opts));
+    expect(f.status).toBe('info');
+    expect(f.title).toMatch(/not all measured: UDP 24000-29999/);
+  });
+  it('the TLS row names the port that was probed, and is never required by itself', () => {
+    const d = { ...data(true, false, false, 24010), transports: [{ transport: 'tls' as const, port: 8443, answered: false }] };
+    const v = interpretTurnPorts(d, { ...opts, tlsPort: 8443 }).find((p) => p.transport === 'tls');
+    expect(v).toMatchObject({ port: '8443', required: false, measured: 'no answer' });
+  });
   it('reports where the relayed port fell', () => {
     const d = data(true, true, true, 50000);
     const v = interpretTurnPorts(d, opts).find((p) => p.port.includes('-'));

@@ -25,7 +25,11 @@ export interface PortRequirement {
  * TechNote 210800: TCP 3478 matters when CMS sets tcpPortNumberOverride 3478, and an
  * Expressway with TURN on TCP 443 stops answering TCP 3478.
  */
-export function turnPortRequirements(opts: { tcpExpected: boolean; mediaRange: readonly [number, number] }): PortRequirement[] {
+export function turnPortRequirements(opts: {
+  tcpExpected: boolean;
+  mediaRange: readonly [number, number];
+  tlsPort?: number;
+}): PortRequirement[] {
   return [
     {
       port: '3478',
@@ -41,7 +45,12 @@ export function turnPortRequirements(opts: { tcpExpected: boolean; mediaRange: r
         ? 'TURN over TCP: CMS tcpPortNumberOverride 3478 or --turn-tcp-expected'
         : 'TURN over TCP fallback (only required with tcpPortNumberOverride 3478)',
     },
-    { port: '443', transport: 'tls', required: false, why: 'TURN on TCP 443 (Expressway X8.11+), shared with the web proxy' },
+    {
+      port: String(opts.tlsPort ?? 443),
+      transport: 'tls',
+      required: false,
+      why: "TURN over TLS: optional; the document's Expressway-E serves TURN on 3478 only, and its 443 is the web proxy",
+    },
     {
       port: `${opts.mediaRange[0]}-${opts.mediaRange[1]}`,
       transport: 'udp',
@@ -60,7 +69,7 @@ export interface PortVerdict extends PortRequirement {
 /** Pure: lines up what `turn.allocate` measured against what the document requires. */
 export function interpretTurnPorts(
   data: TurnReachabilityData,
-  opts: { tcpExpected: boolean; mediaRange: readonly [number, number] },
+  opts: { tcpExpected: boolean; mediaRange: readonly [number, number]; tlsPort?: number },
 ): PortVerdict[] {
   return turnPortRequirements(opts).map((req) => {
     if (req.port.includes('-')) {
@@ -84,6 +93,21 @@ export function judgeTurnPorts(data: TurnReachabilityData, verdicts: readonly Po
       'TCP 3478 is silent while TURN answers on 443: an Expressway with TCP 443 TURN on no longer answers TCP 3478 (TechNote 210800).',
     );
   const evidence = [{ kind: 'turn-port-requirements', server: data.server, ports: verdicts.map((v) => ({ ...v })) }];
+  // No evidence, no pass: a required port that was not measured leaves the verdict open.
+  const unmeasured = verdicts.filter((v) => v.required && v.measured === 'not probed');
+  if (closed.length === 0 && unmeasured.length > 0) {
+    return {
+      code: codeOf(TURN_PORTS_CHECK),
+      status: 'info',
+      title: `TURN ports not all measured: ${unmeasured.map((c) => `${c.transport.toUpperCase()} ${c.port}`).join(', ')}`,
+      detail: [
+        'turn.allocate did not measure these required ports (a transport not probed, or no allocation to learn the relay port from: give the TURN credentials).',
+        ...notes,
+      ].join(' '),
+      subject: data.server,
+      evidence,
+    };
+  }
   if (closed.length === 0) {
     return {
       code: codeOf(TURN_PORTS_CHECK),
@@ -132,6 +156,7 @@ export const turnPortsCheck = defineCheck({
     const cms = ctx.get<CmsTurnData>(CMS_TURN_SERVERS);
     const tcpExpected = ctx.target.turnTcpExpected ?? cms?.tcpPortNumberOverride === 3478;
     const mediaRange = ctx.target.mediaPortRange ?? DEFAULT_MEDIA_PORT_RANGE;
-    return [judgeTurnPorts(data, interpretTurnPorts(data, { tcpExpected, mediaRange }))];
+    const tlsPort = data.transports.find((t) => t.transport === 'tls')?.port;
+    return [judgeTurnPorts(data, interpretTurnPorts(data, { tcpExpected, mediaRange, ...(tlsPort ? { tlsPort } : {}) }))];
   },
 });

@@ -1,5 +1,6 @@
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
 import { certificateEvidence, type Certificate } from '@cms-doctor/certs';
+import { emit } from './emit.js';
 import type { MmpCallbridge, MmpWebbridge3 } from '@cms-doctor/cms';
 import { certificateFileEvidence, type NamedCertificates } from './judge.js';
 
@@ -94,17 +95,12 @@ export function judgeC2wTrust(inp: C2wTrustInputs): FindingDraft[] {
         },
       ];
     return [
-      {
-        code: 'webbridge/c2w-trust-missing',
-        status: 'fail',
-        fixes: FIX,
-        basis: 'documented',
+      emit('webbridge/c2w-trust-missing', {
         subject,
+        detail: `The call bridge trusts no web bridge 3 certificate on C2W (C2W trusted certs: none). MMP \`callbridge\` shows "C2W trusted certs: none": the call bridge cannot verify web bridge 3 on the C2W link, so the C2W connection (alarm c2wConnectionFailure) and WebRTC fail. Set it with \`callbridge trust c2w <file>\`.`,
         evidence: [cbLine, ...wb3Lines],
-        title: 'The call bridge trusts no web bridge 3 certificate on C2W (C2W trusted certs: none)',
-        detail:
-          'MMP `callbridge` shows "C2W trusted certs: none": the call bridge cannot verify web bridge 3 on the C2W link, so the C2W connection (alarm c2wConnectionFailure) and WebRTC fail. Set it with `callbridge trust c2w <file>`.',
-      },
+        fixes: FIX,
+      }),
     ];
   }
 
@@ -158,16 +154,14 @@ export function judgeC2wTrust(inp: C2wTrustInputs): FindingDraft[] {
       });
       continue;
     }
-    out.push({
-      code: 'webbridge/c2w-trust-mismatch',
-      status: 'fail',
-      fixes: FIX,
-      basis: 'inferred',
-      subject,
-      evidence: [...ev, ...certEv],
-      title: `The call bridge C2W trust ${trustedName} holds neither the web bridge 3 C2W certificate ${wb3Name} nor its issuer`,
-      detail: `${wb3Name} (${leaf.subject}, SHA-256 ${leaf.sha256.slice(0, 16)}…, issued by ${leaf.issuer}) is not among the ${trusted.certificates.length} certificate(s) of ${trustedName}, and none of them is a CA on its path. The call bridge is expected to refuse the C2W link.`,
-    });
+    out.push(
+      emit('webbridge/c2w-trust-mismatch', {
+        subject,
+        detail: `The call bridge C2W trust ${trustedName} holds neither the web bridge 3 C2W certificate ${wb3Name} nor its issuer. ${wb3Name} (${leaf.subject}, SHA-256 ${leaf.sha256.slice(0, 16)}…, issued by ${leaf.issuer}) is not among the ${trusted.certificates.length} certificate(s) of ${trustedName}, and none of them is a CA on its path. The call bridge is expected to refuse the C2W link.`,
+        evidence: [...ev, ...certEv],
+        fixes: FIX,
+      }),
+    );
   }
   return out;
 }

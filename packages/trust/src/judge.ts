@@ -1,5 +1,6 @@
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
 import { certificateEvidence, type Certificate } from '@cms-doctor/certs';
+import { emit } from './emit.js';
 import type { MmpCallbridge, MmpWebbridge, MmpWebbridge3 } from '@cms-doctor/cms';
 
 /** A certificate file of the bundle, by the base name MMP output refers to it with. */
@@ -50,19 +51,18 @@ export function judgeTrust(inp: TrustInputs): FindingDraft[] {
     const subject = `${inp.file}${at ? `:${at}` : ''}`;
     const ev = [line(inp.file, at, `${label} : ${bundle ?? 'none'}`), ...cbEvidence];
     if (bundle === null) {
-      out.push({
-        code: 'webbridge/trust-bundle-missing',
-        status: 'fail',
-        fixes: FIX,
-        basis: 'documented',
-        subject,
-        evidence: ev,
-        title: `The web bridge trusts no call bridge certificate (${label}: none)`,
-        detail:
-          version === '2.x'
-            ? 'MMP `webbridge` shows "Trust bundle: none": the call bridge cannot connect to the web bridge and guests see no "Join call" button.'
-            : 'MMP `webbridge3` shows "C2W Trust bundle: none": the call bridge cannot open the C2W link to the web bridge.',
-      });
+      out.push(
+        emit('webbridge/trust-bundle-missing', {
+          subject,
+          detail: `The web bridge trusts no call bridge certificate (${label}: none). ${
+            version === '2.x'
+              ? 'MMP `webbridge` shows "Trust bundle: none": the call bridge cannot connect to the web bridge and guests see no "Join call" button.'
+              : 'MMP `webbridge3` shows "C2W Trust bundle: none": the call bridge cannot open the C2W link to the web bridge.'
+          }`,
+          evidence: ev,
+          fixes: FIX,
+        }),
+      );
       return;
     }
     const trust = inp.certificateFile(bundle);
@@ -107,17 +107,14 @@ export function judgeTrust(inp: TrustInputs): FindingDraft[] {
       });
       return;
     }
-    out.push({
-      code: 'webbridge/trust-bundle-mismatch',
-      status: 'fail',
-      fixes: FIX,
-      basis: 'documented',
-      subject,
-      evidence: [...ev, ...certEv],
-      title: `The web bridge trust bundle ${bundle} does not hold the call bridge certificate ${cbName}`,
-      detail:
-        `${cbName} (${leaf.subject}, SHA-256 ${leaf.sha256.slice(0, 16)}…) is not among the ${trust.certificates.length} certificate(s) of ${bundle}${version === '3.x' ? ', nor is its issuer' : ''}. ${version === '2.x' ? 'The web bridge must trust the call bridge certificate itself, not only its CA.' : ''}`.trim(),
-    });
+    out.push(
+      emit('webbridge/trust-bundle-mismatch', {
+        subject,
+        detail: `The web bridge trust bundle ${bundle} does not hold the call bridge certificate ${cbName}. ${`${cbName} (${leaf.subject}, SHA-256 ${leaf.sha256.slice(0, 16)}…) is not among the ${trust.certificates.length} certificate(s) of ${bundle}${version === '3.x' ? ', nor is its issuer' : ''}. ${version === '2.x' ? 'The web bridge must trust the call bridge certificate itself, not only its CA.' : ''}`.trim()}.`,
+        evidence: [...ev, ...certEv],
+        fixes: FIX,
+      }),
+    );
   };
 
   if (inp.webbridge) judgeBundle('2.x', inp.webbridge.trustBundle, inp.webbridge.lines.trustBundle, 'Trust bundle');

@@ -34,6 +34,15 @@ export const TURN_CODES: readonly CodeInfo[] = [
   },
   { code: 'turn/allocate-error', title: 'TURN Allocate was refused with another error', status: 'fail', fixes: [], basis: 'inferred' },
   {
+    code: 'turn/port-is-web-server',
+    title: 'The port probed for TURN answers HTTP: a web server such as the web proxy, not TURN',
+    status: 'info',
+    // A warning only when TURN was expected on that port (given explicitly, or CMS points clients at it).
+    statuses: ['warn'],
+    fixes: [],
+    basis: 'inferred',
+  },
+  {
     code: 'turn/unauthenticated-allocation',
     title: 'The TURN server allocated a relay without credentials',
     status: 'warn',

@@ -179,7 +179,7 @@ describe.skipIf(!haveOpenssl)('live checks against simulator scenarios', () => {
       expect(new Set(codes(fs))).toEqual(new Set(['cms/check-error']));
       expect(fs.find((f) => f.check === 'cms.spaces')?.detail).toMatch(/password/);
       const busy = await run(target(s.url));
-      expect(busy.find((f) => f.check === 'cms.spaces')?.title).toMatch(/503/);
+      expect(busy.find((f) => f.check === 'cms.spaces')?.detail).toMatch(/503/);
     } finally {
       await s.close();
     }

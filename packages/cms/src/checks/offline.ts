@@ -1,5 +1,6 @@
 /** Offline checks: the same judgements on what a customer attached to a ticket. */
 import { defineCheck, codeOf, describeError, type FindingDraft, type TriageFile, type Evidence } from '@cms-doctor/core';
+import { emit } from '../emit.js';
 import { KINDS, stripHttpHead } from '../recognisers.js';
 import { scanFile, scanFindings, LogScanner, hasAnchor } from '../logs/scanner.js';
 import { SIGNATURES } from '../logs/signatures.js';
@@ -88,17 +89,15 @@ export const faultConditions = defineCheck({
         const known = SIGNATURES.some((s) => s.role === 'problem' && hasAnchor(s, line) && s.pattern.test(line));
         if (known) continue;
         const row = parseLogLine(line);
-        out.push({
-          code: 'cms/fault-condition-active',
-          status: 'warn',
-          title: `CMS fault condition: ${row.message.slice(0, 200)}`,
-          subject: `${f.path}:${n}`,
-          evidence: [
-            { kind: 'log-lines', file: f.path, count: 1, firstLine: n, lastLine: n, lines: [{ line: n, text: line.slice(0, 600) }] },
-          ],
-          fixes: ['cms-alarm'],
-          basis: 'documented',
-        });
+        out.push(
+          emit('cms/fault-condition-active', {
+            subject: `${f.path}:${n}`,
+            detail: `CMS fault condition: ${row.message.slice(0, 200)}`,
+            evidence: [
+              { kind: 'log-lines', file: f.path, count: 1, firstLine: n, lastLine: n, lines: [{ line: n, text: line.slice(0, 600) }] },
+            ],
+          }),
+        );
       }
       if (out.length === 0) out.push({ code: self, status: 'pass', title: `${f.path}: no fault condition listed`, subject: f.path });
     }
@@ -259,26 +258,18 @@ export function judgeXmppDomains(
         subject,
         evidence,
       };
-    return {
-      code: 'cms/xmpp-multidomain-missing',
-      status: 'fail',
-      title: `XMPP multi-domain lacks the external domain ${ext} (domains: ${domains.join(', ') || 'none'})`,
+    return emit('cms/xmpp-multidomain-missing', {
       subject,
+      detail: `XMPP multi-domain lacks the external domain ${ext} (given with --external-domain); it serves: ${domains.join(', ') || 'none'}.`,
       evidence,
-      fixes: ['xmpp-multidomain'],
-      basis: 'documented',
-    };
+    });
   }
   if (entries.length === 0)
-    return {
-      code: 'cms/xmpp-multidomain-missing',
-      status: 'fail',
-      title: `XMPP multi-domain lists no domain besides ${xmppDomain ?? 'the XMPP domain'}: the external domain is missing`,
+    return emit('cms/xmpp-multidomain-missing', {
       subject,
+      detail: `XMPP multi-domain lists no domain besides ${xmppDomain ?? 'the XMPP domain'}: the external domain is missing.`,
       evidence,
-      fixes: ['xmpp-multidomain'],
-      basis: 'documented',
-    };
+    });
   return {
     code: self,
     status: 'info',

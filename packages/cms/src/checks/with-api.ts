@@ -1,5 +1,6 @@
 import type { CheckContext, FindingDraft } from '@cms-doctor/core';
 import { describeError } from '@cms-doctor/core';
+import { emit } from '../emit.js';
 import { createCmsApi, type CmsApi } from '../api/client.js';
 import { isCmsApiError } from '../api/errors.js';
 
@@ -49,11 +50,8 @@ export function apiErrorFinding(title: string, e: unknown, insecure: boolean): F
     malformed: 'the answer was not the XML CMS sends',
     'body-too-large': 'the answer was larger than this tool reads',
   };
-  return {
-    code: 'cms/check-error',
-    status: 'error',
-    title: `${title}: ${describeError(e)}`,
-    detail: hint[kind],
+  return emit('cms/check-error', {
+    detail: `${title}: ${describeError(e)}${hint[kind] ? `. ${hint[kind]}` : ''}`,
     evidence: [
       {
         kind: 'cms-api-error',
@@ -64,6 +62,5 @@ export function apiErrorFinding(title: string, e: unknown, insecure: boolean): F
         insecure,
       },
     ],
-    basis: 'documented',
-  };
+  });
 }

@@ -1,11 +1,10 @@
-import type { Basis, Status } from '@cms-doctor/core';
+import type { Status } from '@cms-doctor/core';
 
 /** How one CMS alarm type (a "fault condition") is reported. Data, not code. */
 export interface AlarmRule {
   code: string;
   status: Extract<Status, 'warn' | 'fail'>;
   fixes: string[];
-  basis: Basis;
   /** What the alarm means here, in one line. */
   meaning: string;
 }
@@ -19,140 +18,120 @@ export const ALARM_RULES: Readonly<Record<string, AlarmRule>> = {
     code: 'cms/turn-status-failure',
     status: 'fail',
     fixes: ['cms-turn-server', 'firewall-turn'],
-    basis: 'documented',
     meaning: 'the call bridge has not managed to contact a configured TURN server',
   },
   guestAccountConnectionFailure: {
     code: 'webbridge/callbridge-connect-failure',
     status: 'fail',
     fixes: ['webbridge-url', 'webbridge-callbridge-trust'],
-    basis: 'documented',
     meaning: 'the call bridge cannot connect to the web bridge for guest logins (CMS 2.x)',
   },
   c2wConnectionFailure: {
     code: 'webbridge/callbridge-connect-failure',
     status: 'fail',
     fixes: ['webbridge-url', 'webbridge-callbridge-trust'],
-    basis: 'documented',
     meaning: 'the call bridge cannot establish its C2W connection to the web bridge (CMS 3.x)',
   },
   xmppRegistrationFailure: {
     code: 'cms/alarm-xmpp-registration',
     status: 'fail',
     fixes: ['cms-xmpp-registration'],
-    basis: 'documented',
     meaning: 'the call bridge cannot register with its XMPP server',
   },
   xmppAuthenticationRegistrationFailure: {
     code: 'cms/alarm-xmpp-registration',
     status: 'fail',
     fixes: ['cms-xmpp-registration'],
-    basis: 'documented',
     meaning: 'the call bridge cannot register with an XMPP authentication component',
   },
   databaseConnectionError: {
     code: 'cms/alarm-database',
     status: 'fail',
     fixes: ['cms-database'],
-    basis: 'documented',
     meaning: 'the call bridge cannot connect to its database',
   },
   databaseClusternodeOutofSync: {
     code: 'cms/alarm-database',
     status: 'warn',
     fixes: ['cms-database'],
-    basis: 'documented',
     meaning: 'a database cluster node is out of sync',
   },
   callBridgeConnectionFailure: {
     code: 'cms/alarm-cluster-link',
     status: 'warn',
     fixes: ['cms-cluster-link'],
-    basis: 'documented',
     meaning: 'the call bridge cannot connect to a clustered peer call bridge',
   },
   callDistributionFailure: {
     code: 'cms/alarm-cluster-link',
     status: 'warn',
     fixes: ['cms-cluster-link'],
-    basis: 'documented',
     meaning: 'a distributed link for an active call could not be established',
   },
   cdrConnectionFailure: {
     code: 'cms/alarm-cdr-receiver',
     status: 'warn',
     fixes: ['cms-cdr-receiver'],
-    basis: 'documented',
     meaning: 'the call bridge cannot connect to a configured CDR receiver',
   },
   recorderLowDiskSpace: {
     code: 'cms/alarm-recorder',
     status: 'warn',
     fixes: ['cms-recorder'],
-    basis: 'documented',
     meaning: 'a recorder is low on disk space',
   },
   recorderUnavailable: {
     code: 'cms/alarm-recorder',
     status: 'warn',
     fixes: ['cms-recorder'],
-    basis: 'documented',
     meaning: 'a recorder is unavailable',
   },
   callBrandingResourceInvalid: {
     code: 'cms/alarm-branding',
     status: 'warn',
     fixes: ['cms-branding-resource'],
-    basis: 'documented',
     meaning: 'a call branding resource has an invalid format',
   },
   ivrBrandingResourceInvalid: {
     code: 'cms/alarm-branding',
     status: 'warn',
     fixes: ['cms-branding-resource'],
-    basis: 'documented',
     meaning: 'an IVR branding resource has an invalid format',
   },
   webBridgeArchivePushFailure: {
     code: 'cms/alarm-branding',
     status: 'warn',
     fixes: ['cms-branding-resource'],
-    basis: 'documented',
     meaning: 'the customization archive could not be pushed to the web bridge',
   },
   webBridgeArchiveRetrievalFailure: {
     code: 'cms/alarm-branding',
     status: 'warn',
     fixes: ['cms-branding-resource'],
-    basis: 'documented',
     meaning: 'the customization archive could not be retrieved',
   },
   webBridgeBackgroundImagePushFailure: {
     code: 'cms/alarm-branding',
     status: 'warn',
     fixes: ['cms-branding-resource'],
-    basis: 'documented',
     meaning: 'the background image could not be pushed to the web bridge',
   },
   webBridgeBackgroundImageRetrievalFailure: {
     code: 'cms/alarm-branding',
     status: 'warn',
     fixes: ['cms-branding-resource'],
-    basis: 'documented',
     meaning: 'the background image could not be retrieved',
   },
   webBridgeLoginLogoImagePushFailure: {
     code: 'cms/alarm-branding',
     status: 'warn',
     fixes: ['cms-branding-resource'],
-    basis: 'documented',
     meaning: 'the login logo could not be pushed to the web bridge',
   },
   webBridgeLoginLogoImageRetrievalFailure: {
     code: 'cms/alarm-branding',
     status: 'warn',
     fixes: ['cms-branding-resource'],
-    basis: 'documented',
     meaning: 'the login logo could not be retrieved',
   },
 };
@@ -162,7 +141,6 @@ export const UNKNOWN_ALARM: AlarmRule = {
   code: 'cms/alarm-active',
   status: 'warn',
   fixes: ['cms-alarm'],
-  basis: 'inferred',
   meaning: 'CMS reports an active alarm of a type this tool does not know',
 };
 

@@ -15,6 +15,7 @@ import type {
 } from '../api/decode.js';
 import { alarmRule } from './alarms.js';
 import { judgeCmsVersion } from './version.js';
+import { emit } from '../emit.js';
 
 const MAX_XML_EVIDENCE = 8192;
 
@@ -28,16 +29,12 @@ export const xmlEvidence = (path: string, xml: string | undefined): Evidence => 
 export function judgeTurnServers(self: string, servers: readonly TurnServer[], evidence: Evidence[]): FindingDraft[] {
   if (servers.length === 0)
     return [
-      {
-        code: 'cms/turn-not-configured',
-        status: 'fail',
-        title: 'No TURN server is configured on CMS',
-        detail: 'GET /api/v1/turnServers returned no turnServer: web clients outside get no relay through the Expressway-E.',
+      emit('cms/turn-not-configured', {
         subject: '/api/v1/turnServers',
+        detail: `No TURN server is configured on CMS. GET /api/v1/turnServers returned no turnServer: web clients outside get no relay through the Expressway-E.`,
         evidence,
         fixes: ['cms-turn-server'],
-        basis: 'documented',
-      },
+      }),
     ];
   const names = servers.map(
     (s) => `${s.serverAddress ?? '?'} (client ${s.clientAddress ?? '?'}${s.username ? `, user ${s.username}` : ''})`,
@@ -78,17 +75,12 @@ export function judgeTurnStatus(
       : unreachable.length > 0
         ? `host ${unreachable.map((x) => `${x.address ?? '?'}:${x.portNumber ?? '?'}`).join(', ')} not reachable`
         : `status is ${st.status}`;
-  return {
-    code: 'cms/turn-status-failure',
-    status: 'fail',
-    title: `CMS cannot reach its TURN server ${server.serverAddress ?? server.id}: ${why}`,
-    detail:
-      'The call bridge checks its TURN servers itself; UDP 3478 from CMS to the Expressway-E internal address must be open and the credentials right.',
+  return emit('cms/turn-status-failure', {
     subject,
+    detail: `CMS cannot reach its TURN server ${server.serverAddress ?? server.id}: ${why}. The call bridge checks its TURN servers itself; UDP 3478 from CMS to the Expressway-E internal address must be open and the credentials right.`,
     evidence,
     fixes: ['cms-turn-server', 'firewall-turn'],
-    basis: 'documented',
-  };
+  });
 }
 
 /** The clientAddress CMS hands web clients must be the edge's public address. */
@@ -108,15 +100,12 @@ export function judgeTurnClientAddress(
     },
   ];
   if (server.clientAddress === undefined || server.clientAddress === '')
-    return {
-      code: 'cms/turn-client-address-mismatch',
-      status: 'fail',
-      title: 'The CMS TURN server has no clientAddress for web clients',
+    return emit('cms/turn-client-address-mismatch', {
       subject,
+      detail: `The CMS TURN server has no clientAddress for web clients.`,
       evidence,
       fixes: ['cms-turn-server', 'edge-static-nat'],
-      basis: 'documented',
-    };
+    });
   if (edge.addresses.includes(server.clientAddress))
     return {
       code: self,
@@ -125,31 +114,23 @@ export function judgeTurnClientAddress(
       subject,
       evidence,
     };
-  return {
-    code: 'cms/turn-client-address-mismatch',
-    status: 'fail',
-    title: `TURN clientAddress ${server.clientAddress} is not the edge's public address ${edge.addresses.join(', ')}`,
-    detail: `Web clients are told to reach TURN at ${server.clientAddress}; the Expressway-E public address (${edge.source}) is ${edge.addresses.join(', ')}.`,
+  return emit('cms/turn-client-address-mismatch', {
     subject,
+    detail: `TURN clientAddress ${server.clientAddress} is not the edge's public address ${edge.addresses.join(', ')}. Web clients are told to reach TURN at ${server.clientAddress}; the Expressway-E public address (${edge.source}) is ${edge.addresses.join(', ')}.`,
     evidence,
     fixes: ['cms-turn-server', 'edge-static-nat'],
-    basis: 'documented',
-  };
+  });
 }
 
 export function judgeSpaces(self: string, total: number, spaces: readonly CoSpace[], evidence: Evidence[]): FindingDraft[] {
   if (total === 0 && spaces.length === 0)
     return [
-      {
-        code: 'cms/no-spaces',
-        status: 'fail',
-        title: 'No space is configured on CMS',
-        detail: 'Guests join a space by call ID; with no space there is nothing to join.',
+      emit('cms/no-spaces', {
         subject: '/api/v1/coSpaces',
+        detail: `No space is configured on CMS. Guests join a space by call ID; with no space there is nothing to join.`,
         evidence,
         fixes: ['cms-space'],
-        basis: 'documented',
-      },
+      }),
     ];
   const withId = spaces.filter((s) => s.callId);
   const out: FindingDraft[] = [
@@ -189,15 +170,12 @@ export function judgeCallMatching(
     const spaces = rules.filter((r) => r.resolveToCoSpaces !== false);
     if (spaces.length === 0)
       return [
-        {
-          code: 'cms/call-matching-domain-missing',
-          status: 'fail',
-          title: `No incoming call handling rule targets spaces (rules: ${listed})`,
+        emit('cms/call-matching-domain-missing', {
           subject,
+          detail: `No incoming call handling rule targets spaces (rules: ${listed}).`,
           evidence,
           fixes: ['cms-call-matching'],
-          basis: 'documented',
-        },
+        }),
       ];
     return [
       {
@@ -213,26 +191,23 @@ export function judgeCallMatching(
   for (const w of wanted) {
     const rule = rules.find((r) => r.domain?.toLowerCase().replace(/\.$/, '') === w.domain);
     if (!rule) {
-      out.push({
-        code: 'cms/call-matching-domain-missing',
-        status: 'fail',
-        title: `Incoming call handling has no rule for the ${w.which} domain ${w.domain}`,
-        detail: `Rules present: ${listed}. The document matches both the internal and the external domain, targeting spaces.`,
-        subject,
-        evidence,
-        fixes: ['cms-call-matching'],
-        basis: 'documented',
-      });
+      out.push(
+        emit('cms/call-matching-domain-missing', {
+          subject,
+          detail: `Incoming call handling has no rule for the ${w.which} domain ${w.domain}. Rules present: ${listed}. The document matches both the internal and the external domain, targeting spaces.`,
+          evidence,
+          fixes: ['cms-call-matching'],
+        }),
+      );
     } else if (rule.resolveToCoSpaces === false) {
-      out.push({
-        code: 'cms/call-matching-domain-missing',
-        status: 'fail',
-        title: `The call matching rule for the ${w.which} domain ${w.domain} does not target spaces`,
-        subject: `${subject}/${rule.id}`,
-        evidence,
-        fixes: ['cms-call-matching'],
-        basis: 'documented',
-      });
+      out.push(
+        emit('cms/call-matching-domain-missing', {
+          subject: `${subject}/${rule.id}`,
+          detail: `The call matching rule for the ${w.which} domain ${w.domain} does not target spaces.`,
+          evidence,
+          fixes: ['cms-call-matching'],
+        }),
+      );
     } else {
       out.push({
         code: self,
@@ -249,67 +224,91 @@ export function judgeCallMatching(
 const CALLBRIDGE = /^call_?bridge$/i;
 
 /** The call bridge feature of the licence (API or MMP): activated, grace, or not. */
+const DAY_MS = 86_400_000;
+const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+/**
+ * The call bridge licence. `Activated` passes only when its expiry date is still ahead of the
+ * reference day (the capture date when the file has one, else today) and, where the output has
+ * a `(N days remain)` counter, the counter agrees with the date (within a day). A date in the
+ * past is never a pass; a counter that disagrees with its date names both (old output, or a
+ * wrong clock on CMS).
+ */
 export function judgeLicenseStatus(
   self: string,
   feature: { status?: string; expiry?: string; daysRemain?: number } | undefined,
   source: string,
   evidence: Evidence[],
   now = new Date(),
+  captured?: Date,
 ): FindingDraft {
   if (!feature)
-    return {
-      code: 'cms/license-inactive',
-      status: 'fail',
-      title: `No call bridge licence feature in ${source}`,
-      subject: source,
-      evidence,
-      fixes: ['callbridge-license'],
-      basis: 'documented',
-    };
+    return emit('cms/license-inactive', { subject: source, detail: `${source} lists no call bridge licence feature.`, evidence });
   const status = (feature.status ?? '').toLowerCase();
   const exp = feature.expiry ? ` (expiry ${feature.expiry})` : '';
   if (status === 'grace')
-    return {
-      code: 'cms/license-inactive',
-      status: 'warn',
-      title: `The call bridge licence has expired and is in its grace period${exp}`,
+    return emit('cms/license-inactive', {
       subject: source,
+      detail: `${source}: the call bridge licence has expired and is in its grace period${exp}.`,
       evidence,
-      fixes: ['callbridge-license'],
-      basis: 'documented',
-    };
+      status: 'warn',
+    });
   if (status !== 'activated')
-    return {
-      code: 'cms/license-inactive',
-      status: 'fail',
-      title: `The call bridge licence is ${feature.status ?? 'absent'}${exp}`,
+    return emit('cms/license-inactive', {
       subject: source,
+      detail: `${source}: the call bridge licence is ${feature.status ?? 'absent'}${exp}.`,
       evidence,
-      fixes: ['callbridge-license'],
-      basis: 'documented',
-    };
+    });
+  const counter = feature.daysRemain !== undefined ? ` and "(${feature.daysRemain} days remain)"` : '';
   if (feature.daysRemain !== undefined && feature.daysRemain <= 0)
-    return {
-      code: 'cms/license-inactive',
-      status: 'fail',
-      title: `The call bridge licence has no days remaining${exp}`,
+    return emit('cms/license-inactive', {
       subject: source,
+      detail: `${source}: the call bridge licence shows Activated${exp}${counter}: no days remaining.`,
       evidence,
-      fixes: ['callbridge-license'],
-      basis: 'documented',
-    };
+    });
   const expiry = parseCmsDate(feature.expiry);
-  if (feature.daysRemain === undefined && expiry !== undefined && expiry.getTime() < now.getTime())
+  const ref = captured ?? now;
+  const refName = captured ? `the capture date ${isoDay(captured)}` : `today (${isoDay(now)})`;
+  if (expiry !== undefined && expiry.getTime() < ref.getTime()) {
+    return emit('cms/license-inactive', {
+      subject: source,
+      detail: `${source} shows the call bridge licence Activated with expiry ${feature.expiry}${counter}, but that date is before ${refName}.${
+        captured
+          ? ' The licence had expired when the output was taken.'
+          : ' Either the licence has expired since, or this output is older than a renewal: run `license` on the MMP again.'
+      }`,
+      evidence,
+      ...(captured ? {} : { status: 'warn' }),
+    });
+  }
+  if (expiry !== undefined && feature.daysRemain !== undefined) {
+    // Days from the reference day to the end of the expiry day; the counter rounds either way.
+    const left = Math.floor((expiry.getTime() - ref.getTime()) / DAY_MS);
+    if (Math.abs(left - feature.daysRemain) > 1) {
+      const written = new Date(expiry.getTime() - feature.daysRemain * DAY_MS);
+      return emit('cms/license-date-mismatch', {
+        subject: source,
+        detail: `${source}: the counter says ${feature.daysRemain} days remain, but the expiry date ${feature.expiry} is ${left} days after ${refName}. The counter matches an output taken around ${isoDay(written)}: either this output is old, or the CMS clock was wrong when it was taken.`,
+        evidence,
+      });
+    }
+  }
+  if (expiry === undefined)
     return {
-      code: 'cms/license-inactive',
-      status: 'warn',
-      title: `The call bridge licence shows Activated but its expiry ${feature.expiry} has passed (the output may predate today)`,
+      code: self,
+      status: 'info',
+      title: `The call bridge licence shows Activated, but its expiry ${JSON.stringify(feature.expiry ?? '')} is not a date this tool reads`,
       subject: source,
       evidence,
-      fixes: ['callbridge-license'],
-      basis: 'inferred',
     };
-  return { code: self, status: 'pass', title: `The call bridge licence is activated${exp}`, subject: source, evidence };
+  return {
+    code: self,
+    status: 'pass',
+    title: `The call bridge licence is activated until ${feature.expiry}${feature.daysRemain !== undefined ? ` (${feature.daysRemain} days remain, agreeing with the date)` : ''}`,
+    detail: `Compared with ${refName}.`,
+    subject: source,
+    evidence,
+  };
 }
 
 export const callBridgeFeature = (lic: Licensing) => lic.features.find((f) => CALLBRIDGE.test(f.name));
@@ -335,17 +334,8 @@ export function judgeVersion(
   switch (v.verdict) {
     case 'too-old':
     case 'expressway-incompatible':
-      return {
-        code: 'cms/version-unsupported',
-        status: 'fail',
-        title: v.reason,
-        subject: source,
-        evidence,
-        fixes: ['cms-upgrade'],
-        basis: 'documented',
-      };
+      return emit('cms/version-unsupported', { subject: source, detail: `${v.reason} (version from ${source}).`, evidence });
     case 'unknown':
-      return { code: self, status: 'info', title: v.reason, subject: source, evidence };
     case 'check-expressway':
       return { code: self, status: 'info', title: v.reason, subject: source, evidence };
     case 'ok':
@@ -359,19 +349,16 @@ export function judgeWebBridgeStatus(self: string, wb: WebBridge, st: WebBridgeS
   switch (st.status) {
     case 'connectionFailure':
     case 'dnsFailure':
-      return {
-        code: 'webbridge/callbridge-connect-failure',
-        status: 'fail',
-        title: `The call bridge cannot ${st.status === 'dnsFailure' ? 'resolve' : 'connect to'} the web bridge ${url} (status ${st.status})`,
-        detail:
+      return emit('webbridge/callbridge-connect-failure', {
+        subject,
+        detail: `The call bridge cannot ${st.status === 'dnsFailure' ? 'resolve' : 'connect to'} the web bridge ${url} (status ${st.status}). ${
           st.status === 'dnsFailure'
             ? 'The web bridge URL does not resolve from CMS.'
-            : 'CMS could not connect to the web bridge; check the URL and that the web bridge trusts the call bridge certificate.',
-        subject,
+            : 'CMS could not connect to the web bridge; check the URL and that the web bridge trusts the call bridge certificate.'
+        }.`,
         evidence,
         fixes: ['webbridge-url', 'webbridge-callbridge-trust'],
-        basis: 'documented',
-      };
+      });
     case 'success':
       return { code: self, status: 'pass', title: `The call bridge is connected to the web bridge ${url}`, subject, evidence };
     case 'unused':
@@ -387,13 +374,11 @@ export function judgeAlarms(self: string, alarms: readonly Alarm[], evidence: Ev
   return alarms.map((a) => {
     const rule = alarmRule(a.type);
     const extra = Object.entries(a.params).map(([k, v]) => `${k} ${v}`);
-    return {
-      code: rule.code,
-      status: rule.status,
-      title: `CMS alarm ${a.type ?? '(no type)'}${a.failureReason ? ` (${a.failureReason})` : ''}: ${rule.meaning}`,
-      detail:
-        [a.activeTimeSeconds !== undefined ? `active for ${a.activeTimeSeconds} s` : undefined, ...extra].filter(Boolean).join('; ') ||
-        undefined,
+    const more = [a.activeTimeSeconds !== undefined ? `active for ${a.activeTimeSeconds} s` : undefined, ...extra]
+      .filter(Boolean)
+      .join('; ');
+    return emit(rule.code, {
+      detail: `CMS alarm ${a.type ?? '(no type)'}${a.failureReason ? ` (${a.failureReason})` : ''}: ${rule.meaning}${more ? `; ${more}` : ''}.`,
       subject: `/api/v1/system/alarms/${a.id}`,
       evidence: [
         {
@@ -406,8 +391,8 @@ export function judgeAlarms(self: string, alarms: readonly Alarm[], evidence: Ev
         },
         ...evidence,
       ],
+      status: rule.status,
       fixes: rule.fixes,
-      basis: rule.basis,
-    } as FindingDraft;
+    });
   });
 }

@@ -13,9 +13,15 @@ export function compareParts(a: readonly number[], b: readonly number[]): number
   return 0;
 }
 
+/** CMS older than this is not supported for proxy WebRTC through Expressway at all. */
 export const MIN_CMS = [2, 1, 4] as const;
-/** CMS up to this probes TURN with Binding requests, which Expressway X12.6.1+ refuses. */
-export const LAST_BINDING_PROBE_CMS = [2, 9, 2] as const;
+/**
+ * CONTRACT.md (cms/version-unsupported): with Expressway X12.6.1 and later, CMS older than 2.8.4,
+ * and 2.9.0-2.9.2, probe TURN with unauthenticated Binding requests (CSCvv01243), which the
+ * Expressway refuses; 2.8.4, 2.9.3 and 3.x are fixed.
+ */
+export const FIXED_2_8 = [2, 8, 4] as const;
+export const FIXED_2_9 = [2, 9, 3] as const;
 export const EXPRESSWAY_STRICT_TURN = [12, 6, 1] as const;
 
 export type VersionVerdict =
@@ -25,24 +31,38 @@ export type VersionVerdict =
   | { verdict: 'check-expressway'; reason: string }
   | { verdict: 'ok'; reason: string };
 
-/** The document's and TAC 210800's version rules, as a pure function. */
+/** Whether this CMS probes TURN with the Binding requests Expressway X12.6.1+ refuses. */
+export function bindingProbeCms(c: readonly number[]): boolean {
+  if (compareParts(c, FIXED_2_8) < 0) return true; // older than 2.8.4
+  const [major, minor] = c;
+  return major === 2 && minor === 9 && compareParts(c, FIXED_2_9) < 0; // 2.9.0-2.9.2
+}
+
+/** The contract's version rule, as a pure function. */
 export function judgeCmsVersion(cms: string | undefined, expressway?: string): VersionVerdict {
   const c = versionParts(cms);
   if (!c) return { verdict: 'unknown', reason: `CMS version ${JSON.stringify(cms ?? '')} is not a version number` };
   if (compareParts(c, MIN_CMS) < 0)
     return { verdict: 'too-old', reason: `CMS ${cms} is older than 2.1.4, the minimum for proxy WebRTC through Expressway` };
-  if (compareParts(c, LAST_BINDING_PROBE_CMS) <= 0) {
+  if (bindingProbeCms(c)) {
     const e = versionParts(expressway);
     if (e && compareParts(e, EXPRESSWAY_STRICT_TURN) >= 0)
       return {
         verdict: 'expressway-incompatible',
-        reason: `CMS ${cms} (2.9.2 or earlier) with Expressway ${expressway} (X12.6.1 or later) is not supported: the Expressway no longer answers the TURN probes this CMS sends`,
+        reason: `CMS ${cms} (older than 2.8.4, or 2.9.0-2.9.2) with Expressway ${expressway} (X12.6.1 or later) is not supported: the Expressway no longer answers the TURN Binding requests this CMS sends (CSCvv01243); 2.8.4, 2.9.3 and 3.x are fixed`,
       };
-    if (!e)
+    if (e)
       return {
-        verdict: 'check-expressway',
-        reason: `CMS ${cms} is 2.9.2 or earlier: it is not supported with Expressway X12.6.1 or later; the Expressway version is not known here`,
+        verdict: 'ok',
+        reason: `CMS ${cms} with Expressway ${expressway} (earlier than X12.6.1) meets the version requirements; upgrading the Expressway to X12.6.1 or later would need CMS 2.8.4, 2.9.3 or 3.x`,
       };
+    return {
+      verdict: 'check-expressway',
+      reason: `CMS ${cms} (older than 2.8.4, or 2.9.0-2.9.2) does not work with Expressway X12.6.1 or later (CSCvv01243); the Expressway version is unknown here, so this is not decided: check it, or upgrade CMS to 2.8.4, 2.9.3 or 3.x`,
+    };
   }
-  return { verdict: 'ok', reason: `CMS ${cms} meets the version requirements` };
+  return {
+    verdict: 'ok',
+    reason: `CMS ${cms} is 2.1.4 or later and not affected by CSCvv01243 (2.8.4, 2.9.3 and 3.x are fixed), whatever the Expressway version`,
+  };
 }

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
+import { emit } from '../emit.js';
 import { isAscii } from 'node:buffer';
 import type { Evidence, FindingDraft, Status } from '@cms-doctor/core';
 import { SIGNATURES, type Signature } from './signatures.js';
@@ -651,16 +652,21 @@ export function scanFindings(self: string, file: string, r: ScanResult): Finding
       r.evictedCalls > 0
         ? ` Call correlation was bounded: ${r.evictedCalls} older open call(s) were evicted, so a timeline may start late.`
         : '';
-    out.push({
-      code: sig.code === 'self' || sig.code === undefined ? self : sig.code,
-      status: (sig.status ?? 'info') as Status,
-      title: `${fill(sig.title ?? sig.id, a)}${a.count > 1 ? ` ×${a.count}` : ''}`,
-      detail: `${a.count} line(s), first at line ${a.firstLine}, last at line ${a.lastLine}.${calls}${bounded}`,
-      subject: where,
-      evidence,
-      fixes: [...(sig.fixes ?? [])],
-      basis: sig.basis,
-    });
+    const what = `${fill(sig.title ?? sig.id, a)}${a.count > 1 ? ` ×${a.count}` : ''}`;
+    const detail = `${a.count} line(s), first at line ${a.firstLine}, last at line ${a.lastLine}.${calls}${bounded}`;
+    // Problem signatures emit through their code's table entry; notes keep the log check's own code.
+    if (sig.code !== undefined && sig.code !== 'self' && sig.status !== undefined && sig.status !== 'info')
+      out.push(emit(sig.code, { subject: where, detail: `${what}: ${detail}`, evidence, status: sig.status, fixes: sig.fixes ?? [] }));
+    else
+      out.push({
+        code: self,
+        status: (sig.status ?? 'info') as Status,
+        title: what,
+        detail,
+        subject: where,
+        evidence,
+        basis: sig.basis,
+      });
   }
   return out;
 }

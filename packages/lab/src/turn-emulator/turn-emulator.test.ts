@@ -55,6 +55,20 @@ describe('Expressway-E TURN emulator', () => {
       fixes: ['turn-credentials'],
       basis: 'documented',
     });
+    // Whose password: the username from the CMS API, the password from the engineer's file; both branches.
+    const [f] = allocateFindings(r, {
+      credentials: {
+        username: 'turnuser',
+        usernameFrom: 'the CMS API /api/v1/turnServers entry',
+        passwordFrom: 'the file /lab/turn-password',
+      },
+    });
+    expect(f!.title).toBe('TURN Allocate answered 431 Integrity Check Failure');
+    expect(f!.detail).toMatch(
+      /username "turnuser" \(from the CMS API \/api\/v1\/turnServers entry\) with the password from the file \/lab\/turn-password/,
+    );
+    expect(f!.detail).toMatch(/either your copy is wrong, or CMS and Expressway-E hold different passwords/);
+    expect(JSON.stringify(f)).not.toContain('wrong"');
   });
 
   it('drop-udp: UDP is unreachable (fail) while TCP answers', async () => {

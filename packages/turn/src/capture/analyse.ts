@@ -25,10 +25,21 @@ export interface CaptureEvent {
   lifetime?: number;
 }
 
+/**
+ * One counting definition for every number a finding shows: a request is a transaction (one
+ * transaction id), however many times it was sent; it is answered when a response with its id
+ * was seen. Retransmissions are counted apart, as transmissions.
+ */
 export interface ServerTally {
   server: string;
   protocol: 'udp' | 'tcp';
+  /** Request transactions sent to this server. */
   requests: number;
+  /** Request messages, retransmissions included. */
+  transmissions: number;
+  /** Request transactions that got a response (from any port of the server). */
+  answered: number;
+  /** Response messages from this endpoint. */
   responses: number;
   icmpErrors: number;
 }
@@ -85,6 +96,7 @@ interface Pending {
   authenticated: boolean;
   username: string | undefined;
   answered: boolean;
+  server: ServerTally;
 }
 
 const endpoint = (addr: string, port: number): string => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
@@ -108,7 +120,7 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
     servers: [],
   };
   let routineErrors = 0;
-  const overflow: ServerTally = { server: '', protocol: 'udp', requests: 0, responses: 0, icmpErrors: 0 };
+  const overflow: ServerTally = { server: '', protocol: 'udp', requests: 0, transmissions: 0, answered: 0, responses: 0, icmpErrors: 0 };
   /** The tally of the message's source (a response) or destination (a request). */
   const tally = (c: CapturedStun, source: boolean): ServerTally => {
     const key = source ? c.srcKey : c.dstKey;
@@ -116,7 +128,7 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
     if (!t) {
       if (servers.size >= MAX_SERVERS) return overflow;
       const server = source ? endpoint(c.src, c.srcPort) : endpoint(c.dst, c.dstPort);
-      servers.set(key, (t = { server, protocol: c.protocol, requests: 0, responses: 0, icmpErrors: 0 }));
+      servers.set(key, (t = { server, protocol: c.protocol, requests: 0, transmissions: 0, answered: 0, responses: 0, icmpErrors: 0 }));
     }
     return t;
   };
@@ -164,17 +176,21 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
           });
         return;
       }
-      t.requests++;
+      t.transmissions++;
       expire(c.time);
+      // A retransmission is the same transaction: counted once, as the unanswered total is.
+      if (pending.has(key)) return;
+      t.requests++;
       const username = c.attributeText(ATTR.USERNAME);
       const authenticated = c.hasAttribute(ATTR.MESSAGE_INTEGRITY) || c.hasAttribute(ATTR.MESSAGE_INTEGRITY_SHA256);
-      pending.set(key, { frame: c.frame, time: c.time, authenticated, username, answered: false });
+      pending.set(key, { frame: c.frame, time: c.time, authenticated, username, answered: false, server: t });
       return;
     }
     const req = pending.get(key);
     tally(c, true).responses++;
     if (req && !req.answered) {
       req.answered = true;
+      req.server.answered++;
       out.paired++;
     }
     // Decode only what becomes evidence: events are capped, counting is not.

@@ -1,11 +1,22 @@
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
-import { ALLOCATE_ERROR_CODES } from '../probe/verdict.js';
+import { ALLOCATE_ERROR_CODES, emit } from '../probe/verdict.js';
 import type { CaptureAnalysis, CaptureEvent } from './analyse.js';
 
 const MAX_EVIDENCE = 20;
 
 const eventEvidence = (events: readonly CaptureEvent[]): Evidence[] =>
   events.slice(0, MAX_EVIDENCE).map((e) => ({ kind: 'stun-capture', ...e }));
+
+const flowOf = (e: CaptureEvent): string => `${e.protocol} ${e.client} ${e.server}`;
+
+/**
+ * A 437 that follows a successful Allocate on the same 5-tuple: the server refused a second
+ * Allocate because that flow already has an allocation (RFC 8656 §7.2), a repeated or
+ * duplicated request, not a mismatch on a new allocation.
+ */
+function earlierAllocation(e: CaptureEvent, allocations: readonly CaptureEvent[]): CaptureEvent | undefined {
+  return allocations.find((a) => a.frame < e.frame && flowOf(a) === flowOf(e));
+}
 
 /**
  * The same verdicts as the live prober, from a capture: decided by the numeric ERROR-CODE of
@@ -15,30 +26,42 @@ const eventEvidence = (events: readonly CaptureEvent[]): Evidence[] =>
  */
 export function captureFindings(a: CaptureAnalysis, file: string): FindingDraft[] {
   const findings: FindingDraft[] = [];
+  const notes: FindingDraft[] = [];
   const allocErrors = a.errors.filter((e) => e.method === 'Allocate');
   const byCode = new Map<string, CaptureEvent[]>();
+  const repeated: { e: CaptureEvent; before: CaptureEvent }[] = [];
   for (const e of allocErrors) {
     if (e.code === undefined) continue;
     if (e.code === 401 && e.authenticated !== true) continue;
     if (e.code === 438) continue; // a client recovers by retrying with the new nonce
-    const known = ALLOCATE_ERROR_CODES.get(e.code);
-    if (!known) continue;
-    const list = byCode.get(known.code) ?? [];
-    list.push(e);
-    byCode.set(known.code, list);
+    const before = e.code === 437 ? earlierAllocation(e, a.allocations) : undefined;
+    if (before) {
+      repeated.push({ e, before });
+      continue;
+    }
+    const code = ALLOCATE_ERROR_CODES.get(e.code);
+    if (!code) continue;
+    byCode.set(code, [...(byCode.get(code) ?? []), e]);
   }
   for (const [code, events] of byCode) {
     const first = events[0]!;
-    const known = ALLOCATE_ERROR_CODES.get(first.code!)!;
-    findings.push({
-      code,
-      status: 'fail',
-      title: known.title,
-      detail: `${events.length} Allocate response(s) with ${first.code} ${first.codeName ?? ''} from ${first.server}${first.realm ? ` (realm "${first.realm}")` : ''}${first.username ? `, user "${first.username}"` : ''}; first at frame ${first.frame}.`,
-      subject: `${file} frame ${first.frame}`,
-      evidence: eventEvidence(events),
-      fixes: known.fixes,
-      basis: 'field',
+    findings.push(
+      emit(code, {
+        subject: `${file} frame ${first.frame}`,
+        detail: `${events.length} Allocate response(s) with ${first.code} ${first.codeName ?? ''} from ${first.server} to ${first.client}${first.realm ? ` (realm "${first.realm}")` : ''}${first.username ? `, user "${first.username}" (from the capture)` : ''}; first at frame ${first.frame}${first.requestFrame !== undefined ? `, answering frame ${first.requestFrame}` : ''}.`,
+        evidence: eventEvidence(events),
+      }),
+    );
+  }
+  if (repeated.length > 0) {
+    const { e, before } = repeated[0]!;
+    notes.push({
+      code: 'turn/capture',
+      status: 'info',
+      title: `437 at frame ${e.frame} answers a repeated Allocate: frame ${before.frame} had already allocated on the same flow`,
+      detail: `${repeated.length} Allocate response(s) with 437 Allocation Mismatch on ${flowOf(e)}, after the successful Allocate at frame ${before.frame}${before.relayed ? ` (relayed ${before.relayed})` : ''}. The server refuses a second Allocate on a 5-tuple that already has an allocation; the allocation itself worked, so this is not a TURN failure.`,
+      subject: `${file} frame ${e.frame}`,
+      evidence: eventEvidence([before, ...repeated.map((r) => r.e)]),
     });
   }
   // A TURN server that never answered, or bounced our requests with ICMP: unreachable.
@@ -47,29 +70,28 @@ export function captureFindings(a: CaptureAnalysis, file: string): FindingDraft[
   const hostOf = (server: string): string => server.slice(0, server.lastIndexOf(':'));
   const answeringHosts = new Set(a.servers.filter((s) => s.responses > 0).map((s) => `${hostOf(s.server)}/${s.protocol}`));
   for (const s of a.servers) {
-    if (s.responses > 0 || (s.requests < 2 && s.icmpErrors === 0)) continue;
+    if (s.responses > 0 || (s.transmissions < 2 && s.icmpErrors === 0)) continue;
     if (s.icmpErrors === 0 && answeringHosts.has(`${hostOf(s.server)}/${s.protocol}`)) continue;
     const icmp = a.icmp.filter((e) => e.server === s.server);
-    findings.push({
-      code: 'turn/unreachable',
-      status: s.protocol === 'udp' ? 'fail' : 'warn',
-      title: `No STUN/TURN answer from ${s.server} over ${s.protocol.toUpperCase()} in the capture`,
-      detail: `${s.requests} request(s) without any response${s.icmpErrors ? `; ${s.icmpErrors} came back as ICMP errors` : ''}.`,
-      subject: `${file} ${s.server}/${s.protocol}`,
-      evidence: [{ kind: 'stun-capture-server', ...s }, ...eventEvidence(icmp)],
-      fixes: ['firewall-turn'],
-      basis: 'field',
-    });
+    const unanswered = s.requests - s.answered;
+    findings.push(
+      emit('turn/unreachable', {
+        subject: `${file} ${s.server}/${s.protocol}`,
+        detail: `No STUN/TURN answer from ${s.server} over ${s.protocol.toUpperCase()} in the capture: ${unanswered} of ${s.requests} TURN request(s) unanswered (${s.transmissions} transmission(s) with retransmissions; Binding checks are not counted)${s.icmpErrors ? `; ${s.icmpErrors} TURN request message(s) came back inside ICMP errors` : ''}.`,
+        evidence: [{ kind: 'stun-capture-server', ...s }, ...eventEvidence(icmp)],
+        ...(s.protocol === 'udp' ? {} : { status: 'warn' }),
+      }),
+    );
   }
   const c = a.counts;
-  findings.push({
+  notes.push({
     code: 'turn/capture',
     status: 'info',
     title: `${c.stunMessages} STUN message(s) in ${c.stunFrames} frame(s); ${a.allocations.length} successful Allocate(s)`,
-    detail: `${c.packets} packets; ${a.paired} request(s) answered, ${a.unanswered} unanswered; ${c.channelData} ChannelData, ${c.classic} classic RFC 3489, ${c.icmp} quoted in ICMP, ${c.malformed} undecodable.`,
+    detail: `${c.packets} packets; of the TURN requests (one per transaction id, retransmissions not counted), ${a.paired} answered and ${a.unanswered} unanswered; ${c.channelData} ChannelData, ${c.classic} classic RFC 3489, ${c.icmp} quoted in ICMP, ${c.malformed} undecodable.`,
     subject: file,
     evidence: [{ kind: 'stun-capture-counts', ...c, paired: a.paired, unanswered: a.unanswered }, ...eventEvidence(a.allocations)],
     basis: 'field',
   });
-  return findings;
+  return [...findings, ...notes];
 }

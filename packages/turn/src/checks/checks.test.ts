@@ -35,6 +35,19 @@ describe('planTurn', () => {
     ).toMatchObject({ host: '127.0.0.9', from: 'dns.webbridge' });
     expect(planTurn({ target: { external: 'x' }, get: get({}) })).toBeUndefined();
   });
+
+  it('TLS is expected only when asked for: --turn-tls-port, --transport tls, or CMS pointing clients at the TLS port', () => {
+    expect(planTurn({ target: { turn: '127.0.0.1:3478' }, get: get({}) })).toMatchObject({ tlsExpected: false, ports: { tls: 443 } });
+    expect(planTurn({ target: { edge: '127.0.0.1:8443' }, get: get({}) })).toMatchObject({ tlsExpected: false, ports: { tls: 8443 } });
+    expect(planTurn({ target: { turn: '127.0.0.1', turnTlsPort: 5349 }, get: get({}) })?.tlsExpected).toBe(true);
+    expect(planTurn({ target: { turn: '127.0.0.1', turnTransports: ['tls'] }, get: get({}) })?.tlsExpected).toBe(true);
+    expect(planTurn({ target: { turn: '127.0.0.1' }, get: get({ [CMS_TURN_SERVERS]: { tcpPortNumberOverride: 443 } }) })?.tlsExpected).toBe(
+      true,
+    );
+    expect(
+      planTurn({ target: { turn: '127.0.0.1' }, get: get({ [CMS_TURN_SERVERS]: { tcpPortNumberOverride: 3478 } }) })?.tlsExpected,
+    ).toBe(false);
+  });
 });
 
 describe.skipIf(!hasPeer('turnserver'))('checks through the runner, against coturn', () => {

@@ -11,7 +11,7 @@ import {
 } from '@cms-doctor/core';
 import type { TlsOptions, TurnTransport } from '../client/connection.js';
 import { probeAllocate, type AllocateProbeResult } from '../probe/allocate.js';
-import { allocateFindings, mediaPathFindings, reachabilityData } from '../probe/verdict.js';
+import { allocateFindings, mediaPathFindings, reachabilityData, type CredentialSource } from '../probe/verdict.js';
 import { planTurn, type TurnPlan } from './server.js';
 
 /** What `turn.allocate` publishes: the contract's reachability data plus which transports allocated. */
@@ -49,6 +49,19 @@ async function probe(ctx: CheckContext, plan: TurnPlan, transport: TurnTransport
   });
 }
 
+/**
+ * Whose credentials were tried and where each came from (never the password): a rejection
+ * proves only that this pair is wrong somewhere, which the finding must say.
+ */
+function credentialSource(ctx: CheckContext, plan: TurnPlan): CredentialSource | undefined {
+  if (plan.username === undefined || ctx.target.turnPassword === undefined) return undefined;
+  return {
+    username: plan.username,
+    usernameFrom: plan.usernameFrom === 'cms.turn-servers' ? 'the CMS API /api/v1/turnServers entry' : '--turn-user (--user of probe turn)',
+    passwordFrom: ctx.target.turnPassword.from ?? 'the password given to cms-doctor',
+  };
+}
+
 const noServer = (id: string, title: string): FindingDraft => ({
   code: codeOf(id),
   status: 'skip',
@@ -71,25 +84,16 @@ export const allocateCheck = defineCheck<TurnAllocateData>({
     if (!plan) return [noServer('turn.allocate', this.title)];
     // Transports in parallel: a silent UDP port must not eat the TCP and TLS budgets.
     const results = await Promise.all(plan.transports.map((t) => probe(ctx, plan, t, false)));
-    // Say whose credentials were tried: with the username CMS hands to browsers, a
-    // rejection proves the mismatch between CMS and Expressway-E the document describes.
-    const source =
-      plan.username === undefined
-        ? []
-        : [
-            {
-              kind: 'turn-credentials',
-              username: plan.username,
-              from: plan.usernameFrom === 'cms.turn-servers' ? 'CMS API /api/v1/turnServers' : '--turn-user',
-            },
-          ];
+    const credentials = credentialSource(ctx, plan);
     const findings = results.flatMap((r) =>
       allocateFindings(r, {
         ...(ctx.target.edgeNatAddress ? { natAddress: ctx.target.edgeNatAddress } : {}),
         ...(ctx.target.mediaPortRange ? { portRange: ctx.target.mediaPortRange } : {}),
         tcpExpected: plan.tcpExpected,
+        tlsExpected: plan.tlsExpected,
         missing: plan.missing,
-      }).map((f) => ({ ...f, evidence: [...(f.evidence ?? []), ...source] })),
+        ...(credentials ? { credentials } : {}),
+      }),
     );
     return {
       findings,

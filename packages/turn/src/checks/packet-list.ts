@@ -1,6 +1,6 @@
 import { codeOf, defineCheck, type FindingDraft, type Recogniser } from '@cms-doctor/core';
 import { looksLikePacketList, parsePacketListLine, type PacketListRow } from '../capture/packet-list-text.js';
-import { ALLOCATE_ERROR_CODES } from '../probe/verdict.js';
+import { ALLOCATE_ERROR_CODES, emit } from '../probe/verdict.js';
 
 const MAX_EVIDENCE = 20;
 
@@ -22,27 +22,41 @@ export const packetListRecogniser: Recogniser = {
  */
 export function packetListFindings(rows: readonly PacketListRow[], file: string): FindingDraft[] {
   const byCode = new Map<string, PacketListRow[]>();
+  const repeated: PacketListRow[] = [];
   for (const r of rows) {
     if (r.method !== 'Allocate' || r.cls !== 'error' || r.code === undefined) continue;
     if (r.code === 401 && r.username === undefined) continue;
     if (r.code === 438) continue; // a client recovers by retrying with the new nonce
-    const known = ALLOCATE_ERROR_CODES.get(r.code);
-    if (known) byCode.set(known.code, [...(byCode.get(known.code) ?? []), r]);
+    // A 437 after a successful Allocate between the same two hosts is a repeated Allocate, not a failure.
+    if (
+      r.code === 437 &&
+      rows.some(
+        (s) =>
+          s.frame < r.frame && s.method === 'Allocate' && s.cls === 'success' && s.source === r.source && s.destination === r.destination,
+      )
+    ) {
+      repeated.push(r);
+      continue;
+    }
+    const code = ALLOCATE_ERROR_CODES.get(r.code);
+    if (code) byCode.set(code, [...(byCode.get(code) ?? []), r]);
   }
   const findings: FindingDraft[] = [...byCode].map(([code, list]) => {
     const first = list[0]!;
-    const known = ALLOCATE_ERROR_CODES.get(first.code!)!;
-    return {
-      code,
-      status: 'fail',
-      title: known.title,
-      detail: `${list.length} Allocate error response(s) with ${first.code} from ${first.source}${first.realm ? ` (realm "${first.realm}")` : ''}${first.username ? `, user "${first.username}"` : ''}; first at frame ${first.frame}.`,
+    return emit(code, {
       subject: `${file}:${first.line}`,
+      detail: `${list.length} Allocate error response(s) with ${first.code} from ${first.source}${first.realm ? ` (realm "${first.realm}")` : ''}${first.username ? `, user "${first.username}" (as the packet list shows it)` : ''}; first at frame ${first.frame}.`,
       evidence: list.slice(0, MAX_EVIDENCE).map((r) => ({ kind: 'packet-list-row', file, line: r.line, frame: r.frame, text: r.text })),
-      fixes: known.fixes,
-      basis: 'field',
-    };
+    });
   });
+  if (repeated.length > 0)
+    findings.push({
+      code: codeOf('turn.packet-list'),
+      status: 'info',
+      title: `437 at frame ${repeated[0]!.frame} follows a successful Allocate between the same hosts`,
+      detail: `${repeated.length} Allocate 437 Allocation Mismatch response(s) after an Allocate success from ${repeated[0]!.source} to ${repeated[0]!.destination}: a repeated Allocate on a flow that already has an allocation, not a failed new allocation (a packet list shows no ports to confirm the flow).`,
+      subject: `${file}:${repeated[0]!.line}`,
+    });
   const allocated = rows.filter((r) => r.method === 'Allocate' && r.cls === 'success').length;
   findings.push({
     code: codeOf('turn.packet-list'),

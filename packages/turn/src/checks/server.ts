@@ -25,6 +25,8 @@ export interface TurnPlan {
   /** Inputs missing for an authenticated Allocate. */
   missing: string[];
   tcpExpected: boolean;
+  /** TURN over TLS was asked for: --turn-tls-port, --transport tls, or CMS points clients at the TLS port. */
+  tlsExpected: boolean;
 }
 
 /**
@@ -38,9 +40,11 @@ export function planTurn(ctx: Pick<CheckContext, 'target' | 'get'>): TurnPlan | 
   let host: string | undefined;
   let port = TURN_PORT;
   let from: TurnPlan['from'] = 'turn';
+  // The edge's web proxy port stands for its 443 (a remapped lab or a port-forwarded edge).
+  let edgeTlsPort: number | undefined;
   if (t.turn) ({ host, port } = splitHostPort(t.turn, TURN_PORT));
   else if (t.edge) {
-    host = splitHostPort(t.edge, 443).host;
+    ({ host, port: edgeTlsPort } = splitHostPort(t.edge, TURN_TLS_PORT));
     from = 'edge';
   } else if (dns?.externalAddresses[0]) {
     host = dns.externalAddresses[0];
@@ -48,16 +52,18 @@ export function planTurn(ctx: Pick<CheckContext, 'target' | 'get'>): TurnPlan | 
   }
   if (host === undefined) return undefined;
   const username = t.turnUser ?? cms?.username;
+  const tlsPort = t.turnTlsPort ?? edgeTlsPort ?? TURN_TLS_PORT;
   const missing = [...(username === undefined ? ['turnUser'] : []), ...(t.turnPassword === undefined ? ['turnPassword'] : [])];
   return {
     host,
     from,
-    ports: { udp: port, tcp: port, tls: t.turnTlsPort ?? TURN_TLS_PORT },
+    ports: { udp: port, tcp: port, tls: tlsPort },
     transports: [...(t.turnTransports ?? ['udp', 'tcp', 'tls'])],
     ...(username !== undefined
       ? { username, usernameFrom: t.turnUser !== undefined ? ('turnUser' as const) : ('cms.turn-servers' as const) }
       : {}),
     missing,
     tcpExpected: t.turnTcpExpected === true || cms?.tcpPortNumberOverride !== undefined,
+    tlsExpected: t.turnTlsPort !== undefined || t.turnTransports?.includes('tls') === true || cms?.tcpPortNumberOverride === tlsPort,
   };
 }

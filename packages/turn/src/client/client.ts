@@ -34,7 +34,7 @@ export interface TransactionOptions {
 
 export type TransactionResult =
   | { ok: true; response: StunMessage; rttMs: number; transmissions: number }
-  | { ok: false; reason: 'timeout' | 'closed'; waitedMs: number; transmissions: number; error?: string };
+  | { ok: false; reason: 'timeout' | 'closed'; waitedMs: number; transmissions: number; error?: string; errorCode?: string };
 
 /** Client side of STUN transactions on one connection, plus the indications and ChannelData it receives. */
 export class StunClient {
@@ -104,8 +104,17 @@ export class StunClient {
       };
       const waited = (): number => Math.round(performance.now() - started);
       const onAbort = (): void => finish({ ok: false, reason: 'timeout', waitedMs: waited(), transmissions });
-      const onClose = (e?: Error): void =>
-        finish({ ok: false, reason: 'closed', waitedMs: waited(), transmissions, ...(e ? { error: e.message } : {}) });
+      const onClose = (e?: Error): void => {
+        const code = (e as { code?: unknown } | undefined)?.code;
+        finish({
+          ok: false,
+          reason: 'closed',
+          waitedMs: waited(),
+          transmissions,
+          ...(e ? { error: e.message } : {}),
+          ...(typeof code === 'string' ? { errorCode: code } : {}),
+        });
+      };
       if (this.closedWith) return onClose(this.closedWith.error);
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });

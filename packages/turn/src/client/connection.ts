@@ -33,6 +33,11 @@ export interface StunConnection {
   close(): void;
 }
 
+/** Error code of a stream flow whose peer answered HTTP, not STUN. */
+export const HTTP_ANSWER = 'HTTP_ANSWER';
+/** Error code of a TLS flow whose TCP connection opened but whose handshake never finished. */
+export const TLS_HANDSHAKE_STALLED = 'TLS_HANDSHAKE_STALLED';
+
 export interface ConnectOptions {
   host: string;
   port: number;
@@ -65,9 +70,9 @@ function udpConnection(socket: dgram.Socket, remote: Endpoint): StunConnection {
   socket.on('message', (msg) => {
     for (const l of frameListeners) l(msg);
   });
-  // ICMP port unreachable shows up as ECONNREFUSED on a connected UDP socket: keep
-  // waiting, as a retransmission may still be answered; the deadline decides.
-  socket.on('error', () => undefined);
+  // ICMP port unreachable shows up as ECONNREFUSED on a connected UDP socket: nothing listens
+  // there, so the flow ends at once with that error instead of waiting out the retransmissions.
+  socket.on('error', (e) => end(e));
   const addr = socket.address();
   return {
     transport: 'udp',
@@ -93,7 +98,15 @@ function streamConnection(socket: net.Socket, transport: TurnTransport, remote: 
     socket.destroy();
     for (const l of closeListeners) l(e);
   };
+  let first = true;
   socket.on('data', (chunk: Buffer) => {
+    // A web server (the Expressway-E web proxy on 443) answers a STUN request with an HTTP
+    // error page: say so instead of reporting a framing error.
+    if (first && chunk.subarray(0, 5).toString('latin1') === 'HTTP/') {
+      const line = chunk.toString('latin1').split(/\r?\n/)[0]!.slice(0, 120);
+      return end(Object.assign(new Error(`answered HTTP: ${line}`), { code: HTTP_ANSWER }));
+    }
+    first = false;
     try {
       for (const f of framer.push(chunk)) for (const l of frameListeners) l(f.bytes);
     } catch (e) {
@@ -148,6 +161,10 @@ export async function connectStun(opts: ConnectOptions): Promise<StunConnection>
           ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
         })
       : net.connect({ host: address, port: opts.port });
+  let tcpOpen = false;
+  socket.once('connect', () => {
+    tcpOpen = true;
+  });
   await withSignal(
     new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -160,6 +177,9 @@ export async function connectStun(opts: ConnectOptions): Promise<StunConnection>
     () => socket.destroy(),
   ).catch((e: unknown) => {
     socket.destroy();
+    // TCP open but no handshake: something listens but does not finish TLS, undecided rather than closed.
+    if (opts.transport === 'tls' && tcpOpen && isTimeout(e))
+      throw Object.assign(new Error('the TCP connection opened but the TLS handshake did not finish'), { code: TLS_HANDSHAKE_STALLED });
     throw e;
   });
   return streamConnection(socket, opts.transport, remote);

@@ -7,7 +7,7 @@ import { finalize, longTermKey, verifyIntegrity } from '../codec/integrity.js';
 import { summarize, type MessageSummary } from '../codec/summary.js';
 import { decodeMessage } from '../codec/message.js';
 import { StunClient, type TransactionResult } from '../client/client.js';
-import { connectStun, type StunConnection, type TlsOptions, type TurnTransport } from '../client/connection.js';
+import { HTTP_ANSWER, connectStun, type StunConnection, type TlsOptions, type TurnTransport } from '../client/connection.js';
 import { testMediaPath, type MediaPathResult } from './media-path.js';
 
 export type AllocateStep =
@@ -38,8 +38,10 @@ export type AllocateOutcome =
   | 'rejected'
   /** Connected (or UDP) but no answer before the deadline. */
   | 'no-answer'
-  /** TCP/TLS connection failed (see `error`). */
-  | 'connect-failed';
+  /** TCP/TLS connection failed, or ICMP port unreachable on UDP (see `error`). */
+  | 'connect-failed'
+  /** The port answered the Allocate with HTTP: a web server (the web proxy), not TURN. */
+  | 'http-answer';
 
 export interface AllocateProbeResult {
   transport: TurnTransport;
@@ -112,12 +114,19 @@ export async function probeAllocate(opts: AllocateProbeOptions): Promise<Allocat
     return result;
   };
   let conn: StunConnection;
+  // The connection ends at this probe's own deadline, before the runner's: a TLS handshake that
+  // stalls is this transport's verdict, never the end of the whole check.
+  const signals = [
+    ...(opts.signal ? [opts.signal] : []),
+    ...(opts.deadline !== undefined ? [AbortSignal.timeout(Math.max(1, Math.round(opts.deadline - Date.now())))] : []),
+  ];
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   try {
     conn = await connectStun({
       host: opts.host,
       port: opts.port,
       transport: opts.transport,
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(signal ? { signal } : {}),
       ...(opts.tls ? { tls: opts.tls } : {}),
     });
   } catch (e) {
@@ -181,7 +190,13 @@ async function runAllocate(client: StunClient, opts: AllocateProbeOptions, resul
       transmissions: r.transmissions,
     };
     result.transactions.push(record);
-    if (!r.ok) return undefined;
+    if (!r.ok) {
+      if (r.errorCode !== undefined && result.errorCode === undefined) {
+        result.errorCode = r.errorCode;
+        if (r.error !== undefined) result.error = r.error;
+      }
+      return undefined;
+    }
     result.answered = true;
     record.response = summarize(r.response);
     record.rttMs = r.rttMs;
@@ -192,7 +207,8 @@ async function runAllocate(client: StunClient, opts: AllocateProbeOptions, resul
   const allocateAttrs = [{ type: ATTR.REQUESTED_TRANSPORT, value: transportValue(UDP) }];
   const first = await exchange('allocate', METHOD.Allocate, allocateAttrs);
   if (!first) {
-    result.outcome = 'no-answer';
+    result.outcome =
+      result.errorCode === HTTP_ANSWER ? 'http-answer' : result.errorCode === 'ECONNREFUSED' ? 'connect-failed' : 'no-answer';
     return;
   }
   const f1 = readFacts(first);

@@ -1,98 +1,63 @@
 import type { Evidence, FindingDraft, TurnReachabilityData } from '@cms-doctor/core';
-import { DEFAULT_MEDIA_PORT_RANGE } from '@cms-doctor/core';
+import { CORE_CODES, DEFAULT_MEDIA_PORT_RANGE, emitterFor } from '@cms-doctor/core';
 import { ERROR_REASONS } from '../codec/constants.js';
 import { fmtAddress } from '../codec/attributes.js';
+import { TLS_HANDSHAKE_STALLED } from '../client/connection.js';
+import { TURN_CODES } from '../codes.js';
 import type { AllocateProbeResult } from './allocate.js';
+
+/** Problem findings of this package: title, basis and fixes from the code tables (verdict rule 4). */
+export const emit = emitterFor(CORE_CODES, TURN_CODES);
+
+/** Whose credentials a probe tried and where each came from; never the password itself. */
+export interface CredentialSource {
+  username: string;
+  /** e.g. `--turn-user`, `the CMS API /api/v1/turnServers entry`. */
+  usernameFrom: string;
+  /** e.g. `--turn-password-file /path`, `the environment variable CMS_DOCTOR_TURN_PASSWORD`. */
+  passwordFrom: string;
+}
 
 export interface VerdictContext {
   /** The edge's public address (target.edgeNatAddress); else the address the client reached is the reference. */
   natAddress?: string;
   /** Media port range the firewall is opened for. */
   portRange?: readonly [number, number];
-  /** TCP/TLS answers are expected (CMS tcpPortNumberOverride, or the user says so). */
+  /** TCP answers are expected (CMS tcpPortNumberOverride, or the user says so). */
   tcpExpected?: boolean;
+  /**
+   * TURN over TLS is expected on its port (given explicitly with --turn-tls-port or --transport tls,
+   * or CMS points clients at it). Otherwise a TLS port that does not do TURN is only a note: the
+   * document's Expressway-E serves TURN on 3478, and its 443 is the web proxy.
+   */
+  tlsExpected?: boolean;
   /** Inputs missing for the authenticated part, for a `skip`. */
   missing?: readonly string[];
+  credentials?: CredentialSource;
 }
 
-/** What each error code of an authenticated Allocate means here. Decided by number, never by reason text. */
-export const ALLOCATE_ERROR_CODES: ReadonlyMap<number, { code: string; title: string; fixes: string[]; basis: 'documented' | 'inferred' }> =
-  new Map([
-    [
-      431,
-      {
-        code: 'turn/integrity-check-failure',
-        title: 'The TURN server answered 431 Integrity Check Failure: the password does not match',
-        fixes: ['turn-credentials'],
-        basis: 'documented',
-      },
-    ],
-    [
-      401,
-      {
-        code: 'turn/credentials-rejected',
-        title: 'The TURN server rejected the credentials (401 after an authenticated Allocate)',
-        fixes: ['turn-credentials'],
-        basis: 'documented',
-      },
-    ],
-    [
-      441,
-      {
-        code: 'turn/wrong-credentials',
-        title: 'The TURN server answered 441 Wrong Credentials',
-        fixes: ['turn-credentials'],
-        basis: 'inferred',
-      },
-    ],
-    [
-      438,
-      {
-        code: 'turn/stale-nonce',
-        title: 'The TURN server kept answering 438 Stale Nonce, even to a fresh nonce',
-        fixes: [],
-        basis: 'inferred',
-      },
-    ],
-    [
-      437,
-      {
-        code: 'turn/allocation-mismatch',
-        title: 'The TURN server answered 437 Allocation Mismatch to a new allocation',
-        fixes: [],
-        basis: 'inferred',
-      },
-    ],
-    [
-      442,
-      {
-        code: 'turn/unsupported-transport',
-        title: 'The TURN server refused to relay UDP (442 Unsupported Transport Protocol)',
-        fixes: [],
-        basis: 'inferred',
-      },
-    ],
-    [
-      486,
-      {
-        code: 'turn/allocation-quota-reached',
-        title: 'The TURN user has reached its allocation quota (486)',
-        fixes: [],
-        basis: 'inferred',
-      },
-    ],
-    [
-      508,
-      {
-        code: 'turn/insufficient-capacity',
-        title: 'The TURN server has no capacity for another allocation (508)',
-        fixes: [],
-        basis: 'inferred',
-      },
-    ],
-  ]);
+/** Problem codes of an authenticated Allocate's error answers. Decided by number, never by reason text. */
+export const ALLOCATE_ERROR_CODES: ReadonlyMap<number, string> = new Map([
+  [431, 'turn/integrity-check-failure'],
+  [401, 'turn/credentials-rejected'],
+  [441, 'turn/wrong-credentials'],
+  [438, 'turn/stale-nonce'],
+  [437, 'turn/allocation-mismatch'],
+  [442, 'turn/unsupported-transport'],
+  [486, 'turn/allocation-quota-reached'],
+  [508, 'turn/insufficient-capacity'],
+]);
+
+/** Codes that say the credentials were refused: the finding names whose they were. */
+const CREDENTIAL_CODES = new Set([401, 431, 441]);
 
 const UNREACHABLE_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'CMSD_TIMEOUT', 'EPIPE']);
+
+/** How to give a missing input, under the names of `run` and of `probe turn`. */
+const ASK: Record<string, string> = {
+  turnUser: 'the TURN username (--turn-user; --user with probe turn)',
+  turnPassword: 'the TURN password (--turn-password-file or CMS_DOCTOR_TURN_PASSWORD; --password-file with probe turn)',
+};
 
 const subjectOf = (r: AllocateProbeResult): string => `${r.server}/${r.transport}`;
 
@@ -117,22 +82,66 @@ export function probeEvidence(r: AllocateProbeResult): Evidence[] {
   return [summary, ...r.transactions.map((t): Evidence => ({ kind: 'stun-transaction', ...t }))];
 }
 
+/** Whether this transport must answer TURN here; an optional one that does not is a note or a warning. */
+function required(r: AllocateProbeResult, ctx: VerdictContext): boolean {
+  if (r.transport === 'udp') return true;
+  return r.transport === 'tls' ? ctx.tlsExpected === true : ctx.tcpExpected === true;
+}
+
+const OPTIONAL_WHY: Record<'tcp' | 'tls', string> = {
+  tcp: 'TURN over TCP is optional unless CMS uses tcpPortNumberOverride or you expect it (--turn-tcp-expected): this is a warning.',
+  tls: "TURN over TLS was not asked for (--turn-tls-port, --transport tls) and CMS does not point clients at it: the document's Expressway-E serves TURN on 3478 only, so this is a note.",
+};
+
 function unreachable(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evidence[]): FindingDraft {
-  const required = r.transport === 'udp' || ctx.tcpExpected === true;
+  const must = required(r, ctx);
   const how =
     r.outcome === 'connect-failed'
-      ? `connection failed (${r.errorCode})`
+      ? `connection failed (${r.errorCode}${r.errorCode === 'ECONNREFUSED' && r.transport === 'udp' ? ': ICMP port unreachable' : ''})`
       : `no answer after ${r.transactions[0]?.transmissions ?? 0} transmission(s)`;
-  return {
-    code: 'turn/unreachable',
-    status: required ? 'fail' : 'warn',
-    title: `TURN server ${r.server} does not answer on ${r.transport.toUpperCase()}`,
-    detail: `${how} within ${r.durationMs} ms.${required ? '' : ' TCP/TLS TURN is optional unless CMS uses tcpPortNumberOverride or you expect it: this is a warning.'}`,
+  const optional = r.transport === 'udp' || must ? '' : ` ${OPTIONAL_WHY[r.transport]}`;
+  return emit('turn/unreachable', {
     subject: subjectOf(r),
+    detail: `${r.server} does not answer TURN over ${r.transport.toUpperCase()}: ${how} within ${r.durationMs} ms.${optional}`,
     evidence,
-    fixes: ['firewall-turn'],
-    basis: 'documented',
-  };
+    // Optional TLS nobody asked for: a note with no fix, as nothing shows the firewall is wrong.
+    ...(must ? {} : r.transport === 'tls' ? { status: 'info', fixes: [] } : { status: 'warn' }),
+  });
+}
+
+/** The port answered HTTP: a web server such as the Expressway-E web proxy, not a TURN failure. */
+function httpAnswer(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evidence[]): FindingDraft {
+  const must = required(r, ctx);
+  return emit('turn/port-is-web-server', {
+    subject: subjectOf(r),
+    detail: `${r.server} answered the TURN Allocate over ${r.transport.toUpperCase()} with HTTP (${(r.error ?? '').replace(/^answered HTTP: /, '')}): a web server listens there, such as the Expressway-E web proxy on 443.${
+      must
+        ? " TURN over this transport was expected here (given explicitly, or CMS points clients at it): point the probe or CMS at the port where TURN listens (3478 on the document's Expressway-E)."
+        : " TURN over TLS was not asked for; the document's Expressway-E serves TURN on 3478 only."
+    }`,
+    evidence,
+    ...(must ? { status: 'warn' } : {}),
+  });
+}
+
+/** A step that did not decide: a stalled handshake, a TLS failure, a silent stream. Optional TLS is a note. */
+function undecided(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evidence[], detail: string): FindingDraft {
+  if (!required(r, ctx) && r.transport === 'tls')
+    return {
+      code: 'turn/allocate',
+      status: 'info',
+      title: `TURN over TLS on ${r.server} not decided; it was not asked for`,
+      detail: `${detail} ${OPTIONAL_WHY.tls}`,
+      subject: subjectOf(r),
+      evidence,
+    };
+  return emit('turn/check-error', { subject: subjectOf(r), detail: `${detail} The other transports keep their own verdicts.`, evidence });
+}
+
+/** "username "u" (from ...) with the password from ...": whose credentials were refused, never the password. */
+export function describeCredentials(c: CredentialSource | undefined): string {
+  if (!c) return 'The credentials given to the probe were tried.';
+  return `Tried username "${c.username}" (from ${c.usernameFrom}) with the password from ${c.passwordFrom}. The CMS API never returns the TURN password, so this is your copy of it: either your copy is wrong, or CMS and Expressway-E hold different passwords (the fix lists both branches).`;
 }
 
 /** Relay checks of a successful allocation: public address, media port range. */
@@ -141,73 +150,70 @@ function relayFindings(r: AllocateProbeResult, ctx: VerdictContext, evidence: Ev
   const out: FindingDraft[] = [];
   const reference = ctx.natAddress ?? r.remote?.address;
   if (reference !== undefined && r.relayed.address !== reference) {
-    out.push({
-      code: 'turn/relay-address-private',
-      status: 'fail',
-      title: `The relayed address ${r.relayed.address} is not the edge's public address ${reference}`,
-      detail: ctx.natAddress
-        ? 'Compared with --edge-nat-address. Clients would send media to an address they cannot reach: Expressway-E static NAT is not set.'
-        : 'Compared with the address this probe reached (no --edge-nat-address given).',
-      subject: fmtAddress(r.relayed),
-      evidence,
-      fixes: ['edge-static-nat'],
-      basis: 'documented',
-    });
+    out.push(
+      emit('turn/relay-address-private', {
+        subject: fmtAddress(r.relayed),
+        detail: ctx.natAddress
+          ? `The relayed address ${r.relayed.address} differs from --edge-nat-address ${reference}. Clients would send media to an address they cannot reach: Expressway-E static NAT is not set.`
+          : `The relayed address ${r.relayed.address} differs from the address this probe reached, ${reference} (no --edge-nat-address given).`,
+        evidence,
+      }),
+    );
   }
   const [lo, hi] = ctx.portRange ?? DEFAULT_MEDIA_PORT_RANGE;
   if (r.relayed.port < lo || r.relayed.port > hi) {
-    out.push({
-      code: 'turn/relay-port-outside-range',
-      status: 'warn',
-      title: `The relayed port ${r.relayed.port} is outside the media port range ${lo}-${hi}`,
-      detail: 'The firewall is opened for that range only; media to this port may be dropped.',
-      subject: fmtAddress(r.relayed),
-      evidence,
-      fixes: ['firewall-turn'],
-      basis: 'documented',
-    });
+    out.push(
+      emit('turn/relay-port-outside-range', {
+        subject: fmtAddress(r.relayed),
+        detail: `The relayed port ${r.relayed.port} is outside the media port range ${lo}-${hi}${ctx.portRange ? ' (--media-port-range)' : ' (the default range)'}; the firewall is opened for that range only, so media to this port may be dropped.`,
+        evidence,
+      }),
+    );
   }
   return out;
 }
 
-/** Findings of one transport's Allocate probe (code `turn/allocate` for pass/skip). */
+/** Findings of one transport's Allocate probe (code `turn/allocate` for pass/skip/info). */
 export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {}): FindingDraft[] {
   const evidence = probeEvidence(r);
   const subject = subjectOf(r);
+  const T = r.transport.toUpperCase();
   switch (r.outcome) {
+    case 'http-answer':
+      return [httpAnswer(r, ctx, evidence)];
     case 'connect-failed':
+      if (r.errorCode === TLS_HANDSHAKE_STALLED)
+        return [
+          undecided(
+            r,
+            ctx,
+            evidence,
+            `The TCP connection to ${r.server} opened but the TLS handshake stalled for ${Math.round(r.durationMs / 100) / 10} s.`,
+          ),
+        ];
       if (r.errorCode && UNREACHABLE_ERRORS.has(r.errorCode)) return [unreachable(r, ctx, evidence)];
-      return [
-        {
-          code: 'turn/check-error',
-          status: 'error',
-          title: `Could not open ${r.transport.toUpperCase()} to ${r.server}`,
-          detail: r.error ?? r.errorCode ?? '',
-          subject,
-          evidence,
-          basis: 'documented',
-        },
-      ];
+      return [undecided(r, ctx, evidence, `Could not open ${T} to ${r.server}: ${r.error ?? r.errorCode ?? 'unknown error'}.`)];
     case 'no-answer':
-      if (!r.answered) return [unreachable(r, ctx, evidence)];
+      if (!r.answered && r.transport === 'udp') return [unreachable(r, ctx, evidence)];
+      if (!r.answered) {
+        const closed = r.transactions.some((t) => t.outcome === 'closed');
+        const why = r.error ?? (closed ? 'the server closed the connection' : `silent for ${Math.round(r.durationMs / 100) / 10} s`);
+        return [undecided(r, ctx, evidence, `${T} to ${r.server} connected, but the TURN Allocate got no STUN answer (${why}).`)];
+      }
       return [
-        {
-          code: 'turn/check-error',
-          status: 'error',
-          title: `${r.server} answered the challenge but not the authenticated Allocate`,
-          detail: 'No verdict: the server went silent after the credentials were sent.',
+        emit('turn/check-error', {
           subject,
+          detail: `${r.server} answered the challenge over ${T} but not the authenticated Allocate: no verdict, the server went silent after the credentials were sent.`,
           evidence,
-          basis: 'documented',
-        },
+        }),
       ];
     case 'challenged':
       return [
         {
           code: 'turn/allocate',
           status: 'skip',
-          title: `TURN ${r.transport.toUpperCase()} answers (realm "${r.realm ?? ''}"); credentials not tested`,
-          detail: `The server challenged with 401, REALM and NONCE. Give ${(ctx.missing ?? ['turnUser', 'turnPassword']).join(' and ')} to test an allocation.`,
+          title: `TURN ${T} answers (realm "${r.realm ?? ''}"); credentials not tested`,
+          detail: `The server challenged with 401, REALM and NONCE. Give ${(ctx.missing ?? ['turnUser', 'turnPassword']).map((k) => ASK[k] ?? k).join(' and ')} to test an allocation.`,
           subject,
           evidence,
           needs: [...(ctx.missing ?? ['turnUser', 'turnPassword'])],
@@ -218,48 +224,36 @@ export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {
       const code = r.code;
       const authed = r.codeStep !== undefined && r.codeStep !== 'allocate';
       const known = code !== undefined && (authed || code !== 401) ? ALLOCATE_ERROR_CODES.get(code) : undefined;
+      const reason = code === undefined ? '' : (ERROR_REASONS.get(code)?.reason ?? '(unregistered code)');
       if (known) {
+        const creds = CREDENTIAL_CODES.has(code!) ? ` ${describeCredentials(ctx.credentials)}` : '';
         return [
-          {
-            code: known.code,
-            status: 'fail',
-            title: known.title,
-            detail: `Allocate over ${r.transport.toUpperCase()} to ${r.server}${r.realm ? ` (realm "${r.realm}")` : ''} answered ${code} ${ERROR_REASONS.get(code!)?.reason ?? ''}.${code === 401 || code === 431 ? ' The request was not retried with the same credentials.' : ''}`,
+          emit(known, {
             subject,
-            evidence,
-            fixes: known.fixes,
-            basis: known.basis,
-          },
+            detail: `Allocate over ${T} to ${r.server}${r.realm ? ` (realm "${r.realm}")` : ''} answered ${code} ${reason}.${code === 401 || code === 431 ? ' The request was not retried with the same credentials.' : ''}${creds}`,
+            evidence: [...evidence, ...(ctx.credentials ? [{ kind: 'turn-credentials', ...ctx.credentials }] : [])],
+          }),
         ];
       }
-      const name =
-        code === undefined ? 'an error without ERROR-CODE' : `${code} ${ERROR_REASONS.get(code)?.reason ?? '(unregistered code)'}`;
+      const name = code === undefined ? 'an error without ERROR-CODE' : `${code} ${reason}`;
       return [
-        {
-          code: 'turn/allocate-error',
-          status: 'fail',
-          title: `TURN Allocate answered ${name}`,
+        emit('turn/allocate-error', {
+          subject,
           detail:
             !authed && code === 401
-              ? 'The 401 challenge lacked REALM or NONCE, so no long-term credentials can be used.'
-              : `The ${r.codeStep ?? 'allocate'} request was refused.`,
-          subject,
+              ? `Allocate over ${T} answered ${name}, but the challenge lacked REALM or NONCE, so no long-term credentials can be used.`
+              : `The ${r.codeStep ?? 'allocate'} request over ${T} was refused with ${name}.`,
           evidence,
-          basis: 'inferred',
-        },
+        }),
       ];
     }
     case 'allocated-without-auth':
       return [
-        {
-          code: 'turn/unauthenticated-allocation',
-          status: 'warn',
-          title: `${r.server} allocated a relay without asking for credentials`,
-          detail: 'Expressway-E always challenges; this is not the Expressway-E TURN server, or authentication is off (an open relay).',
+        emit('turn/unauthenticated-allocation', {
           subject,
+          detail: `${r.server} allocated a relay over ${T} without asking for credentials. Expressway-E always challenges; this is not the Expressway-E TURN server, or authentication is off (an open relay).`,
           evidence,
-          basis: 'inferred',
-        },
+        }),
         ...relayFindings(r, ctx, evidence),
       ];
     case 'allocated':
@@ -267,7 +261,7 @@ export function allocateFindings(r: AllocateProbeResult, ctx: VerdictContext = {
         {
           code: 'turn/allocate',
           status: 'pass',
-          title: `TURN allocation over ${r.transport.toUpperCase()} succeeded${r.relayed ? `: relayed ${fmtAddress(r.relayed)}` : ''}`,
+          title: `TURN allocation over ${T} succeeded${r.relayed ? `: relayed ${fmtAddress(r.relayed)}` : ''}`,
           detail: [
             r.realm !== undefined ? `realm "${r.realm}"` : undefined,
             r.mapped ? `mapped ${fmtAddress(r.mapped)}` : undefined,
@@ -316,30 +310,14 @@ export function mediaPathFindings(r: AllocateProbeResult): FindingDraft[] {
       },
     ];
   }
-  if (m.outcome === 'permission-refused') {
-    return [
-      {
-        code: 'turn/check-error',
-        status: 'error',
-        title: 'Media path not decided: CreatePermission was refused',
-        detail: m.detail,
-        subject,
-        evidence,
-        basis: 'documented',
-      },
-    ];
-  }
+  if (m.outcome === 'permission-refused')
+    return [emit('turn/check-error', { subject, detail: `Media path not decided: CreatePermission was refused (${m.detail}).`, evidence })];
   return [
-    {
-      code: 'turn/media-path-blocked',
-      status: 'fail',
-      title: `A datagram sent to the relayed address ${m.target} never came back as a Data indication`,
-      detail: `${m.detail}. Inbound UDP to the media port range does not reach the relay from here.`,
+    emit('turn/media-path-blocked', {
       subject,
+      detail: `A datagram sent to the relayed address ${m.target} never came back as a Data indication: ${m.detail}. Inbound UDP to the media port range does not reach the relay from here.`,
       evidence,
-      fixes: ['firewall-turn'],
-      basis: 'inferred',
-    },
+    }),
   ];
 }
 
