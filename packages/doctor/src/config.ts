@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CmsDoctorError } from '@cms-doctor/core';
+import { readRegularFile } from './io.js';
+import { validateConfig } from './option-schema.js';
 
 export type ConfigValues = Record<string, unknown>;
 
@@ -28,16 +29,20 @@ export function resolvePaths(values: ConfigValues, baseDir: string): ConfigValue
   return out;
 }
 
-export async function loadYaml(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new CmsDoctorError('CMSD_INPUT_MISSING', `cannot read ${path}: ${(e as Error).message}`);
-  }
+/**
+ * Largest --config file. A config is a few dozen lines; YAML parsing costs seconds per
+ * megabyte on hostile input, so the cap bounds the parse time as well as memory.
+ */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+/** Largest --inventory file: about a thousand deployments. */
+export const MAX_INVENTORY_BYTES = 1024 * 1024;
+
+export async function loadYaml(path: string, maxBytes = MAX_CONFIG_BYTES): Promise<unknown> {
+  const text = (await readRegularFile(path, maxBytes, 'file')).toString('utf8');
   const { parse } = await import('yaml');
   try {
-    return parse(text, { maxAliasCount: 50 }) as unknown;
+    // Aliases are kept few: "billion laughs" expands aliases, not bytes.
+    return parse(text, { maxAliasCount: 50, uniqueKeys: true }) as unknown;
   } catch (e) {
     throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} is not valid YAML: ${(e as Error).message}`);
   }
@@ -49,5 +54,5 @@ export async function loadConfigFile(path: string): Promise<ConfigValues> {
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc))
     throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} must be a mapping of option names to values`);
-  return resolvePaths(normaliseKeys(doc as ConfigValues), dirname(resolve(path)));
+  return resolvePaths(validateConfig(normaliseKeys(doc as ConfigValues), path), dirname(resolve(path)));
 }

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { CmsDoctorError, exitCodeFor, type Area, type Report } from '@cms-doctor/core';
-import { loadYaml, normaliseKeys, resolvePaths } from '../config.js';
+import { MAX_INVENTORY_BYTES, loadYaml, normaliseKeys, resolvePaths } from '../config.js';
+import { validateConfig } from '../option-schema.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { diagnoseLive } from '../diagnose.js';
 import { renderJson, renderJunit, renderMarkdown, renderText } from '../render/index.js';
@@ -14,14 +15,14 @@ interface Deployment {
 }
 
 export async function readInventory(path: string): Promise<Deployment[]> {
-  const doc = await loadYaml(path);
+  const doc = await loadYaml(path, MAX_INVENTORY_BYTES);
   const list = Array.isArray(doc) ? doc : (doc as { deployments?: unknown } | null)?.deployments;
   if (!Array.isArray(list))
     throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} must be a YAML list of deployments (each a name plus config keys)`);
   return list.map((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item))
       throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path}: entry ${i + 1} is not a mapping`);
-    const values = resolvePaths(normaliseKeys(item as Record<string, unknown>), dirname(resolve(path)));
+    const values = resolvePaths(validateConfig(normaliseKeys(item as Record<string, unknown>), `${path} entry ${i + 1}`, ['name']), dirname(resolve(path)));
     const name = typeof values.name === 'string' ? values.name : `deployment-${i + 1}`;
     return { name, values };
   });
@@ -44,7 +45,8 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
 export async function runInventory(path: string, argv: GlobalArgs & Record<string, unknown>, io: CliIo, only?: Area[]): Promise<never> {
   const deployments = await readInventory(path);
   const concurrency = Number(argv.concurrency ?? 4);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ExitError(2, '--concurrency must be a positive integer');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new ExitError(2, '--concurrency must be a whole number from 1 to 256');
   // Secrets for a fleet come from files or variables only: no prompts mid-run.
   const targets = await Promise.all(
     deployments.map(async (d) => ({

@@ -98,7 +98,7 @@ export const demoCommand = (io: CliIo): CommandModule => ({
   command: 'demo',
   describe: 'Start the lab, diagnose it and show the report: one command, nothing to install',
   builder: (y) =>
-    withReportOptions(y)
+    withReportOptions(y, io)
       .option('scenario', { type: 'string', default: 'healthy', describe: 'Which documented failure to show (cms-doctor lab --list)' })
       .option('tour', { type: 'boolean', describe: 'Run every scenario and print a summary table' })
       .example('$0 demo', 'a healthy deployment')

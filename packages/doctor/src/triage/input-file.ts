@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { CmsDoctorError, HEAD_BYTES, type TriageFile } from '@cms-doctor/core';
@@ -13,9 +13,12 @@ export interface FileEntry {
 }
 
 export async function readHead(diskPath: string): Promise<{ head: Uint8Array; size: number }> {
-  const fh = await open(diskPath, 'r');
+  // O_NONBLOCK: a FIFO swapped in after the walk looked at it must not block the open.
+  const fh = await open(diskPath, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const { size } = await fh.stat();
+    const st = await fh.stat();
+    if (!st.isFile()) throw new CmsDoctorError('CMSD_UNSUPPORTED', `${diskPath} is not a regular file`);
+    const { size } = st;
     const buf = Buffer.alloc(Math.min(HEAD_BYTES, size));
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     return { head: buf.subarray(0, bytesRead), size };
