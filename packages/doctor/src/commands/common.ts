@@ -121,7 +121,22 @@ export async function resolveTarget(argv: Record<string, unknown>, io: CliIo, ex
   const loaded = (argv as Record<symbol, unknown>)[CONFIG] as ConfigValues | undefined;
   const config = loaded ?? (typeof argv.config === 'string' ? await loadConfigFile(argv.config) : {});
   const merged = mergeSources({ ...typedFlags(argv), ...extra }, io.env, config);
+  refusePlainHttp(merged);
   return buildTarget(merged, io.env, { interactive: io.stdinTty && io.stderrTty, prompt: (q) => io.prompt(q) });
+}
+
+/**
+ * An http:// API URL would send Basic credentials in clear: refused unless the user opts in
+ * with --insecure, which every report then shows.
+ */
+export function refusePlainHttp(values: ConfigValues): void {
+  const insecure = values.insecure === true || values.insecure === 'true';
+  for (const key of ['cms-api', 'expressway-api'])
+    if (typeof values[key] === 'string' && /^http:/i.test(values[key]) && !insecure)
+      throw new ExitError(
+        2,
+        `--${key} is plain http://: the API password would cross the network in clear. Use https://, or add --insecure to send it anyway (the report says so)`,
+      );
 }
 
 export async function runLive(target: Target, argv: GlobalArgs, io: CliIo, only?: readonly Area[]): Promise<Report> {

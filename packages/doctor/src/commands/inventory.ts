@@ -5,6 +5,7 @@ import { validateConfig } from '../option-schema.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { diagnoseLive } from '../diagnose.js';
 import { renderJson, renderJunit, renderMarkdown, renderText } from '../render/index.js';
+import { printableReport } from '../render/printable.js';
 import { useColor, type CliIo } from '../io.js';
 import { ExitError } from '../exit.js';
 import type { GlobalArgs } from './common.js';
@@ -65,9 +66,11 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   if (argv.format === 'json') io.stdout(renderJson(reports));
   else if (argv.format === 'junit') io.stdout(renderJunit(reports));
   else {
-    for (const r of reports)
+    // Text and Markdown reach terminals: every string from outside is made printable.
+    const shown = reports.map(printableReport);
+    for (const r of shown)
       io.stdout((argv.format === 'markdown' ? renderMarkdown(r) : renderText(r, { color, verbose: argv.verbose ?? false })) + '\n');
-    io.stdout(summaryTable(reports));
+    io.stdout(summaryTable(shown));
   }
   const codes = reports.map(exitCodeFor);
   throw new ExitError(codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0);

@@ -120,6 +120,7 @@ async function extractTar(gz: boolean, file: string, into: string, budget: Extra
   const { Parser } = await import('tar');
   const result: ExtractResult = { skipped: [], members: 0 };
   const writes: Promise<void>[] = [];
+  const open = new Set<Readable>();
   const parser = new Parser({ strict: false });
   const source = createReadStream(file, { highWaterMark: 64 * 1024 });
   let settle: () => void = () => undefined;
@@ -127,6 +128,9 @@ async function extractTar(gz: boolean, file: string, into: string, budget: Extra
   const halt = (why: { stopped?: string; broken?: string }): void => {
     if (result.stopped === undefined && result.broken === undefined) Object.assign(result, why);
     source.destroy();
+    // A member cut short never ends by itself: its write is ended here, keeping what arrived.
+    // (tar's entries are Minipass streams: only an error tells stream.pipeline they ended.)
+    for (const entry of open) entry.destroy(new Error('the archive ended inside this member'));
     settle();
   };
   const onAbort = (): void => halt({ stopped: DEADLINE });
@@ -155,12 +159,17 @@ async function extractTar(gz: boolean, file: string, into: string, budget: Extra
       return void entry.resume();
     }
     result.members += 1;
+    open.add(entry);
+    // Listened to before the write starts: an entry destroyed while its folder is made must not crash.
+    entry.on('error', () => undefined);
     writes.push(
-      writeMember(entry, target, budget).catch((e: Error) => {
-        if (e instanceof StopExtraction) halt({ stopped: e.message });
-        else result.skipped.push(`${path}: ${e.message}`);
-        entry.resume();
-      }),
+      writeMember(entry, target, budget)
+        .catch((e: Error) => {
+          if (e instanceof StopExtraction) halt({ stopped: e.message });
+          else if (result.stopped === undefined && result.broken === undefined) result.skipped.push(`${path}: ${e.message}`);
+          entry.resume();
+        })
+        .finally(() => open.delete(entry)),
     );
   });
 
