@@ -1,4 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { forgetTemp, rememberTemp } from '../triage/temp-registry.js';
+import { onExitSignal } from '../triage/exit-signals.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -78,15 +80,24 @@ async function diagnoseScenario(
   timeoutMs: number,
   only: Area[] | undefined,
 ): Promise<{ report: Report; expected: { codes: string[]; fixes: string[] } }> {
+  // The folder holds the lab's password files: removed when the demo ends, Ctrl-C included.
   const dir = await mkdtemp(join(tmpdir(), 'cms-doctor-demo-'));
-  const running = await lab.startLab({ scenario, dir });
+  rememberTemp(dir);
+  const release = onExitSignal();
   try {
-    const values = await loadConfigFile(running.configPath);
-    const target = await buildTarget(mergeSources({}, {}, values), {}, { interactive: false, prompt: async () => '' });
-    const report = await diagnoseLive(target, { timeoutMs, ...(only ? { only } : {}) });
-    return { report, expected: running.expected };
+    const running = await lab.startLab({ scenario, dir });
+    try {
+      const values = await loadConfigFile(running.configPath);
+      const target = await buildTarget(mergeSources({}, {}, values), {}, { interactive: false, prompt: async () => '' });
+      const report = await diagnoseLive(target, { timeoutMs, ...(only ? { only } : {}) });
+      return { report, expected: running.expected };
+    } finally {
+      await running.close();
+    }
   } finally {
-    await running.close();
+    release();
+    await rm(dir, { recursive: true, force: true });
+    forgetTemp(dir);
   }
 }
 
