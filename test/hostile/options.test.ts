@@ -85,7 +85,19 @@ describe('credentials in API URLs and Basic auth over plain http', () => {
 
   it('http:// is refused unless --insecure, which the report then shows', async () => {
     const env = { CMS_DOCTOR_CMS_PASSWORD: 'pw-Zq9' };
-    const base = ['run', '--external', 'a.example', '--cms-api', 'http://127.0.0.1:9', '--cms-user', 'admin', '--only', 'cms', '--timeout', '2'];
+    const base = [
+      'run',
+      '--external',
+      'a.example',
+      '--cms-api',
+      'http://127.0.0.1:9',
+      '--cms-user',
+      'admin',
+      '--only',
+      'cms',
+      '--timeout',
+      '2',
+    ];
     expect(await usage(base, env)).toMatch(/plain http:\/\/: the API password would cross the network in clear.*--insecure/);
     const r = await runCli([...base, '--insecure'], env);
     expect(r.code).not.toBe(2);

@@ -12,7 +12,6 @@ const CSI = '\u001b[2J\u001b[31m';
 const C1 = '\u009b6n';
 const BIDI = 'admin\u202egpj.exe';
 // Anything a terminal would act on: ESC, BEL, CSI (C1), DEL, bidi overrides.
-// eslint-disable-next-line no-control-regex
 const RAW = /[\u001b\u0007\u009b\u007f\u202e]/;
 
 const hostileReport = (): Report => ({

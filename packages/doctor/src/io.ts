@@ -14,11 +14,15 @@ export async function readRegularFile(path: string, maxBytes: number, what: stri
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
     fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw new CmsDoctorError('CMSD_INPUT_MISSING', `cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CmsDoctorError(
+      'CMSD_INPUT_MISSING',
+      `cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new CmsDoctorError('CMSD_INPUT_MISSING', `the ${what} ${path} is not a regular file; only regular files are read`);
+    if (!st.isFile())
+      throw new CmsDoctorError('CMSD_INPUT_MISSING', `the ${what} ${path} is not a regular file; only regular files are read`);
     if (st.size > maxBytes)
       throw new CmsDoctorError('CMSD_INPUT_MISSING', `the ${what} ${path} is ${st.size} bytes, above the ${maxBytes}-byte limit`);
     const buf = Buffer.alloc(st.size);

@@ -33,8 +33,7 @@ const CONFIG = Symbol('config');
 export async function resolveOptionSources(argv: Record<string | symbol, unknown>, env: NodeJS.ProcessEnv): Promise<void> {
   const config = typeof argv.config === 'string' ? await loadConfigFile(argv.config) : {};
   argv[CONFIG] = config;
-  for (const key of Object.keys(OPTION_SCHEMA))
-    if (argv[key] !== undefined) argv[key] = validateOption(key, argv[key], { from: 'flag' });
+  for (const key of Object.keys(OPTION_SCHEMA)) if (argv[key] !== undefined) argv[key] = validateOption(key, argv[key], { from: 'flag' });
   // Target variables are read later by mergeSources; checked here so a bad one stops the run first.
   const fromEnv = envOptions(env);
   const command = Array.isArray(argv._) ? String(argv._[0]) : '';

@@ -23,7 +23,10 @@ export async function readInventory(path: string): Promise<Deployment[]> {
   return list.map((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item))
       throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path}: entry ${i + 1} is not a mapping`);
-    const values = resolvePaths(validateConfig(normaliseKeys(item as Record<string, unknown>), `${path} entry ${i + 1}`, ['name']), dirname(resolve(path)));
+    const values = resolvePaths(
+      validateConfig(normaliseKeys(item as Record<string, unknown>), `${path} entry ${i + 1}`, ['name']),
+      dirname(resolve(path)),
+    );
     const name = typeof values.name === 'string' ? values.name : `deployment-${i + 1}`;
     return { name, values };
   });

@@ -6,7 +6,6 @@ import type { Report } from '@cms-doctor/core';
  * overrides and isolates ("Trojan Source"). A log line or a TURN REALM holding
  * `ESC ]0;title BEL` or `ESC [2J` must be shown, not obeyed.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 const escapeChar = (ch: string): string => {
@@ -21,9 +20,7 @@ export function printable(s: string): string {
 
 /** A Markdown table cell: printable, with `|` escaped and line breaks made spaces. */
 export function markdownCell(s: string): string {
-  return printable(s)
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ');
+  return printable(s).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 function deepPrintable(v: unknown): unknown {

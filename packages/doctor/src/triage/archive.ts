@@ -102,12 +102,24 @@ export async function extract(
   return extractTar(kind === 'tar.gz', file, into, budget, signal);
 }
 
-async function extractGzip(file: string, name: string, into: string, budget: ExtractionBudget, signal?: AbortSignal): Promise<ExtractResult> {
+async function extractGzip(
+  file: string,
+  name: string,
+  into: string,
+  budget: ExtractionBudget,
+  signal?: AbortSignal,
+): Promise<ExtractResult> {
   // A plain .gz (not a tarball): one member, named after the file.
   const out = join(into, name.replace(/\.gz$/i, '') || 'decompressed');
   if (!budget.takeEntry()) return { skipped: [], members: 0, stopped: budget.entriesReached() };
   try {
-    await pipeline(createReadStream(file), createGunzip(), metered(budget), createWriteStream(out, { flags: 'wx' }), signal ? { signal } : {});
+    await pipeline(
+      createReadStream(file),
+      createGunzip(),
+      metered(budget),
+      createWriteStream(out, { flags: 'wx' }),
+      signal ? { signal } : {},
+    );
     return { skipped: [], members: 1 };
   } catch (e) {
     if (signal?.aborted) return { skipped: [], members: 1, stopped: DEADLINE };

@@ -32,7 +32,8 @@ function archiveReason(r: ExtractResult): string | undefined {
   const parts: string[] = [];
   if (r.broken !== undefined) parts.push(`truncated or corrupt after ${r.members} member(s): ${r.broken}`);
   if (r.stopped !== undefined) parts.push(`extraction stopped after ${r.members} member(s): ${r.stopped}`);
-  if (r.skipped.length) parts.push(`skipped: ${r.skipped.slice(0, 5).join('; ')}${r.skipped.length > 5 ? ` (and ${r.skipped.length - 5} more)` : ''}`);
+  if (r.skipped.length)
+    parts.push(`skipped: ${r.skipped.slice(0, 5).join('; ')}${r.skipped.length > 5 ? ` (and ${r.skipped.length - 5} more)` : ''}`);
   return parts.length ? parts.join('; ') : undefined;
 }
 
