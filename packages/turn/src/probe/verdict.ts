@@ -122,7 +122,9 @@ function unreachable(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evid
   const how =
     r.outcome === 'connect-failed'
       ? `connection failed (${r.errorCode})`
-      : `no answer after ${r.transactions[0]?.transmissions ?? 0} transmission(s)`;
+      : r.transactions[0]?.received
+        ? `no valid answer after ${r.transactions[0].transmissions} transmission(s): ${r.transactions[0].received}`
+        : `no answer after ${r.transactions[0]?.transmissions ?? 0} transmission(s)`;
   return {
     code: 'turn/unreachable',
     status: required ? 'fail' : 'warn',
