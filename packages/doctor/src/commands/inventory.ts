@@ -4,6 +4,7 @@ import { MAX_INVENTORY_BYTES, loadYaml, normaliseKeys, resolvePaths } from '../c
 import { validateConfig } from '../option-schema.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { diagnoseLive } from '../diagnose.js';
+import { loadCatalogue } from '../catalogue.js';
 import { renderJson, renderJunit, renderMarkdown, renderText } from '../render/index.js';
 import { printableReport } from '../render/printable.js';
 import { useColor, type CliIo } from '../io.js';
@@ -60,8 +61,17 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   );
   const missing = targets.find((t) => !t.target.external);
   if (missing) throw new ExitError(2, `${path}: deployment "${missing.name}" has no external name`);
+  // Loaded once, not once per deployment: under load that work stretched every deadline.
+  const catalogue = await loadCatalogue();
   const reports = await mapBounded(targets, concurrency, async ({ name, target }) => {
-    const report = await diagnoseLive(target, { timeoutMs: argv.timeout * 1000, ...(only ? { only } : {}) });
+    // The deadline is a promise about wall time from when a deployment is admitted.
+    const timeoutMs = argv.timeout * 1000;
+    const report = await diagnoseLive(target, {
+      timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+      catalogue,
+      ...(only ? { only } : {}),
+    });
     report.target = { name, ...report.target };
     return report;
   });
