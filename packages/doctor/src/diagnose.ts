@@ -28,6 +28,8 @@ export interface DiagnoseOptions {
   signal?: AbortSignal;
   /** Offline: run-wide extraction caps (entries, bytes, depth, files). */
   limits?: Partial<TriageLimits>;
+  /** Offline: stops extraction (default `signal`); set earlier than the deadline so the checks still report. */
+  extractionSignal?: AbortSignal;
 }
 
 const pick = (checks: readonly Check<unknown>[], only?: readonly Area[]): Check<unknown>[] =>
@@ -114,7 +116,7 @@ export async function diagnoseOffline(inputs: readonly string[], target: Target,
   const since = started();
   const catalogue = opts.catalogue ?? (await loadCatalogue());
   const { entries, workDirs } = await collectInputs(inputs, catalogue.recognisers, {
-    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...((opts.extractionSignal ?? opts.signal) ? { signal: opts.extractionSignal ?? opts.signal } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
   });
   try {

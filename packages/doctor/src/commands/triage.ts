@@ -7,6 +7,9 @@ import { DEFAULT_TRIAGE_LIMITS, type TriageLimits } from '../triage/budget.js';
 import { onExitSignal } from '../triage/exit-signals.js';
 import { checkTimeout, emit, parseOnly, resolveTarget, withReportOptions, withTargetOptions, type GlobalArgs } from './common.js';
 
+/** Time kept back from extraction for the checks and the report. */
+const EXTRACTION_RESERVE_MS = 750;
+
 const limitsOf = (argv: Record<string, unknown>): Partial<TriageLimits> => ({
   ...(typeof argv['max-extract-bytes'] === 'number' ? { maxBytes: argv['max-extract-bytes'] } : {}),
   ...(typeof argv['max-extract-entries'] === 'number' ? { maxEntries: argv['max-extract-entries'] } : {}),
@@ -50,6 +53,8 @@ export const triageCommand = (io: CliIo): CommandModule => ({
     // The clock starts here, before anything is read: extraction counts against the deadline.
     const timeoutMs = argv.timeout * 1000;
     const deadline = AbortSignal.timeout(timeoutMs);
+    // Extraction gives up a moment earlier, so the file findings (what stopped it) still run.
+    const extractionDeadline = AbortSignal.timeout(Math.max(timeoutMs / 2, timeoutMs - EXTRACTION_RESERVE_MS));
     // Ctrl-C or SIGTERM while unpacking: the temp folders go before the process does.
     const release = onExitSignal();
     const target = await resolveTarget(argv, io);
@@ -58,6 +63,7 @@ export const triageCommand = (io: CliIo): CommandModule => ({
       const report = await diagnoseOffline(argv.inputs, target, {
         timeoutMs,
         signal: deadline,
+        extractionSignal: extractionDeadline,
         limits: limitsOf(argv),
         ...(only ? { only } : {}),
         onStart: (c) => progress.onStart(c),
