@@ -156,3 +156,15 @@ describe('a truncated archive is a file-level finding, not a crash', () => {
     expect(await leftovers(own)).toEqual([]);
   });
 });
+
+describe('a file without line breaks', () => {
+  it('is read line by line with a bounded line length, not held whole in memory', async () => {
+    const { boundedLines } = await import('../../packages/doctor/src/triage/input-file.js');
+    const path = join(dir, 'one-line.log');
+    await writeFile(path, `first\r\n${'x'.repeat(3 * MiB)}\nafter\nlast`);
+    const lines: string[] = [];
+    for await (const line of boundedLines(path, 1024)) lines.push(line);
+    expect(lines.map((l) => l.length)).toEqual([5, 1024, 5, 4]);
+    expect(lines[2]).toBe('after');
+  });
+});
