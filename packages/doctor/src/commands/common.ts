@@ -121,6 +121,9 @@ export async function resolveTarget(argv: Record<string, unknown>, io: CliIo, ex
   const config = loaded ?? (typeof argv.config === 'string' ? await loadConfigFile(argv.config) : {});
   const merged = mergeSources({ ...typedFlags(argv), ...extra }, io.env, config);
   refusePlainHttp(merged);
+  for (const key of ['cms-api', 'expressway-api'])
+    if (typeof merged[key] === 'string' && /^http:/i.test(merged[key]))
+      io.stderr(`cms-doctor: warning: --${key} is plain http://; with --insecure the API password is sent in clear\n`);
   return buildTarget(merged, io.env, { interactive: io.stdinTty && io.stderrTty, prompt: (q) => io.prompt(q) });
 }
 

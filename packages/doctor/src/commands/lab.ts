@@ -59,6 +59,8 @@ export const labCommand = (io: CliIo): CommandModule => ({
     }
     await assertScenario(argv.scenario);
     const dir = argv.dir ? resolve(io.cwd, argv.dir) : await mkdtemp(join(tmpdir(), 'cms-doctor-lab-'));
+    // A folder we made (not --dir) holds password files: it goes when the lab stops.
+    if (!argv.dir) rememberTemp(dir);
     const running = await lab.startLab({ scenario: argv.scenario, dir });
     io.stdout(
       `Lab "${argv.scenario}" is running on loopback (config: ${running.configPath}).\n\nDiagnose it with:\n  npx cms-doctor run --config ${running.configPath}\n\n` +
@@ -71,6 +73,10 @@ export const labCommand = (io: CliIo): CommandModule => ({
       if (argv.for !== undefined) setTimeout(stop, argv.for * 1000).unref();
     });
     await running.close();
+    if (!argv.dir) {
+      await rm(dir, { recursive: true, force: true });
+      forgetTemp(dir);
+    }
   },
 });
 
