@@ -10,7 +10,7 @@ export {
 } from './load.js';
 export { parsePem, toPem, looksLikePem, type PemBlock } from './pem.js';
 export { sniffDer, sniffDerHead, readTlv, type DerShape, type Tlv } from './der.js';
-export { readPkcs12, type Pkcs12Contents } from './pkcs12.js';
+export { readPkcs12, setMaxKdfIterations, DEFAULT_MAX_KDF_ITERATIONS, type Pkcs12Contents } from './pkcs12.js';
 export { signatureAlgorithmOf, WEAK_HASHES, type SignatureAlgorithm } from './algorithms.js';
 export {
   coverage,

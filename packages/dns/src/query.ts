@@ -214,11 +214,19 @@ function netError(server: DnsServer, transport: string, err: Error): CmsDoctorEr
 }
 
 function decode(server: DnsServer, bytes: Buffer): Wire {
+  let msg: Wire;
   try {
-    return Packet.parse(bytes);
+    msg = Packet.parse(bytes);
   } catch (e) {
     throw new CmsDoctorError('CMSD_PROTOCOL', `undecodable answer from ${formatServer(server)}: ${(e as Error).message}`, { cause: e });
   }
+  // dns2 drops a record it cannot decode (a compression-pointer loop, say) and lists why in
+  // `errors`; an answer missing its records must not read as "NOERROR, no data".
+  const lost = (msg as { errors?: { section?: string; message: string }[] }).errors?.find(
+    (e) => e.section === 'questions' || e.section === 'answers',
+  );
+  if (lost) throw new CmsDoctorError('CMSD_PROTOCOL', `undecodable answer from ${formatServer(server)}: ${lost.message}`);
+  return msg;
 }
 
 /**

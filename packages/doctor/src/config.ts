@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CmsDoctorError } from '@cms-doctor/core';
+import { readRegularFile } from './io.js';
+import { validateConfig } from './option-schema.js';
 
 export type ConfigValues = Record<string, unknown>;
 
@@ -28,16 +29,38 @@ export function resolvePaths(values: ConfigValues, baseDir: string): ConfigValue
   return out;
 }
 
-export async function loadYaml(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new CmsDoctorError('CMSD_INPUT_MISSING', `cannot read ${path}: ${(e as Error).message}`);
+/**
+ * Largest --config file. A config is a few dozen lines; the YAML parser costs about
+ * 2-8 s per megabyte (measured on a loaded 2-core machine), so the cap bounds the parse
+ * time as well as memory.
+ */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+/** Largest --inventory file: about 800 deployments of 15 keys. */
+export const MAX_INVENTORY_BYTES = 512 * 1024;
+/** Deepest [ ] / { } nesting: the parser recurses, and 50 000 levels exhaust its memory. */
+export const MAX_YAML_NESTING = 64;
+
+/** Deepest flow nesting, counted without parsing (brackets inside quotes count too: harmless). */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
+  return max;
+}
+
+export async function loadYaml(path: string, maxBytes = MAX_CONFIG_BYTES): Promise<unknown> {
+  const text = (await readRegularFile(path, maxBytes, 'file')).toString('utf8');
+  if (flowDepth(text) > MAX_YAML_NESTING)
+    throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} nests [ ] or { } deeper than ${MAX_YAML_NESTING} levels`);
   const { parse } = await import('yaml');
   try {
-    return parse(text, { maxAliasCount: 50 }) as unknown;
+    // Aliases are kept few: "billion laughs" expands aliases, not bytes. uniqueKeys is off:
+    // its check is quadratic (28 s for 27 000 keys); a repeated key keeps its last value.
+    return parse(text, { maxAliasCount: 50, uniqueKeys: false }) as unknown;
   } catch (e) {
     throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} is not valid YAML: ${(e as Error).message}`);
   }
@@ -49,5 +72,5 @@ export async function loadConfigFile(path: string): Promise<ConfigValues> {
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc))
     throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} must be a mapping of option names to values`);
-  return resolvePaths(normaliseKeys(doc as ConfigValues), dirname(resolve(path)));
+  return resolvePaths(validateConfig(normaliseKeys(doc as ConfigValues), path), dirname(resolve(path)));
 }

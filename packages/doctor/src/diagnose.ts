@@ -14,6 +14,7 @@ import {
 } from '@cms-doctor/core';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
 import { collectInputs } from './triage/collect.js';
+import type { TriageLimits } from './triage/budget.js';
 import { toTriageFile, type FileEntry } from './triage/input-file.js';
 import { VERSION } from './version.js';
 
@@ -25,6 +26,10 @@ export interface DiagnoseOptions {
   onSettled?: (record: CheckRecord, findings: readonly Finding[]) => void;
   catalogue?: Catalogue;
   signal?: AbortSignal;
+  /** Offline: run-wide extraction caps (entries, bytes, depth, files). */
+  limits?: Partial<TriageLimits>;
+  /** Offline: stops extraction (default `signal`); set earlier than the deadline so the checks still report. */
+  extractionSignal?: AbortSignal;
 }
 
 const pick = (checks: readonly Check<unknown>[], only?: readonly Area[]): Check<unknown>[] =>
@@ -110,7 +115,10 @@ function filesCheck(entries: readonly FileEntry[], after: string[]): Check<unkno
 export async function diagnoseOffline(inputs: readonly string[], target: Target, opts: DiagnoseOptions): Promise<Report> {
   const since = started();
   const catalogue = opts.catalogue ?? (await loadCatalogue());
-  const { entries, workDirs } = await collectInputs(inputs, catalogue.recognisers);
+  const { entries, workDirs } = await collectInputs(inputs, catalogue.recognisers, {
+    ...((opts.extractionSignal ?? opts.signal) ? { signal: opts.extractionSignal ?? opts.signal } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+  });
   try {
     const files = entries.map(toTriageFile);
     const checks = pick(catalogue.checks, opts.only).filter((c) => c.modes.includes('offline'));

@@ -1,4 +1,37 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { CmsDoctorError } from '@cms-doctor/core';
+
+/**
+ * Reads a small file the user named (config, inventory, password file): only a regular
+ * file, at most `maxBytes`. A FIFO or device would block past any deadline, and an
+ * unbounded read would let one argument exhaust memory.
+ */
+export async function readRegularFile(path: string, maxBytes: number, what: string): Promise<Buffer> {
+  let fh;
+  try {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new CmsDoctorError(
+      'CMSD_INPUT_MISSING',
+      `cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile())
+      throw new CmsDoctorError('CMSD_INPUT_MISSING', `the ${what} ${path} is not a regular file; only regular files are read`);
+    if (st.size > maxBytes)
+      throw new CmsDoctorError('CMSD_INPUT_MISSING', `the ${what} ${path} is ${st.size} bytes, above the ${maxBytes}-byte limit`);
+    const buf = Buffer.alloc(st.size);
+    const { bytesRead } = await fh.read(buf, 0, st.size, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
 
 /** Everything the CLI touches of the outside world, so tests can run it in-process. */
 export interface CliIo {

@@ -65,7 +65,12 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
   {
     flag: 'insecure',
     field: 'insecure',
-    def: { type: 'boolean', describe: 'Do not verify the CMS API certificate (reported in the output)', group: 'Target:' },
+    def: {
+      type: 'boolean',
+      describe:
+        'Do not verify the CMS API certificate, and allow a plain http:// API URL that sends the password in clear (reported in the output)',
+      group: 'Target:',
+    },
   },
 ];
 

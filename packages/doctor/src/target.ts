@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { CmsDoctorError, DEFAULT_MEDIA_PORT_RANGE, Secret, type Target } from '@cms-doctor/core';
 import { TARGET_OPTIONS, SECRETS, envName } from './target-options.js';
 import type { ConfigValues } from './config.js';
+import { readRegularFile } from './io.js';
 
 export interface SecretSource {
   /** Whether a terminal can be asked. */
@@ -34,15 +34,8 @@ const parseRange = (v: unknown): readonly [number, number] => {
 const asBool = (v: unknown): boolean => v === true || v === 'true' || v === '1' || v === 'yes';
 
 async function readSecretFile(path: string, what: string): Promise<Secret> {
-  try {
-    // A trailing newline is how editors save files; it is never part of a password.
-    return new Secret((await readFile(path, 'utf8')).replace(/\r?\n$/, ''), `the file ${path}`);
-  } catch (e) {
-    throw new CmsDoctorError(
-      'CMSD_INPUT_MISSING',
-      `cannot read the ${what} file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
+  // A trailing newline is how editors save files; it is never part of a password.
+  return new Secret((await readRegularFile(path, 64 * 1024, `${what} file`)).toString('utf8').replace(/\r?\n$/, ''), `the file ${path}`);
 }
 
 /** Turns merged option values into a Target, reading secrets from files, the environment or a prompt. */

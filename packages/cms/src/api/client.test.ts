@@ -197,3 +197,44 @@ describe.skipIf(!haveOpenssl)('live checks against simulator scenarios', () => {
     }
   });
 });
+
+describe('hostile CMS API servers', () => {
+  it('plain http:// is refused before any request unless the caller opts in', async () => {
+    await expect(createCmsApi({ url: 'http://127.0.0.1:9', user: 'admin', password: new Secret(PASSWORD) })).rejects.toThrow(
+      /plain http:\/\/, which would send the password in clear/,
+    );
+  });
+
+  it('endless pagination with big pages stops at the per-list byte cap, not at the deadline', async () => {
+    const { createServer } = await import('node:http');
+    let served = 0;
+    // About 1 MiB a page, in few elements (parsing stays cheap), and a total that never ends.
+    const spaces = Array.from({ length: 10 }, (_, i) => `<coSpace id="s${i}"><name>${'n'.repeat(100_000)}</name></coSpace>`).join('');
+    const body = `<?xml version="1.0"?><coSpaces total="100000000">${spaces}</coSpaces>`;
+    const server = createServer((_req, res) => {
+      served++;
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const api = await createCmsApi({
+      url: `http://127.0.0.1:${port}`,
+      user: 'admin',
+      password: new Secret(PASSWORD),
+      allowPlainHttp: true,
+      maxListBytes: 4 * 1024 * 1024,
+    });
+    try {
+      const t0 = performance.now();
+      const err = await api.list('/coSpaces', 'coSpace', AbortSignal.timeout(20_000)).catch((e: unknown) => e);
+      expect(isCmsApiError(err) && err.kind).toBe('body-too-large');
+      expect(String(err)).toMatch(/pages of this list exceed 4194304 bytes/);
+      expect(served).toBeLessThanOrEqual(Math.ceil((4 * 1024 * 1024) / body.length) + 1);
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      await api.close();
+      server.close();
+    }
+  });
+});

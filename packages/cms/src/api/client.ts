@@ -21,8 +21,15 @@ export interface CmsApiOptions {
   maxBodyBytes?: number;
   /** `limit` asked for per page; CMS may return fewer (it caps page sizes). */
   pageLimit?: number;
-  /** Stop paging after this many pages (a server that never ends). */
+  /** Stop paging after this many pages (a server that never ends), default 100. */
   maxPages?: number;
+  /** Largest sum of page bodies one list may read, default 16 MiB: pages are kept as evidence. */
+  maxListBytes?: number;
+  /**
+   * Send Basic credentials over plain `http://`. Off by default: the password would cross
+   * the network in clear. The CLI turns it on only with --insecure, which the report shows.
+   */
+  allowPlainHttp?: boolean;
   /** Injected dispatcher (tests); the client then does not own it. */
   dispatcher?: Dispatcher;
 }
@@ -54,6 +61,8 @@ export interface CmsApi {
 }
 
 const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
+const DEFAULT_MAX_PAGES = 1000;
+const DEFAULT_MAX_LIST_BYTES = 16 * 1024 * 1024;
 
 /** Normalises the user's URL to `https://host:port/api/v1`. */
 export function apiBase(url: string): string {
@@ -71,6 +80,12 @@ export function apiBase(url: string): string {
 /** Creates a client. TLS verification is on unless `insecure` is set explicitly. */
 export async function createCmsApi(opts: CmsApiOptions): Promise<CmsApi> {
   const baseUrl = apiBase(opts.url);
+  if (baseUrl.startsWith('http:') && opts.allowPlainHttp !== true && opts.insecure !== true)
+    throw new CmsApiError(
+      'tls',
+      '/',
+      'refused: the CMS API URL is plain http://, which would send the password in clear; use https:// (or --insecure to send it anyway, which the report shows)',
+    );
   const ca: string[] = [...(opts.caPem ?? [])];
   for (const file of opts.caFiles ?? []) ca.push(await readFile(file, 'utf8'));
   const owned = opts.dispatcher === undefined;
@@ -90,7 +105,8 @@ export async function createCmsApi(opts: CmsApiOptions): Promise<CmsApi> {
   const authorization = 'Basic ' + Buffer.from(`${opts.user}:${opts.password.reveal()}`).toString('base64');
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const pageLimit = opts.pageLimit ?? 100;
-  const maxPages = opts.maxPages ?? 1000;
+  const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+  const maxListBytes = opts.maxListBytes ?? DEFAULT_MAX_LIST_BYTES;
 
   const get = async (path: string, signal: AbortSignal): Promise<CmsResponse> => {
     const rel = path.startsWith('/') ? path : `/${path}`;
@@ -115,9 +131,14 @@ export async function createCmsApi(opts: CmsApiOptions): Promise<CmsApi> {
     const items: XmlNode[] = [];
     const bodies: string[] = [];
     let total = 0;
+    let bytes = 0;
     const sep = path.includes('?') ? '&' : '?';
     for (let page = 0, offset = 0; page < maxPages; page += 1) {
       const res = await get(`${path}${sep}offset=${offset}&limit=${pageLimit}`, signal);
+      bytes += Buffer.byteLength(res.text);
+      // A server that pages on and on with big pages would otherwise fill memory before the deadline.
+      if (bytes > maxListBytes)
+        throw new CmsApiError('body-too-large', path, `the pages of this list exceed ${maxListBytes} bytes after ${page + 1} page(s)`);
       bodies.push(res.text);
       const got = childList(res.node, item);
       total = int(res.node['@total'] as string | undefined) ?? got.length;

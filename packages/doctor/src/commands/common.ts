@@ -5,6 +5,7 @@ import { TARGET_OPTIONS, FORBIDDEN_FLAGS } from '../target-options.js';
 import { loadConfigFile, type ConfigValues } from '../config.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { useColor, type CliIo } from '../io.js';
+import { GLOBAL_OPTIONS, OPTION_SCHEMA, envOptions, validateOption } from '../option-schema.js';
 import { createProgress } from '../progress.js';
 import { diagnoseLive } from '../diagnose.js';
 import { ExitError } from '../exit.js';
@@ -20,12 +21,43 @@ export interface GlobalArgs {
 }
 
 export const DEFAULT_TIMEOUT_S = 15;
+/** Offline runs read big logs: their default deadline is longer than for live probes. */
+export const DEFAULT_TRIAGE_TIMEOUT_S = 600;
 
-/** The options every reporting command takes. */
-export function withReportOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
+/** The config file's values, loaded once by the option middleware. */
+const CONFIG = Symbol('config');
+
+/**
+ * Fills the report options flag > CMS_DOCTOR_<OPTION> > --config key > default, and checks
+ * every value, whatever its source, against the one option schema (exit 2 naming it).
+ */
+export async function resolveOptionSources(argv: Record<string | symbol, unknown>, env: NodeJS.ProcessEnv): Promise<void> {
+  const config = typeof argv.config === 'string' ? await loadConfigFile(argv.config) : {};
+  argv[CONFIG] = config;
+  for (const key of Object.keys(OPTION_SCHEMA)) if (argv[key] !== undefined) argv[key] = validateOption(key, argv[key], { from: 'flag' });
+  // Target variables are read later by mergeSources; checked here so a bad one stops the run first.
+  const fromEnv = envOptions(env);
+  const command = Array.isArray(argv._) ? String(argv._[0]) : '';
+  const defaults: Record<string, unknown> = {
+    timeout: command === 'triage' ? DEFAULT_TRIAGE_TIMEOUT_S : DEFAULT_TIMEOUT_S,
+    format: 'text',
+  };
+  for (const key of Object.keys(GLOBAL_OPTIONS)) {
+    if (argv[key] !== undefined) continue;
+    const v = fromEnv[key] ?? config[key] ?? defaults[key];
+    if (v !== undefined) argv[key] = v;
+  }
+}
+
+/** The options every reporting command takes. `io` gives the environment (process.env without it). */
+export function withReportOptions<T>(y: Argv<T>, io?: CliIo): Argv<T & GlobalArgs> {
   return y
-    .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'Output format', group: 'Output:' })
-    .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_S, describe: 'Overall deadline in seconds', group: 'Output:' })
+    .option('format', { choices: FORMATS, describe: 'Output format (default text)', group: 'Output:' })
+    .option('timeout', {
+      type: 'number',
+      describe: `Overall deadline in seconds, at most 86400 (default ${DEFAULT_TIMEOUT_S}; triage ${DEFAULT_TRIAGE_TIMEOUT_S})`,
+      group: 'Output:',
+    })
     .option('config', { type: 'string', describe: 'YAML file with target options (keys as the flags)', group: 'Output:' })
     .option('color', {
       type: 'boolean',
@@ -48,7 +80,10 @@ export function withReportOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
       type: 'boolean',
       describe: 'Per-check progress lines on stderr even when it is not a terminal (a terminal always shows a spinner)',
       group: 'Output:',
-    }) as unknown as Argv<T & GlobalArgs>;
+    })
+    .middleware(async (argv) => resolveOptionSources(argv as Record<string | symbol, unknown>, io?.env ?? process.env)) as unknown as Argv<
+    T & GlobalArgs
+  >;
 }
 
 export function withTargetOptions<T>(y: Argv<T>): Argv<T> {
@@ -88,9 +123,28 @@ export function refuseArgvPasswords(raw: readonly string[]): void {
 
 /** Flags > CMS_DOCTOR_* variables > --config file. */
 export async function resolveTarget(argv: Record<string, unknown>, io: CliIo, extra: ConfigValues = {}): Promise<Target> {
-  const config = typeof argv.config === 'string' ? await loadConfigFile(argv.config) : {};
+  const loaded = (argv as Record<symbol, unknown>)[CONFIG] as ConfigValues | undefined;
+  const config = loaded ?? (typeof argv.config === 'string' ? await loadConfigFile(argv.config) : {});
   const merged = mergeSources({ ...typedFlags(argv), ...extra }, io.env, config);
+  refusePlainHttp(merged);
+  for (const key of ['cms-api', 'expressway-api'])
+    if (typeof merged[key] === 'string' && /^http:/i.test(merged[key]))
+      io.stderr(`cms-doctor: warning: --${key} is plain http://; with --insecure the API password is sent in clear\n`);
   return buildTarget(merged, io.env, { interactive: io.stdinTty && io.stderrTty, prompt: (q) => io.prompt(q) });
+}
+
+/**
+ * An http:// API URL would send Basic credentials in clear: refused unless the user opts in
+ * with --insecure, which every report then shows.
+ */
+export function refusePlainHttp(values: ConfigValues): void {
+  const insecure = values.insecure === true || values.insecure === 'true';
+  for (const key of ['cms-api', 'expressway-api'])
+    if (typeof values[key] === 'string' && /^http:/i.test(values[key]) && !insecure)
+      throw new ExitError(
+        2,
+        `--${key} is plain http://: the API password would cross the network in clear. Use https://, or add --insecure to send it anyway (the report says so)`,
+      );
 }
 
 export async function runLive(target: Target, argv: GlobalArgs, io: CliIo, only?: readonly Area[]): Promise<Report> {
@@ -114,5 +168,5 @@ export function emit(report: Report, argv: GlobalArgs, io: CliIo): never {
 }
 
 export function checkTimeout(argv: GlobalArgs): void {
-  if (!Number.isFinite(argv.timeout) || argv.timeout <= 0) throw new ExitError(2, '--timeout must be a positive number of seconds');
+  argv.timeout = validateOption('timeout', argv.timeout ?? DEFAULT_TIMEOUT_S, { from: 'flag' }) as number;
 }

@@ -1,9 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import { CmsDoctorError, exitCodeFor, type Area, type Report } from '@cms-doctor/core';
-import { loadYaml, normaliseKeys, resolvePaths } from '../config.js';
+import { MAX_INVENTORY_BYTES, loadYaml, normaliseKeys, resolvePaths } from '../config.js';
+import { validateConfig } from '../option-schema.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { diagnoseLive } from '../diagnose.js';
+import { loadCatalogue } from '../catalogue.js';
 import { renderJson, renderJunit, renderMarkdown, renderText } from '../render/index.js';
+import { printableReport } from '../render/printable.js';
 import { useColor, type CliIo } from '../io.js';
 import { ExitError } from '../exit.js';
 import type { GlobalArgs } from './common.js';
@@ -14,14 +17,17 @@ interface Deployment {
 }
 
 export async function readInventory(path: string): Promise<Deployment[]> {
-  const doc = await loadYaml(path);
+  const doc = await loadYaml(path, MAX_INVENTORY_BYTES);
   const list = Array.isArray(doc) ? doc : (doc as { deployments?: unknown } | null)?.deployments;
   if (!Array.isArray(list))
     throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path} must be a YAML list of deployments (each a name plus config keys)`);
   return list.map((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item))
       throw new CmsDoctorError('CMSD_CONFIG_INVALID', `${path}: entry ${i + 1} is not a mapping`);
-    const values = resolvePaths(normaliseKeys(item as Record<string, unknown>), dirname(resolve(path)));
+    const values = resolvePaths(
+      validateConfig(normaliseKeys(item as Record<string, unknown>), `${path} entry ${i + 1}`, ['name']),
+      dirname(resolve(path)),
+    );
     const name = typeof values.name === 'string' ? values.name : `deployment-${i + 1}`;
     return { name, values };
   });
@@ -44,7 +50,8 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
 export async function runInventory(path: string, argv: GlobalArgs & Record<string, unknown>, io: CliIo, only?: Area[]): Promise<never> {
   const deployments = await readInventory(path);
   const concurrency = Number(argv.concurrency ?? 4);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ExitError(2, '--concurrency must be a positive integer');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new ExitError(2, '--concurrency must be a whole number from 1 to 256');
   // Secrets for a fleet come from files or variables only: no prompts mid-run.
   const targets = await Promise.all(
     deployments.map(async (d) => ({
@@ -54,8 +61,17 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   );
   const missing = targets.find((t) => !t.target.external);
   if (missing) throw new ExitError(2, `${path}: deployment "${missing.name}" has no external name`);
+  // Loaded once, not once per deployment: under load that work stretched every deadline.
+  const catalogue = await loadCatalogue();
   const reports = await mapBounded(targets, concurrency, async ({ name, target }) => {
-    const report = await diagnoseLive(target, { timeoutMs: argv.timeout * 1000, ...(only ? { only } : {}) });
+    // The deadline is a promise about wall time from when a deployment is admitted.
+    const timeoutMs = argv.timeout * 1000;
+    const report = await diagnoseLive(target, {
+      timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+      catalogue,
+      ...(only ? { only } : {}),
+    });
     report.target = { name, ...report.target };
     return report;
   });
@@ -63,9 +79,11 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   if (argv.format === 'json') io.stdout(renderJson(reports));
   else if (argv.format === 'junit') io.stdout(renderJunit(reports));
   else {
-    for (const r of reports)
+    // Text and Markdown reach terminals: every string from outside is made printable.
+    const shown = reports.map(printableReport);
+    for (const r of shown)
       io.stdout((argv.format === 'markdown' ? renderMarkdown(r) : renderText(r, { color, verbose: argv.verbose ?? false })) + '\n');
-    io.stdout(summaryTable(reports));
+    io.stdout(summaryTable(shown));
   }
   const codes = reports.map(exitCodeFor);
   throw new ExitError(codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0);

@@ -1,4 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { forgetTemp, rememberTemp } from '../triage/temp-registry.js';
+import { onExitSignal } from '../triage/exit-signals.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -57,6 +59,8 @@ export const labCommand = (io: CliIo): CommandModule => ({
     }
     await assertScenario(argv.scenario);
     const dir = argv.dir ? resolve(io.cwd, argv.dir) : await mkdtemp(join(tmpdir(), 'cms-doctor-lab-'));
+    // A folder we made (not --dir) holds password files: it goes when the lab stops.
+    if (!argv.dir) rememberTemp(dir);
     const running = await lab.startLab({ scenario: argv.scenario, dir });
     io.stdout(
       `Lab "${argv.scenario}" is running on loopback (config: ${running.configPath}).\n\nDiagnose it with:\n  npx cms-doctor run --config ${running.configPath}\n\n` +
@@ -69,6 +73,10 @@ export const labCommand = (io: CliIo): CommandModule => ({
       if (argv.for !== undefined) setTimeout(stop, argv.for * 1000).unref();
     });
     await running.close();
+    if (!argv.dir) {
+      await rm(dir, { recursive: true, force: true });
+      forgetTemp(dir);
+    }
   },
 });
 
@@ -78,15 +86,24 @@ async function diagnoseScenario(
   timeoutMs: number,
   only: Area[] | undefined,
 ): Promise<{ report: Report; expected: { codes: string[]; fixes: string[] } }> {
+  // The folder holds the lab's password files: removed when the demo ends, Ctrl-C included.
   const dir = await mkdtemp(join(tmpdir(), 'cms-doctor-demo-'));
-  const running = await lab.startLab({ scenario, dir });
+  rememberTemp(dir);
+  const release = onExitSignal();
   try {
-    const values = await loadConfigFile(running.configPath);
-    const target = await buildTarget(mergeSources({}, {}, values), {}, { interactive: false, prompt: async () => '' });
-    const report = await diagnoseLive(target, { timeoutMs, ...(only ? { only } : {}) });
-    return { report, expected: running.expected };
+    const running = await lab.startLab({ scenario, dir });
+    try {
+      const values = await loadConfigFile(running.configPath);
+      const target = await buildTarget(mergeSources({}, {}, values), {}, { interactive: false, prompt: async () => '' });
+      const report = await diagnoseLive(target, { timeoutMs, ...(only ? { only } : {}) });
+      return { report, expected: running.expected };
+    } finally {
+      await running.close();
+    }
   } finally {
-    await running.close();
+    release();
+    await rm(dir, { recursive: true, force: true });
+    forgetTemp(dir);
   }
 }
 
@@ -98,7 +115,7 @@ export const demoCommand = (io: CliIo): CommandModule => ({
   command: 'demo',
   describe: 'Start the lab, diagnose it and show the report: one command, nothing to install',
   builder: (y) =>
-    withReportOptions(y)
+    withReportOptions(y, io)
       .option('scenario', { type: 'string', default: 'healthy', describe: 'Which documented failure to show (cms-doctor lab --list)' })
       .option('tour', { type: 'boolean', describe: 'Run every scenario and print a summary table' })
       .example('$0 demo', 'a healthy deployment')

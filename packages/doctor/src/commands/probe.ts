@@ -29,7 +29,7 @@ export const probeCommand = (io: CliIo): CommandModule => ({
         command: 'turn <server>',
         describe: 'TURN Allocate (401 challenge, authenticated Allocate, media path) against host[:port]',
         builder: (p) =>
-          targetOpt(withReportOptions(p), 'edge-nat-address', 'media-port-range', 'turn-tls-port', 'turn-tcp-expected', 'ca')
+          targetOpt(withReportOptions(p, io), 'edge-nat-address', 'media-port-range', 'turn-tls-port', 'turn-tcp-expected', 'ca')
             .positional('server', { type: 'string', describe: 'TURN server host[:port] (default port 3478)' })
             .option('transport', {
               choices: ['udp', 'tcp', 'tls'] as const,
@@ -69,7 +69,7 @@ export const probeCommand = (io: CliIo): CommandModule => ({
         command: 'dns <fqdn>',
         describe: 'Resolve a name in the internal and external views and compare with the topology',
         builder: (p) =>
-          targetOpt(withReportOptions(p), 'internal-domain', 'external-domain', 'cms-version', 'edge-internal-address')
+          targetOpt(withReportOptions(p, io), 'internal-domain', 'external-domain', 'cms-version', 'edge-internal-address')
             .positional('fqdn', { type: 'string', describe: 'The name to resolve, usually the external web bridge name' })
             .option('internal-dns', { type: 'string', describe: 'Resolver of the internal view, ip[:port]', group: 'Probe:' })
             .option('external-dns', {
@@ -107,7 +107,7 @@ export const probeCommand = (io: CliIo): CommandModule => ({
         command: 'cert <server>',
         describe: 'Fetch the certificate chain a TLS server presents and inspect it',
         builder: (p) =>
-          targetOpt(withReportOptions(p), 'internal-domain', 'external-domain', 'ca')
+          targetOpt(withReportOptions(p, io), 'internal-domain', 'external-domain', 'ca')
             .positional('server', { type: 'string', describe: 'host[:port] to connect to (default port 443)' })
             .option('name', {
               type: 'string',

@@ -8,7 +8,7 @@ export const runCommand = (io: CliIo): CommandModule => ({
   command: 'run',
   describe: 'Live diagnosis of one deployment (or many with --inventory)',
   builder: (y) =>
-    withTargetOptions(withReportOptions(y))
+    withTargetOptions(withReportOptions(y, io))
       .option('inventory', { type: 'string', describe: 'YAML list of deployments (name + config keys); runs each', group: 'Fleet:' })
       .option('concurrency', { type: 'number', default: 4, describe: 'Deployments diagnosed at once with --inventory', group: 'Fleet:' })
       .example(

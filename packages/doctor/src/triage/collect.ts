@@ -1,7 +1,9 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { CmsDoctorError, describeError, type Recogniser } from '@cms-doctor/core';
-import { archiveKindOf, extract, makeWorkDir, type Extraction } from './archive.js';
+import { archiveKindOf, extract, makeWorkDir, type Extraction, type ExtractResult } from './archive.js';
+import { DEFAULT_TRIAGE_LIMITS, ExtractionBudget, type TriageLimits } from './budget.js';
 import { readHead, type FileEntry } from './input-file.js';
 
 export interface Collected {
@@ -10,8 +12,30 @@ export interface Collected {
   workDirs: Extraction[];
 }
 
-const MAX_FILES = 20_000;
-const MAX_ARCHIVE_DEPTH = 3;
+export interface CollectOptions {
+  /** Run-wide caps; the defaults are in DEFAULT_TRIAGE_LIMITS. */
+  limits?: Partial<TriageLimits>;
+  /** The run's deadline: extraction stops when it fires. */
+  signal?: AbortSignal;
+}
+
+/** What a file that is not a regular file is, for the report. */
+function specialKind(st: Stats): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** The archive's own line in the file list: how extraction ended, when it ended early. */
+function archiveReason(r: ExtractResult): string | undefined {
+  const parts: string[] = [];
+  if (r.broken !== undefined) parts.push(`truncated or corrupt after ${r.members} member(s): ${r.broken}`);
+  if (r.stopped !== undefined) parts.push(`extraction stopped after ${r.members} member(s): ${r.stopped}`);
+  if (r.skipped.length)
+    parts.push(`skipped: ${r.skipped.slice(0, 5).join('; ')}${r.skipped.length > 5 ? ` (and ${r.skipped.length - 5} more)` : ''}`);
+  return parts.length ? parts.join('; ') : undefined;
+}
 
 /** Says what a file is by its content: the first recogniser that claims its head. */
 export function recognise(recognisers: readonly Recogniser[], head: Uint8Array, name: string): Recogniser | undefined {
@@ -30,7 +54,16 @@ export function recognise(recognisers: readonly Recogniser[], head: Uint8Array, 
  * three deep), and gives every file a kind or the reason it was not used. Missing inputs
  * are a usage error; everything else is listed, never fatal.
  */
-export async function collectInputs(inputs: readonly string[], recognisers: readonly Recogniser[]): Promise<Collected> {
+export async function collectInputs(
+  inputs: readonly string[],
+  recognisers: readonly Recogniser[],
+  opts: CollectOptions = {},
+): Promise<Collected> {
+  const limits: TriageLimits = { ...DEFAULT_TRIAGE_LIMITS, ...opts.limits };
+  const budget = new ExtractionBudget(limits);
+  const signal = opts.signal;
+  const MAX_FILES = limits.maxFiles;
+  const MAX_ARCHIVE_DEPTH = limits.maxDepth;
   const entries: FileEntry[] = [];
   const workDirs: Extraction[] = [];
   for (const input of inputs) {
@@ -71,14 +104,17 @@ export async function collectInputs(inputs: readonly string[], recognisers: read
       const work = await makeWorkDir();
       workDirs.push(work);
       try {
-        const skipped = await extract(archive, diskPath, basename(diskPath), work.dir);
+        const result = await extract(archive, diskPath, basename(diskPath), work.dir, budget, signal);
+        const reason = archiveReason(result);
+        // An archive that ended early is a file-level finding (kind unreadable); what was read is still used.
+        const ended = result.broken !== undefined || result.stopped !== undefined;
         entries.push({
           path: shown,
           diskPath,
           size,
-          kind: `archive-${archive}`,
+          kind: ended ? 'unreadable' : `archive-${archive}`,
           head,
-          ...(skipped.length ? { reason: `skipped: ${skipped.slice(0, 5).join('; ')}` } : {}),
+          ...(reason ? { reason } : {}),
         });
         await addTree(work.dir, work.dir, `${shown}!`, depth + 1);
       } catch (e) {
@@ -126,13 +162,28 @@ export async function collectInputs(inputs: readonly string[], recognisers: read
         });
       else if (st.isDirectory()) await addTree(p, root, shownPrefix, depth);
       else if (st.isFile()) await addFile(p, shown, depth);
+      else special(p, shown, st);
     }
   };
 
+  // Never opened: reading a FIFO or a device would wait forever, past any deadline.
+  const special = (diskPath: string, shown: string, st: Stats): void => {
+    entries.push({
+      path: shown,
+      diskPath,
+      size: 0,
+      kind: 'unreadable',
+      head: new Uint8Array(),
+      reason: `${specialKind(st)}: only regular files, folders and archives are read`,
+    });
+  };
+
   for (const input of inputs) {
-    const st = await lstat(input);
+    // Inputs named by the user are followed if they are links; links inside folders are not.
+    const st = await stat(input).catch(() => lstat(input));
     if (st.isDirectory()) await addTree(input, input, undefined, 0);
-    else await addFile(input, input, 0);
+    else if (st.isFile()) await addFile(input, input, 0);
+    else special(input, input, st);
   }
   return { entries, workDirs };
 }

@@ -103,7 +103,13 @@ export class StunClient {
         resolve(r);
       };
       const waited = (): number => Math.round(performance.now() - started);
-      const onAbort = (): void => finish({ ok: false, reason: 'timeout', waitedMs: waited(), transmissions });
+      // Replies that arrived but did not decode are said, so a malformed answer never reads as silence.
+      const undecodableBefore = this.undecodable.length;
+      const received = (): { error?: string } => {
+        const bad = this.undecodable.slice(undecodableBefore);
+        return bad.length ? { error: `received ${bad.length} reply(ies) that did not decode as STUN: ${bad[0]}` } : {};
+      };
+      const onAbort = (): void => finish({ ok: false, reason: 'timeout', waitedMs: waited(), transmissions, ...received() });
       const onClose = (e?: Error): void => {
         const code = (e as { code?: unknown } | undefined)?.code;
         finish({

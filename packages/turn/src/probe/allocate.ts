@@ -25,6 +25,8 @@ export interface TransactionRecord {
   transmissions: number;
   /** The response's MESSAGE-INTEGRITY checked with our key. */
   responseIntegrity?: 'valid' | 'invalid' | 'absent';
+  /** Without a response: what arrived instead (replies that did not decode). */
+  received?: string;
 }
 
 export type AllocateOutcome =
@@ -188,6 +190,7 @@ async function runAllocate(client: StunClient, opts: AllocateProbeOptions, resul
       request: summarize(decodeMessage(bytes)),
       outcome: r.ok ? 'answered' : r.reason,
       transmissions: r.transmissions,
+      ...(!r.ok && r.reason === 'timeout' && r.error ? { received: r.error } : {}),
     };
     result.transactions.push(record);
     if (!r.ok) {

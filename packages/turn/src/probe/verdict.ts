@@ -98,7 +98,9 @@ function unreachable(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evid
   const how =
     r.outcome === 'connect-failed'
       ? `connection failed (${r.errorCode}${r.errorCode === 'ECONNREFUSED' && r.transport === 'udp' ? ': ICMP port unreachable' : ''})`
-      : `no answer after ${r.transactions[0]?.transmissions ?? 0} transmission(s)`;
+      : r.transactions[0]?.received
+        ? `no valid answer after ${r.transactions[0].transmissions} transmission(s): ${r.transactions[0].received}`
+        : `no answer after ${r.transactions[0]?.transmissions ?? 0} transmission(s)`;
   const optional = r.transport === 'udp' || must ? '' : ` ${OPTIONAL_WHY[r.transport]}`;
   return emit('turn/unreachable', {
     subject: subjectOf(r),
