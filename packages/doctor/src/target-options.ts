@@ -44,6 +44,33 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
   { flag: 'cms-api', field: 'cmsApi', def: str('CMS REST API base URL, e.g. https://admin.cms.octavio.local:445') },
   { flag: 'cms-user', field: 'cmsUser', def: str('CMS API user') },
   { flag: 'cms-password-file', field: 'cmsPassword', def: str('File holding the CMS API password (or set CMS_DOCTOR_CMS_PASSWORD)') },
+  {
+    flag: 'cms-ssh',
+    field: 'cmsSsh',
+    def: str('CMS MMP over SSH, user@host[:port]: reads webbridge, callbridge, license, xmpp and pki screens (read-only allow-list)'),
+  },
+  {
+    flag: 'cms-ssh-password-file',
+    field: 'cmsSshPassword',
+    def: str('File holding the MMP password (or set CMS_DOCTOR_CMS_SSH_PASSWORD); or use --cms-ssh-key or the SSH agent'),
+  },
+  { flag: 'cms-ssh-key', field: 'cmsSshKey', def: str('Private key file for the MMP login (OpenSSH or PEM format)') },
+  {
+    flag: 'cms-ssh-key-passphrase-file',
+    field: 'cmsSshKeyPassphrase',
+    def: str('File holding the passphrase of --cms-ssh-key (or set CMS_DOCTOR_CMS_SSH_KEY_PASSPHRASE)'),
+  },
+  {
+    flag: 'cms-ssh-host-key',
+    field: 'cmsSshHostKey',
+    def: {
+      type: 'string',
+      array: true,
+      describe: 'Pin the MMP host key, SHA256:... as ssh-keygen -lf prints it (otherwise ~/.ssh/known_hosts; an unknown key sends nothing)',
+      group: 'Target:',
+    },
+  },
+  { flag: 'cms-ssh-known-hosts', field: 'cmsSshKnownHosts', def: str('known_hosts file for the MMP host key (default ~/.ssh/known_hosts)') },
   { flag: 'cms-version', field: 'cmsVersion', def: str('CMS version when the API cannot be asked, e.g. 2.9.1') },
   { flag: 'expressway-api', field: 'expresswayApi', def: str('Expressway-E REST API base URL') },
   { flag: 'expressway-user', field: 'expresswayUser', def: str('Expressway API user') },
@@ -86,6 +113,22 @@ export const SECRETS = [
     what: 'Expressway password',
   },
   {
+    field: 'cmsSshPassword',
+    fileFlag: 'cms-ssh-password-file',
+    env: 'CMS_DOCTOR_CMS_SSH_PASSWORD',
+    // Not asked for: a key or the SSH agent may log in instead.
+    userField: undefined,
+    what: 'MMP password',
+  },
+  { field: 'cmsSshKey', fileFlag: 'cms-ssh-key', env: 'CMS_DOCTOR_CMS_SSH_KEY', userField: undefined, what: 'MMP private key' },
+  {
+    field: 'cmsSshKeyPassphrase',
+    fileFlag: 'cms-ssh-key-passphrase-file',
+    env: 'CMS_DOCTOR_CMS_SSH_KEY_PASSPHRASE',
+    userField: undefined,
+    what: 'MMP private key passphrase',
+  },
+  {
     field: 'certPassword',
     fileFlag: 'cert-password-file',
     env: 'CMS_DOCTOR_CERT_PASSWORD',
@@ -101,10 +144,14 @@ export const FORBIDDEN_FLAGS = [
   'cms-password',
   'expressway-password',
   'cert-password',
+  'cms-ssh-password',
+  'cms-ssh-key-passphrase',
   'turnPassword',
   'cmsPassword',
   'expresswayPassword',
   'certPassword',
+  'cmsSshPassword',
+  'cmsSshKeyPassphrase',
 ];
 
 export const envName = (flag: string): string => `CMS_DOCTOR_${flag.toUpperCase().replace(/-/g, '_')}`;

@@ -43,7 +43,8 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
   const t: Record<string, unknown> = {};
   for (const { flag, field, def } of TARGET_OPTIONS) {
     const v = values[flag];
-    if (v === undefined || field.endsWith('Password')) continue;
+    // Secrets (passwords, the private key) are read below, from their files or variables.
+    if (v === undefined || SECRETS.some((x) => x.field === field)) continue;
     if (field === 'mediaPortRange') t[field] = parseRange(v);
     else if (def.type === 'boolean') t[field] = asBool(v);
     else if (def.type === 'number') {
@@ -72,6 +73,8 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
       t[s.field] = new Secret(await secrets.prompt(`${s.what}: `), 'the interactive prompt');
     }
   }
+  // With no password or key for the MMP, the SSH agent may hold one.
+  if (t.cmsSsh && !t.cmsSshPassword && !t.cmsSshKey && env.SSH_AUTH_SOCK) t.cmsSshAgent = env.SSH_AUTH_SOCK;
   return t as Target;
 }
 

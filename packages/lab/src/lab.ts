@@ -9,6 +9,8 @@ import { startWebBridge, startWebProxy, type WebProxy } from './web-proxy/index.
 import { DOCUMENT, EDGE_SANS, externalRecords, internalRecords, LAB, remap } from './topology.js';
 import { freeUdpTcpPort } from './ports.js';
 import { scenarioByName, SCENARIOS } from './scenarios/index.js';
+import { startMmpSshSimulator } from './mmp-ssh/server.js';
+import { DOCUMENT_SCREENS, screensOfTranscript } from './mmp-ssh/screens.js';
 import type { Scenario } from './scenarios/scenario.js';
 
 export interface LabOptions {
@@ -128,6 +130,29 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         [DOCUMENT.turnUser]: setup.turnPasswordMismatch ? `${DOCUMENT.turnPassword}-changed-on-expressway` : DOCUMENT.turnPassword,
       }).then((x) => stack.add(x)),
     ]);
+    // The MMP over SSH: the document's screens, with a scenario's pasted MMP output (what the
+    // customer attaches for triage) as what the live collector reads too.
+    const mmpPassword = 'lab-mmp-password';
+    const attached = Object.entries(scenario.attachments ?? {})
+      .filter(([name]) => name.startsWith('mmp-'))
+      .map(([, text]) => screensOfTranscript(text));
+    const licenceInactive = (setup.cmsFaults ?? []).some((f) => /^license-(inactive|expired)$/.test(f));
+    const mmp = stack.add(
+      await startMmpSshSimulator({
+        host: LAB.cms,
+        hostname: 'proxyWebRTC',
+        username: DOCUMENT.cmsUser,
+        password: mmpPassword,
+        screens: Object.assign(
+          { ...DOCUMENT_SCREENS },
+          // The document's own licence line, which expired in 2017, for a scenario whose licence is not active.
+          licenceInactive ? { license: 'Feature: callbridge status: Activated expiry: 2017-Jul-09\n' } : {},
+          ...attached,
+        ),
+        files: { 'callbridge.cer': cmsPki.certPem, 'root.cer': cmsPki.rootPem },
+      }),
+    );
+
     let edge: WebProxy | { port: number };
     if (setup.webProxy === 'down') {
       // A port that nothing listens on: take a free one and release it.
@@ -150,12 +175,14 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       ca: join(dir, 'lab-ca.pem'),
       turnPassword: join(dir, 'turn-password'),
       cmsPassword: join(dir, 'cms-password'),
+      mmpPassword: join(dir, 'cms-ssh-password'),
       config: join(dir, 'cms-doctor.yaml'),
     };
     await writeFile(files.ca, `${edgePki.rootPem.trim()}\n${cmsPki.rootPem.trim()}\n`);
     for (const [path, secret] of [
       [files.turnPassword, DOCUMENT.turnPassword],
       [files.cmsPassword, cmsPassword],
+      [files.mmpPassword, mmpPassword],
     ] as const) {
       await writeFile(path, `${secret}\n`, { mode: 0o600 });
       await chmod(path, 0o600);
@@ -179,6 +206,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       'cms-api': cms.url,
       'cms-user': DOCUMENT.cmsUser,
       'cms-password-file': files.cmsPassword,
+      'cms-ssh': `${DOCUMENT.cmsUser}@${LAB.cms}:${mmp.port}`,
+      'cms-ssh-password-file': files.mmpPassword,
+      'cms-ssh-host-key': [mmp.hostKeyFingerprint],
       ca: files.ca,
     };
     const header = [
@@ -204,6 +234,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       { role: `Expressway-E TURN (${setup.turnMode ?? 'normal'})`, address: `${LAB.edgeNat}:${turn.port} udp+tcp` },
       { role: 'CMS web bridge', address: `${LAB.cms}:${webBridge.port} tls` },
       { role: 'CMS API', address: cms.url },
+      { role: 'CMS MMP (SSH)', address: `${LAB.cms}:${mmp.port} ssh` },
     ];
     let closed = false;
     return {

@@ -55,9 +55,11 @@ export const trustBundleCheck = defineCheck({
   id: 'webbridge.trust-bundle',
   title: 'Web bridge trusts the call bridge certificate',
   area: 'webbridge',
-  modes: ['offline'],
+  // Live, the screens come from MMP over SSH (cms.mmp-ssh) as the same inputs triage reads.
+  modes: ['offline', 'live'],
+  after: ['cms.mmp-ssh'],
   needs: [],
-  needsAny: MMP_KINDS.filter((k) => k !== 'cms-mmp-callbridge').map((k) => [`file:${k}` as const]),
+  needsAny: [...MMP_KINDS.filter((k) => k !== 'cms-mmp-callbridge').map((k) => [`file:${k}` as const]), ['cmsSsh']],
   async run(ctx) {
     const texts = await mmpTexts(ctx);
     const certificateFile = lookup(await bundleCertificates(ctx));
@@ -90,9 +92,10 @@ export const c2wTrustCheck = defineCheck({
   id: 'webbridge.c2w-trust',
   title: 'Call bridge trusts web bridge 3 on the C2W link',
   area: 'webbridge',
-  modes: ['offline'],
+  modes: ['offline', 'live'],
+  after: ['cms.mmp-ssh'],
   needs: [],
-  needsAny: [['file:cms-mmp-callbridge'], ['file:cms-mmp-transcript']],
+  needsAny: [['file:cms-mmp-callbridge'], ['file:cms-mmp-transcript'], ['cmsSsh']],
   async run(ctx) {
     const texts = await mmpTexts(ctx);
     const certificateFile = lookup(await bundleCertificates(ctx));

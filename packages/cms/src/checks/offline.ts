@@ -204,9 +204,11 @@ export const mmpLicense = defineCheck({
   id: 'cms.mmp-license',
   title: 'MMP license: call bridge activated',
   area: 'cms',
-  modes: ['offline'],
+  // Live, the screens come from MMP over SSH (cms.mmp-ssh) as the same inputs triage reads.
+  modes: ['offline', 'live'],
+  after: ['cms.mmp-ssh'],
   needs: [],
-  needsAny: [[`file:${KINDS.mmpLicense}`], [`file:${KINDS.mmpTranscript}`]],
+  needsAny: [[`file:${KINDS.mmpLicense}`], [`file:${KINDS.mmpTranscript}`], ['cmsSsh']],
   async run(ctx) {
     const self = codeOf(this.id);
     const out: FindingDraft[] = [];
@@ -284,9 +286,11 @@ export const mmpXmppMultiDomain = defineCheck({
   id: 'cms.mmp-xmpp-multidomain',
   title: 'MMP xmpp multi_domain list: external domain present (CMS 2.x)',
   area: 'cms',
-  modes: ['offline'],
+  // Live, the screens come from MMP over SSH (cms.mmp-ssh) as the same inputs triage reads.
+  modes: ['offline', 'live'],
+  after: ['cms.mmp-ssh'],
   needs: [],
-  needsAny: [[`file:${KINDS.mmpXmppMultiDomain}`], [`file:${KINDS.mmpTranscript}`]],
+  needsAny: [[`file:${KINDS.mmpXmppMultiDomain}`], [`file:${KINDS.mmpTranscript}`], ['cmsSsh']],
   async run(ctx) {
     const self = codeOf(this.id);
     const files = ctx.files(KINDS.mmpXmppMultiDomain, KINDS.mmpXmpp, KINDS.mmpTranscript);
