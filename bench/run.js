@@ -8,7 +8,8 @@
 //   node bench/run.js capture logs    only rows whose id contains one of the words
 //   node bench/run.js --in-process    also the in-process benches in bench/in-process/
 //
-// BENCH_RUNS: rounds per row (default 9 for small inputs, 5 for the large files and the lab run).
+// BENCH_RUNS: rounds per row (default 7 for small inputs and the lab run, 3 for the large files,
+// which are not run for warm-up either: the file is read once into the page cache instead).
 // BENCH_CACHE: where the large inputs are built once and kept (default os.tmpdir()/cms-doctor-bench).
 // BENCH_RSS=proc: read peak RSS with the node preload even when /usr/bin/time is installed.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alternate, maxOf, median, medianOf, rssMethod, runOnce } from './lib/measure.mjs';
+import { alternate, maxOf, median, medianOf, rssMethod, runOnce, warmPageCache } from './lib/measure.mjs';
 import { buildCapture, CAPTURE_SOURCES, loadCaptureSources } from './lib/capture-build.mjs';
 import { buildLog, loadLogLines } from './lib/log-build.mjs';
 import { closedUdpPort, icmpRefusalMs } from './lib/net.mjs';
@@ -34,8 +35,8 @@ if (envRuns !== undefined && !(Number.isInteger(envRuns) && envRuns > 0)) {
   console.error(`BENCH_RUNS must be a positive integer, got "${process.env.BENCH_RUNS}"`);
   process.exit(2);
 }
-const SMALL_RUNS = envRuns ?? 9;
-const LARGE_RUNS = envRuns ?? 5;
+const SMALL_RUNS = envRuns ?? 7;
+const LARGE_RUNS = envRuns ?? 3;
 const cache = process.env.BENCH_CACHE ?? join(tmpdir(), 'cms-doctor-bench');
 /** Large inputs get a generous deadline: the rows measure speed, not the 15 s default deadline. */
 const BIG_TIMEOUT = ['--timeout', '600'];
@@ -119,8 +120,11 @@ if (want('probe')) {
   // module loading excluded), and the TURN check's.
   const reports = r.ours.map(reportOf).filter(Boolean);
   const decideMs = reports.length ? median(reports.map((p) => p.durationMs)) : undefined;
-  const checkMs = reports.length ? median(reports.map((p) => p.checks?.find((c) => c.id === 'turn.allocate')?.durationMs ?? NaN)) : undefined;
+  const checkMs = reports.length
+    ? median(reports.map((p) => p.checks?.find((c) => c.id === 'turn.allocate')?.durationMs ?? NaN))
+    : undefined;
   const outcome = reports[0]?.findings?.find((f) => f.check === 'turn.allocate');
+  const probeOutcome = outcome?.evidence?.find((e) => e.kind === 'turn-probe')?.outcome;
   row({
     id: 'probe-icmp',
     command: '`probe turn` to a UDP port answering ICMP port unreachable: time to decide',
@@ -129,7 +133,7 @@ if (want('probe')) {
     baseline: 'today 2.5 s',
     goal: '≤ 100 ms ("at once")',
     met: decideMs === undefined ? undefined : decideMs <= 100,
-    note: `report durationMs; turn.allocate ${fmtMs(checkMs)}; verdict ${outcome ? `${outcome.code} ${outcome.status}` : '?'}`,
+    note: `report durationMs; turn.allocate ${fmtMs(checkMs)}; verdict ${outcome ? `${outcome.code} ${outcome.status}` : '?'}${probeOutcome ? `, probe outcome ${probeOutcome}` : ''}`,
     runs: SMALL_RUNS,
   });
 }
@@ -167,10 +171,17 @@ if (want('capture')) {
       log(`# ${id}`);
       const name = `stun-${mb}mb.pcap`;
       const input = cached(name, (f) => buildCapture(f, mb * 2 ** 20, (sources ??= loadCaptureSources(join(root, 'fixtures/stun')))));
-      const r = alternate([NODE, [bin, 'triage', input.file, '--format', 'json', ...BIG_TIMEOUT]], ['tshark', ['-r', input.file, '-Y', 'stun']], LARGE_RUNS, {
-        ours: { rss: true, okStatus: [0, 1, 3] },
-        base: { rss: true },
-      });
+      warmPageCache(input.file);
+      const r = alternate(
+        [NODE, [bin, 'triage', input.file, '--format', 'json', ...BIG_TIMEOUT]],
+        ['tshark', ['-r', input.file, '-Y', 'stun']],
+        LARGE_RUNS,
+        {
+          ours: { rss: true, okStatus: [0, 1, 3] },
+          base: { rss: true },
+          warmup: false,
+        },
+      );
       const oursMs = medianOf(r.ours);
       const baseMs = medianOf(r.base);
       const rss = maxOf(r.ours, 'rssMb');
@@ -209,10 +220,17 @@ if (want('logs')) {
     log(`# ${spec.id}`);
     lines ??= loadLogLines(join(root, 'fixtures/cms/logs'), ANCHORS);
     const input = cached(`cms-syslog-${spec.mb}mb-1in${spec.every}.log`, (f) => buildLog(f, spec.mb * 2 ** 20, lines, spec.every));
-    const r = alternate([NODE, [bin, 'triage', input.file, '--format', 'json', ...BIG_TIMEOUT]], ['grep', ['-cE', ere, input.file]], LARGE_RUNS, {
-      ours: { rss: true, okStatus: [0, 1, 3] },
-      base: { rss: true, env: { LC_ALL: 'C' } },
-    });
+    warmPageCache(input.file);
+    const r = alternate(
+      [NODE, [bin, 'triage', input.file, '--format', 'json', ...BIG_TIMEOUT]],
+      ['grep', ['-cE', ere, input.file]],
+      LARGE_RUNS,
+      {
+        ours: { rss: true, okStatus: [0, 1, 3] },
+        base: { rss: true, env: { LC_ALL: 'C' } },
+        warmup: false,
+      },
+    );
     const oursMs = medianOf(r.ours);
     const baseMs = medianOf(r.base);
     const rss = maxOf(r.ours, 'rssMb');
@@ -243,7 +261,7 @@ if (want('run-healthy')) {
   try {
     const listed = JSON.parse(runOnce(NODE, [bin, 'checks', '--format', 'json']).stdout.toString());
     const afterById = new Map(listed.checks.map((c) => [c.id, c.after ?? []]));
-    const r = alternate([NODE, [bin, 'run', '--config', lab.configPath, '--format', 'json']], nodeStart, LARGE_RUNS, {
+    const r = alternate([NODE, [bin, 'run', '--config', lab.configPath, '--format', 'json']], nodeStart, SMALL_RUNS, {
       ours: { okStatus: [0, 1, 3] },
     });
     const oursMs = medianOf(r.ours);
@@ -260,7 +278,7 @@ if (want('run-healthy')) {
       goal: '≤ 1.3x',
       met: oursMs <= 1.3 * (critical + start),
       note: `report durationMs ${fmtMs(median(reports.map((p) => p.durationMs)))}; ${fails ?? '?'} failing`,
-      runs: LARGE_RUNS,
+      runs: SMALL_RUNS,
     });
   } finally {
     await lab.stop();
@@ -284,7 +302,9 @@ if (want('tour')) {
     baseline: '—',
     goal: 'no fault scenario ≥ 5 s',
     met: slowest ? slowest.ms < 5000 : undefined,
-    note: slowest ? `slowest fault scenario ${slowest.scenario} ${fmtMs(slowest.ms)}; fault scenarios ${faults.map((f) => fmtMs(f.ms)).join(', ')}` : 'no scenario times found in the tour output',
+    note: slowest
+      ? `slowest fault scenario ${slowest.scenario} ${fmtMs(slowest.ms)}; fault scenarios ${faults.map((f) => fmtMs(f.ms)).join(', ')}`
+      : 'no scenario times found in the tour output',
     runs: 1,
   });
 }
@@ -301,7 +321,9 @@ for (const r of rows) {
   const ratio = r.oursMs !== undefined && r.baseMs ? `${(r.oursMs / r.baseMs).toFixed(2)}x` : '—';
   const rss = r.rssMb === undefined && r.baseRssMb === undefined ? '—' : `${fmtMb(r.rssMb)} / ${fmtMb(r.baseRssMb)}`;
   const met = r.met === undefined ? '?' : r.met ? 'yes' : 'NO';
-  out.push(`| ${r.command} | ${fmtMs(r.oursMs)} | ${r.baseline} | ${fmtMs(r.baseMs)} | ${ratio} | ${r.goal} | ${met} | ${rss} | ${r.runs} | ${r.note ?? ''} |`);
+  out.push(
+    `| ${r.command} | ${fmtMs(r.oursMs)} | ${r.baseline} | ${fmtMs(r.baseMs)} | ${ratio} | ${r.goal} | ${met} | ${rss} | ${r.runs} | ${r.note ?? ''} |`,
+  );
 }
 if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
 const cachedInputs = existsSync(cache) ? readdirSync(cache).filter((f) => !f.endsWith('.part')) : [];
@@ -313,7 +335,9 @@ console.log(out.join('\n'));
 let failed = 0;
 if (inProcess) {
   const dir = join(root, 'bench/in-process');
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort()) {
     log(`# in-process ${name}`);
     const r = spawnSync(NODE, ['--expose-gc', join(dir, name)], { stdio: 'inherit' });
     if (r.status !== 0) failed += 1;

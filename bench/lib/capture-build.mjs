@@ -30,7 +30,7 @@ function* readPcap(buf) {
   const magic = u32(0);
   const nano = magic === 0xa1b23c4d;
   const linkType = u32(20) & 0x0fffffff;
-  for (let at = 24; at + 16 <= buf.length; ) {
+  for (let at = 24; at + 16 <= buf.length;) {
     const caplen = u32(at + 8);
     const time = u32(at) + u32(at + 4) / (nano ? 1e9 : 1e6);
     yield { linkType, time, data: buf.subarray(at + 16, at + 16 + caplen) };
@@ -42,7 +42,7 @@ function* readPcap(buf) {
 function* readPcapng(buf) {
   let le = true;
   let ifaces = [];
-  for (let at = 0; at + 12 <= buf.length; ) {
+  for (let at = 0; at + 12 <= buf.length;) {
     if (buf.readUInt32LE(at) === 0x0a0d0d0a) {
       le = buf.readUInt32LE(at + 8) === 0x1a2b3c4d;
       ifaces = [];
@@ -55,7 +55,7 @@ function* readPcapng(buf) {
     const body = at + 8;
     if (type === 1) {
       let resolution = 1e-6;
-      for (let o = body + 8; o + 4 <= at + len - 4; ) {
+      for (let o = body + 8; o + 4 <= at + len - 4;) {
         const code = u16(o);
         const olen = u16(o + 2);
         if (code === 0) break;

@@ -49,12 +49,20 @@ export function loadLogLines(dir, anchors) {
 }
 
 const pad = (n, w = 2) => String(n).padStart(w, '0');
-/** A syslog timestamp `ms` milliseconds into a year. */
+const YEAR = Date.UTC(2024, 0, 1);
+let lastSecond = -1;
+let secondText = '';
+/** A syslog timestamp `ms` milliseconds into a year (the text up to the second is reused). */
 function stamp(ms) {
-  const d = new Date(Date.UTC(2024, 0, 1) + ms);
-  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)} `;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const d = new Date(YEAR + second * 1000);
+    secondText = `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.`;
+    lastSecond = second;
+  }
+  return `${secondText}${pad(ms % 1000, 3)} `;
 }
-const NUMBERED = /(call |request |login request )\d+/g;
+const NUMBERED = /(call |request )\d+(?=[: ]|$)/g;
 
 /** Writes `file` until it holds at least `targetBytes`; returns its size, lines and anchor lines. */
 export function buildLog(file, targetBytes, { hits, fill }, matchEvery) {

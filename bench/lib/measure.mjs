@@ -1,6 +1,6 @@
 // Whole-process timing: alternating runs of ours and a baseline, medians, peak RSS.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,14 +57,16 @@ export function runOnce(cmd, args, { rss = false, env, okStatus = [0, 1], input 
 }
 
 /**
- * One warm-up run of each side (page cache, disk, JIT caches), then `runs` rounds of
- * ours-then-baseline. Alternating spreads the machine's load changes over both sides.
+ * One warm-up run of each side (page cache, disk, code caches), unless `warmup` is false, then
+ * `runs` rounds of ours-then-baseline. Alternating spreads the machine's load changes over both.
  */
 export function alternate(ours, base, runs, opts = {}) {
   const a = [];
   const b = [];
-  runOnce(...ours, opts.ours);
-  runOnce(...base, opts.base);
+  if (opts.warmup !== false) {
+    runOnce(...ours, opts.ours);
+    runOnce(...base, opts.base);
+  }
   for (let i = 0; i < runs; i += 1) {
     a.push(runOnce(...ours, opts.ours));
     b.push(runOnce(...base, opts.base));
@@ -80,3 +82,11 @@ export const maxOf = (results, key) => {
   const xs = results.map((r) => r[key]).filter((x) => typeof x === 'number');
   return xs.length ? Math.max(...xs) : undefined;
 };
+
+/** Reads a file once through a small buffer, so both sides find it in the page cache. */
+export function warmPageCache(file) {
+  const fd = openSync(file, 'r');
+  const b = Buffer.allocUnsafe(1 << 20);
+  while (readSync(fd, b, 0, b.length, null) > 0);
+  closeSync(fd);
+}
