@@ -13,7 +13,7 @@
 // BENCH_CACHE: where the large inputs are built once and kept (default os.tmpdir()/cms-doctor-bench).
 // BENCH_RSS=proc: read peak RSS with the node preload even when /usr/bin/time is installed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,7 +146,7 @@ function cached(name, build) {
   const part = `${file}.part`;
   const t0 = performance.now();
   const info = build(part);
-  spawnSync('mv', [part, file]);
+  renameSync(part, file);
   const ms = performance.now() - t0;
   notes.push(`built ${name} (${(info.bytes / 2 ** 20).toFixed(0)} MiB) in ${fmtMs(ms)}`);
   log(`  built ${file} in ${fmtMs(ms)}`);
