@@ -325,7 +325,7 @@ for (const r of rows) {
     `| ${r.command} | ${fmtMs(r.oursMs)} | ${r.baseline} | ${fmtMs(r.baseMs)} | ${ratio} | ${r.goal} | ${met} | ${rss} | ${r.runs} | ${r.note ?? ''} |`,
   );
 }
-if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
+out.push('', ...notes.map((n) => `- ${n}`));
 const cachedInputs = existsSync(cache) ? readdirSync(cache).filter((f) => !f.endsWith('.part')) : [];
 if (cachedInputs.length) out.push(`- inputs kept in ${cache}: ${cachedInputs.join(', ')} (delete the folder to rebuild)`);
 out.push(`- capture sources: ${CAPTURE_SOURCES.join(', ')}`);
