@@ -12,8 +12,9 @@
 // which are not run for warm-up either: the file is read once into the page cache instead).
 // BENCH_CACHE: where the large inputs are built once and kept (default os.tmpdir()/cms-doctor-bench).
 // BENCH_RSS=proc: read peak RSS with the node preload even when /usr/bin/time is installed.
+// BENCH_JSON=<file>: also write the rows as JSON (for comparing runs).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,7 @@ const args = process.argv.slice(2);
 const inProcess = args.includes('--in-process');
 const only = args.filter((a) => !a.startsWith('--'));
 const want = (id) => only.length === 0 || only.some((o) => id.includes(o));
+const wantAny = (...ids) => ids.some(want);
 const envRuns = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
 if (envRuns !== undefined && !(Number.isInteger(envRuns) && envRuns > 0)) {
   console.error(`BENCH_RUNS must be a positive integer, got "${process.env.BENCH_RUNS}"`);
@@ -97,7 +99,7 @@ const smallLog = join(root, 'fixtures/cms/logs/cms-edge-syslog_tac221729_webrtc-
 startupRow('triage-small', '`triage` of a 3-line CMS log', ['triage', smallLog], 2.5, { okStatus: [0, 1, 3] });
 
 // ---------- probe turn to a closed loopback UDP port ----------
-if (want('probe')) {
+if (wantAny('probe-closed', 'probe-icmp')) {
   log('# probe');
   const port = await closedUdpPort();
   const netMs = await icmpRefusalMs(port);
@@ -161,13 +163,14 @@ const lineCount = (buf) => {
 };
 
 const captureSizes = (process.env.BENCH_CAPTURE_MB ?? '64,256').split(',').map(Number);
-if (want('capture')) {
+if (wantAny(...captureSizes.map((mb) => `capture-${mb}`))) {
   const tshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' });
   if (tshark.error) notes.push('capture rows skipped: tshark is not installed');
   else {
     let sources;
     for (const [i, mb] of captureSizes.entries()) {
       const id = `capture-${mb}`;
+      if (!want(id)) continue;
       log(`# ${id}`);
       const name = `stun-${mb}mb.pcap`;
       const input = cached(name, (f) => buildCapture(f, mb * 2 ** 20, (sources ??= loadCaptureSources(join(root, 'fixtures/stun')))));
@@ -208,7 +211,7 @@ if (want('capture')) {
   }
 }
 
-if (want('logs')) {
+if (wantAny('logs-sparse', 'logs-dense')) {
   const { ANCHORS } = await import(join(root, 'packages/cms/dist/index.js'));
   const ere = ANCHORS.map((a) => a.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
   let lines;
@@ -330,6 +333,12 @@ const cachedInputs = existsSync(cache) ? readdirSync(cache).filter((f) => !f.end
 if (cachedInputs.length) out.push(`- inputs kept in ${cache}: ${cachedInputs.join(', ')} (delete the folder to rebuild)`);
 out.push(`- capture sources: ${CAPTURE_SOURCES.join(', ')}`);
 console.log(out.join('\n'));
+if (process.env.BENCH_JSON) {
+  writeFileSync(
+    process.env.BENCH_JSON,
+    JSON.stringify({ node: process.version, cpus: cpus().length, rssMethod, rows, notes }, null, 2) + '\n',
+  );
+}
 
 // ---------- optional: the in-process benches ----------
 let failed = 0;
