@@ -1,8 +1,8 @@
 // Benchmark: a full DNS check (every view x every question, concurrently) against the
 // sum of the same queries made one after another. Resolvers get injected latency.
 // Run after `npx tsc -b packages/dns packages/lab`. Prints one JSON line.
-import { queryViews, lookup } from '../packages/dns/dist/index.js';
-import { startLabDns } from '../packages/lab/dist/dns-server/index.js';
+import { queryViews, lookup } from '../../packages/dns/dist/index.js';
+import { startLabDns } from '../../packages/lab/dist/dns-server/index.js';
 
 const NAME = 'cmsweb.octavio.com';
 const LATENCY = { internal: 20, external: 40 }; // ms added before each answer

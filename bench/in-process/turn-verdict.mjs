@@ -1,8 +1,8 @@
 // Wrong-password verdict time after the challenge, and how fast an unreachable UDP port is decided,
 // against the RFC 5389 default of 39.5 s (Rc=7, Rm=16, RTO 500 ms). Needs `npx tsc -b packages/turn packages/lab`.
 import dgram from 'node:dgram';
-import { probeAllocate, retransmitSchedule } from '../packages/turn/dist/index.js';
-import { startTurnEmulator } from '../packages/lab/dist/turn-emulator/index.js';
+import { probeAllocate, retransmitSchedule } from '../../packages/turn/dist/index.js';
+import { startTurnEmulator } from '../../packages/lab/dist/turn-emulator/index.js';
 
 const emu = await startTurnEmulator({ host: '127.0.0.1', realm: 'TANDBERG', users: { turnuser: 'cisco' }, relayHost: '127.0.0.1' });
 const runs = 50;

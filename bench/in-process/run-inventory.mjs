@@ -6,8 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startLab } from '../packages/lab/dist/index.js';
-import { main } from '../packages/doctor/dist/cli.js';
+import { startLab } from '../../packages/lab/dist/index.js';
+import { main } from '../../packages/doctor/dist/cli.js';
 
 const COUNTS = (process.env.COUNTS ?? '1,10,50').split(',').map(Number);
 const max = Math.max(...COUNTS);
