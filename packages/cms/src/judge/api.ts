@@ -355,7 +355,7 @@ export function judgeWebBridgeStatus(self: string, wb: WebBridge, st: WebBridgeS
           st.status === 'dnsFailure'
             ? 'The web bridge URL does not resolve from CMS.'
             : 'CMS could not connect to the web bridge; check the URL and that the web bridge trusts the call bridge certificate.'
-        }.`,
+        }`,
         evidence,
         fixes: ['webbridge-url', 'webbridge-callbridge-trust'],
       });

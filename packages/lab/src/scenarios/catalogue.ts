@@ -33,7 +33,11 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'trust-bundle-none',
     title: '"Join call" missing: the web bridge does not trust the call bridge (Trust bundle: none)',
     basedOn: TS(1, '"Join call" button not shown'),
-    expected: { codes: ['webbridge/callbridge-connect-failure'], fixes: ['webbridge-url', 'webbridge-callbridge-trust'] },
+    // The API shows the symptom; MMP over SSH (--cms-ssh) shows the cause, as triage of the pasted output does.
+    expected: {
+      codes: ['webbridge/callbridge-connect-failure', 'webbridge/trust-bundle-missing'],
+      fixes: ['webbridge-url', 'webbridge-callbridge-trust'],
+    },
     // CMS raises guestAccountConnectionFailure (2.x) while the call bridge cannot reach the web bridge.
     setup: { cmsFaults: ['webbridge-connection-failure', 'alarm-guestAccountConnectionFailure'] },
     attachments: { 'mmp-webbridge.txt': MMP_WEBBRIDGE_TRUST_NONE },
