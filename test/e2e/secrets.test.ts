@@ -26,12 +26,18 @@ describe('secrets', () => {
         Buffer.from(`${user}:${cmsPassword}`).toString('base64'),
         createHash('md5').update(`turnuser:turnuser:${turnPassword}`).digest('hex'),
       ];
+      // The document's TURN password "cisco" is also part of a DNS label every run asks about
+      // (_cisco-uds._tcp): it counts as a leak only where it stands alone, not inside a longer label.
+      const holds = (text: string, secret: string): boolean =>
+        secret === turnPassword
+          ? new RegExp(`(?<![\\w-])${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(text)
+          : text.includes(secret);
       for (const format of ['text', 'json', 'markdown', 'junit']) {
         const r = await runCli(['run', '--config', lab.configPath, '--format', format, '--verbose']);
         expect([0, 1]).toContain(r.code);
         for (const secret of forbidden) {
-          expect(r.stdout.includes(secret), `${format} stdout holds a secret`).toBe(false);
-          expect(r.stderr.includes(secret), `${format} stderr holds a secret`).toBe(false);
+          expect(holds(r.stdout, secret), `${format} stdout holds a secret`).toBe(false);
+          expect(holds(r.stderr, secret), `${format} stderr holds a secret`).toBe(false);
         }
       }
     } finally {
