@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectInputs } from '../../packages/doctor/src/triage/collect.js';
 import { liveTempCount } from '../../packages/doctor/src/triage/temp-registry.js';
-import { RSS_PROBE, bytesUnder, leftovers, privateDir, tarOf, writeZip, zeroBombTarGz } from './inputs.js';
+import { RSS_PROBE, bytesUnder, leftovers, privateDir, tarOf, writeZip, zeroBombTarGz, removePrivateDirs } from './inputs.js';
 
 const CLI = fileURLToPath(new URL('../../packages/doctor/dist/cli.js', import.meta.url));
 const MiB = 1024 * 1024;
@@ -168,3 +168,5 @@ describe('a file without line breaks', () => {
     expect(lines[2]).toBe('after');
   });
 });
+
+afterAll(removePrivateDirs);

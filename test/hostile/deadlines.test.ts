@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { privateDir } from './inputs.js';
+import { privateDir, removePrivateDirs } from './inputs.js';
 
 /**
  * Many dead deployments at once: every report must keep the deadline from when its
@@ -42,3 +42,5 @@ describe('deadlines under load', () => {
     expect(wall).toBeLessThan(8000);
   });
 });
+
+afterAll(removePrivateDirs);

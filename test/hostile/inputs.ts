@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,8 +12,19 @@ import { Header } from 'tar';
  * disk, however large it claims to be: nothing big is kept in the repository.
  */
 
+const made: string[] = [];
+
 /** A folder of its own, used as TMPDIR, so "nothing left behind" is not confused by other runs. */
-export const privateDir = (tag: string): Promise<string> => mkdtemp(join(tmpdir(), `cmsd-hostile-${tag}-`));
+export async function privateDir(tag: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `cmsd-hostile-${tag}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every folder privateDir made (call from afterAll). */
+export async function removePrivateDirs(): Promise<void> {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
 
 /** Everything under `dir`, recursively (empty when the run cleaned up). */
 export async function leftovers(dir: string): Promise<string[]> {

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { privateDir, zeroBombTarGz } from './inputs.js';
+import { privateDir, zeroBombTarGz, removePrivateDirs } from './inputs.js';
 
 let dir: string;
 let notes: string;
@@ -147,3 +147,5 @@ describe('config and inventory size, FIFOs', () => {
     expect(performance.now() - t0).toBeLessThan(6000);
   });
 });
+
+afterAll(removePrivateDirs);

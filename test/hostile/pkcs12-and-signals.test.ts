@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createLabPki } from '@cms-doctor/lab';
 import { hasPeer } from '../helpers/peers.js';
 import { BIN, runCli } from '../helpers/cli.js';
-import { leftovers, privateDir, withMacIterations, zeroBombTarGz } from './inputs.js';
+import { leftovers, privateDir, withMacIterations, zeroBombTarGz, removePrivateDirs } from './inputs.js';
 
 interface Report {
   durationMs: number;
@@ -95,3 +95,5 @@ describe('demo leaves no lab password files behind', () => {
     expect(await leftovers(tmp)).toEqual([]);
   });
 });
+
+afterAll(removePrivateDirs);

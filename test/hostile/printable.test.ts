@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '@cms-doctor/core';
 import { render } from '../../packages/doctor/src/render/index.js';
 import { markdownCell, printable, printableReport } from '../../packages/doctor/src/render/printable.js';
 import { runCli } from '../helpers/cli.js';
-import { privateDir } from './inputs.js';
+import { privateDir, removePrivateDirs } from './inputs.js';
 
 const OSC = '\u001b]0;owned\u0007';
 const CSI = '\u001b[2J\u001b[31m';
@@ -89,3 +89,5 @@ describe('terminal escape injection', () => {
     }
   });
 });
+
+afterAll(removePrivateDirs);
