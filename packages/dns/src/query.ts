@@ -3,6 +3,7 @@ import { connect, isIP, type Socket } from 'node:net';
 import { Packet } from 'dns2';
 import { CmsDoctorError } from '@cms-doctor/core';
 import { formatServer, type DnsServer } from './server-address.js';
+import { firstUndecodable } from './wire-check.js';
 import { normaliseName, rcodeName, srvText, type DnsRecord, type RecordType } from './record.js';
 
 /** One DNS response, as evidence: every field is plain data. */
@@ -220,12 +221,15 @@ function decode(server: DnsServer, bytes: Buffer): Wire {
   } catch (e) {
     throw new CmsDoctorError('CMSD_PROTOCOL', `undecodable answer from ${formatServer(server)}: ${(e as Error).message}`, { cause: e });
   }
-  // dns2 drops a record it cannot decode (a compression-pointer loop, say) and lists why in
-  // `errors`; an answer missing its records must not read as "NOERROR, no data".
-  const lost = (msg as { errors?: { section?: string; message: string }[] }).errors?.find(
-    (e) => e.section === 'questions' || e.section === 'answers',
+  // dns2 drops a record it cannot decode (a compression-pointer loop, say) without a word; an
+  // answer missing its records must not read as "NOERROR, no data".
+  const lost = (['questions', 'answers'] as const).some(
+    (k) => (msg[k]?.length ?? 0) < (msg.header[k === 'questions' ? 'qdcount' : 'ancount'] ?? 0),
   );
-  if (lost) throw new CmsDoctorError('CMSD_PROTOCOL', `undecodable answer from ${formatServer(server)}: ${lost.message}`);
+  if (lost) {
+    const why = firstUndecodable(bytes) ?? 'a record the header counts could not be decoded';
+    throw new CmsDoctorError('CMSD_PROTOCOL', `undecodable answer from ${formatServer(server)}: ${why}`);
+  }
   return msg;
 }
 
