@@ -133,7 +133,7 @@ export const CORE_CODES: readonly CodeInfo[] = [
     title: 'The TURN server does not answer on a transport',
     status: 'fail',
     // fail for UDP and for a transport the deployment uses; warn for optional TCP, info for TLS nobody asked for.
-    statuses: ['warn', 'info'],
+    statuses: ['warn'],
     fixes: ['firewall-turn'],
     basis: 'documented',
   },

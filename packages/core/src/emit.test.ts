@@ -3,7 +3,7 @@ import { emitterFor, UnknownCodeError } from './emit.js';
 import type { CodeInfo } from './model.js';
 
 const table: CodeInfo[] = [
-  { code: 'turn/unreachable', title: 'No answer', status: 'fail', statuses: ['warn', 'info'], fixes: ['a', 'b'], basis: 'documented' },
+  { code: 'turn/unreachable', title: 'No answer', status: 'fail', statuses: ['warn'], fixes: ['a', 'b'], basis: 'documented' },
 ];
 const emit = emitterFor(table);
 
@@ -26,6 +26,7 @@ describe('emitterFor', () => {
   it('refuses an unknown code, a status the entry does not allow and a fix it does not list', () => {
     expect(() => emit('turn/nope', { detail: 'd' })).toThrow(UnknownCodeError);
     expect(() => emit('turn/unreachable', { detail: 'd', status: 'pass' })).toThrow(/status pass/);
+    expect(() => emit('turn/unreachable', { detail: 'd', status: 'info' })).toThrow(/check's own code/);
     expect(() => emit('turn/unreachable', { detail: 'd', fixes: ['c'] })).toThrow(/fix c/);
   });
 });

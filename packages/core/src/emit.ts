@@ -32,6 +32,9 @@ export function emitterFor(...tables: readonly (readonly CodeInfo[])[]): Emit<st
     const entry = byCode.get(code);
     if (!entry) throw new UnknownCodeError(`finding code ${code} has no entry in the code table`);
     const status = s.status ?? entry.status;
+    // The contract: pass, skip and info findings carry their check's own code, never a problem code.
+    if (status === 'pass' || status === 'skip' || status === 'info')
+      throw new UnknownCodeError(`problem code ${code} cannot carry status ${status}; a note uses its check's own code`);
     if (status !== entry.status && !(entry.statuses ?? []).includes(status))
       throw new UnknownCodeError(`code ${code} does not allow status ${status}`);
     const fixes = s.fixes ?? entry.fixes;

@@ -200,7 +200,6 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       turn: `${LAB.edgeNat}:${turn.port}`,
       'turn-user': DOCUMENT.turnUser,
       'turn-password-file': files.turnPassword,
-      'turn-tls-port': edge.port,
       'turn-tcp-expected': true,
       'media-port-range': '24000-29999',
       'cms-api': cms.url,

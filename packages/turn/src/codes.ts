@@ -36,9 +36,8 @@ export const TURN_CODES: readonly CodeInfo[] = [
   {
     code: 'turn/port-is-web-server',
     title: 'The port probed for TURN answers HTTP: a web server such as the web proxy, not TURN',
-    status: 'info',
-    // A warning only when TURN was expected on that port (given explicitly, or CMS points clients at it).
-    statuses: ['warn'],
+    // A problem only when TURN was expected on that port (given explicitly, or CMS points clients at it); otherwise a note of turn.allocate.
+    status: 'warn',
     fixes: [],
     basis: 'inferred',
   },

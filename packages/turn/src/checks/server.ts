@@ -42,9 +42,12 @@ export function planTurn(ctx: Pick<CheckContext, 'target' | 'get'>): TurnPlan | 
   let from: TurnPlan['from'] = 'turn';
   // The edge's web proxy port stands for its 443 (a remapped lab or a port-forwarded edge).
   let edgeTlsPort: number | undefined;
-  if (t.turn) ({ host, port } = splitHostPort(t.turn, TURN_PORT));
-  else if (t.edge) {
-    ({ host, port: edgeTlsPort } = splitHostPort(t.edge, TURN_TLS_PORT));
+  const edge = t.edge ? splitHostPort(t.edge, TURN_TLS_PORT) : undefined;
+  if (t.turn) {
+    ({ host, port } = splitHostPort(t.turn, TURN_PORT));
+    if (edge?.host === host) edgeTlsPort = edge.port;
+  } else if (edge) {
+    ({ host, port: edgeTlsPort } = edge);
     from = 'edge';
   } else if (dns?.externalAddresses[0]) {
     host = dns.externalAddresses[0];

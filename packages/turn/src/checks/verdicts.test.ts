@@ -115,7 +115,8 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('TURN over TLS on
     expect(planDefault?.tlsExpected).toBe(false);
     const r = await probeAllocate({ host: '127.0.0.1', port: closed, transport: 'tls' });
     const [f] = allocateFindings(r, { tlsExpected: false });
-    expect(f).toMatchObject({ code: 'turn/unreachable', status: 'info' });
+    // A note carries the check's own code (the contract), never a problem code.
+    expect(f).toMatchObject({ code: 'turn/allocate', status: 'info' });
     expect(f!.detail).toMatch(/3478 only/);
   });
 
@@ -130,7 +131,7 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('TURN over TLS on
       deadline: Date.now() + 3000,
     });
     expect(r.outcome).toBe('http-answer');
-    expect(allocateFindings(r, { tlsExpected: false })[0]).toMatchObject({ code: 'turn/port-is-web-server', status: 'info' });
+    expect(allocateFindings(r, { tlsExpected: false })[0]).toMatchObject({ code: 'turn/allocate', status: 'info' });
     const { findings } = await runChecks(plugin.checks, { target: { ...base(), turnTlsPort: webPort }, mode: 'live' });
     expect(findings.map(line)).toEqual([
       'turn.allocate turn/allocate pass',
@@ -147,7 +148,7 @@ describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('TURN over TLS on
       { target: { edge: `127.0.0.1:${webPort}`, ca: [ca] }, mode: 'live' },
     );
     const tls = byTransport(findings, 'tls');
-    expect(tls.map((f) => `${f.code} ${f.status}`)).toEqual(['turn/port-is-web-server info']);
+    expect(tls.map((f) => `${f.code} ${f.status}`)).toEqual(['turn/allocate info']);
     expect(tls[0]!.fixes).toEqual([]);
     expect(tls[0]!.detail).toMatch(/web proxy/);
   });

@@ -102,27 +102,30 @@ function unreachable(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evid
         ? `no valid answer after ${r.transactions[0].transmissions} transmission(s): ${r.transactions[0].received}`
         : `no answer after ${r.transactions[0]?.transmissions ?? 0} transmission(s)`;
   const optional = r.transport === 'udp' || must ? '' : ` ${OPTIONAL_WHY[r.transport]}`;
-  return emit('turn/unreachable', {
-    subject: subjectOf(r),
-    detail: `${r.server} does not answer TURN over ${r.transport.toUpperCase()}: ${how} within ${r.durationMs} ms.${optional}`,
-    evidence,
-    // Optional TLS nobody asked for: a note with no fix, as nothing shows the firewall is wrong.
-    ...(must ? {} : r.transport === 'tls' ? { status: 'info', fixes: [] } : { status: 'warn' }),
-  });
+  const detail = `${r.server} does not answer TURN over ${r.transport.toUpperCase()}: ${how} within ${r.durationMs} ms.${optional}`;
+  // Optional TLS nobody asked for: a note under the check's own code, as nothing shows the firewall is wrong.
+  if (!must && r.transport === 'tls')
+    return { code: 'turn/allocate', status: 'info', title: `TURN over TLS on ${r.server} does not answer; it was not asked for`, detail, subject: subjectOf(r), evidence };
+  return emit('turn/unreachable', { subject: subjectOf(r), detail, evidence, ...(must ? {} : { status: 'warn' }) });
 }
 
 /** The port answered HTTP: a web server such as the Expressway-E web proxy, not a TURN failure. */
 function httpAnswer(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evidence[]): FindingDraft {
-  const must = required(r, ctx);
+  const what = `${r.server} answered the TURN Allocate over ${r.transport.toUpperCase()} with HTTP (${(r.error ?? '').replace(/^answered HTTP: /, '')}): a web server listens there, such as the Expressway-E web proxy on 443.`;
+  if (!required(r, ctx))
+    // Nobody asked for TURN there: a note under the check's own code, not a problem.
+    return {
+      code: 'turn/allocate',
+      status: 'info',
+      title: `${r.server} is a web server, not TURN over ${r.transport.toUpperCase()}; it was not asked for`,
+      detail: `${what} TURN over TLS was not asked for; the document's Expressway-E serves TURN on 3478 only.`,
+      subject: subjectOf(r),
+      evidence,
+    };
   return emit('turn/port-is-web-server', {
     subject: subjectOf(r),
-    detail: `${r.server} answered the TURN Allocate over ${r.transport.toUpperCase()} with HTTP (${(r.error ?? '').replace(/^answered HTTP: /, '')}): a web server listens there, such as the Expressway-E web proxy on 443.${
-      must
-        ? " TURN over this transport was expected here (given explicitly, or CMS points clients at it): point the probe or CMS at the port where TURN listens (3478 on the document's Expressway-E)."
-        : " TURN over TLS was not asked for; the document's Expressway-E serves TURN on 3478 only."
-    }`,
+    detail: `${what} TURN over this transport was expected here (given explicitly, or CMS points clients at it): point the probe or CMS at the port where TURN listens (3478 on the document's Expressway-E).`,
     evidence,
-    ...(must ? { status: 'warn' } : {}),
   });
 }
 
