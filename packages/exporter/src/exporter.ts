@@ -29,6 +29,8 @@ export interface ExporterOptions {
   /** Upper bound of any deadline. Default 120. */
   maxTimeoutSeconds?: number;
   resolveAll?: ResolveAll;
+  /** Told about a probe that failed with an internal error (answered as undecided); the CLI logs it. */
+  onProbeError?: (error: unknown, context: { target: string; module: string }) => void;
 }
 
 export interface ProbeAnswer {
@@ -96,7 +98,7 @@ export function createExporter(opts: ExporterOptions): Exporter {
     const key = JSON.stringify([name, moduleName, address ?? '']);
     const { promise, joined } = scheduler.run(key, signal, async () => {
       const target = await targetOf(name, address);
-      const remaining = Math.max(1, deadlineMs - (performance.now() - t0));
+      const remaining = Math.max(1, Math.floor(deadlineMs - (performance.now() - t0)));
       return opts.diagnose(target, { ...(module.areas ? { only: module.areas } : {}), timeoutMs: remaining, signal });
     });
     if (joined) self.joined.inc({ module: moduleName });
@@ -112,7 +114,10 @@ export function createExporter(opts: ExporterOptions): Exporter {
       ]);
     } catch (e) {
       if (e instanceof RequestError) throw e;
-      if (!(e instanceof QueueDeadlineError)) self.errors.inc({ module: moduleName });
+      if (!(e instanceof QueueDeadlineError)) {
+        self.errors.inc({ module: moduleName });
+        opts.onProbeError?.(e, { target: name, module: moduleName });
+      }
       report = undefined;
     } finally {
       clearTimeout(timer);

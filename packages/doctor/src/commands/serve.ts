@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { CommandModule } from 'yargs';
-import type { Target } from '@cms-doctor/core';
+import { describeError, type Target } from '@cms-doctor/core';
 import { createExporter, parseModules, DEFAULT_MODULES } from '@cms-doctor/exporter';
 import { loadYaml } from '../config.js';
 import { buildTarget, mergeSources } from '../target.js';
@@ -89,6 +89,7 @@ export const serveCommand = (io: CliIo): CommandModule => ({
       timeoutOffsetSeconds: argv['timeout-offset'],
       defaultTimeoutSeconds: argv.timeout,
       diagnose: (target, o) => diagnoseLive(target, { ...o, catalogue }),
+      onProbeError: (e, c) => io.stderr(`cms-doctor serve: probe of ${c.target} (${c.module}) failed: ${describeError(e)}\n`),
     });
     await new Promise<void>((resolve, reject) => {
       exporter.server.once('error', reject);
