@@ -94,7 +94,11 @@ export function createExporter(opts: ExporterOptions): Exporter {
     if (!opts.deployments.has(name))
       throw new RequestError(404, 'unknown-target', 'target is not a deployment of the inventory; nothing was probed');
     const t0 = performance.now();
-    const signal = AbortSignal.timeout(deadlineMs);
+    // Our own timer rather than AbortSignal.timeout: it is cleared when the probe settles,
+    // so a finished probe's signal and listeners are not kept alive until the deadline.
+    const deadline = new AbortController();
+    const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs);
+    const signal = deadline.signal;
     const key = JSON.stringify([name, moduleName, address ?? '']);
     const { promise, joined } = scheduler.run(key, signal, async () => {
       const target = await targetOf(name, address);
@@ -121,6 +125,12 @@ export function createExporter(opts: ExporterOptions): Exporter {
       report = undefined;
     } finally {
       clearTimeout(timer);
+      if (!joined)
+        void promise.then(
+          () => clearTimeout(deadlineTimer),
+          () => clearTimeout(deadlineTimer),
+        );
+      else clearTimeout(deadlineTimer);
     }
     const durationSeconds = (performance.now() - t0) / 1000;
     const samples = probeSamples({ ...(report ? { report } : {}), durationSeconds });
