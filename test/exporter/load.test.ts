@@ -43,8 +43,20 @@ afterAll(async () => {
 });
 
 /** Wired as `cms-doctor serve` wires it (the signal is not handed on: see commands/serve.ts). */
+const flight = { now: 0, peak: 0 };
 async function serve(deployments: Map<string, Target>, concurrency: number): Promise<string> {
-  const e = createExporter({ deployments, concurrency, diagnose: (t, { signal: _signal, ...o }) => diagnoseLive(t, { ...o, catalogue }) });
+  const e = createExporter({
+    deployments,
+    concurrency,
+    diagnose: async (t, { signal: _signal, ...o }) => {
+      flight.peak = Math.max(flight.peak, ++flight.now);
+      try {
+        return await diagnoseLive(t, { ...o, catalogue });
+      } finally {
+        flight.now--;
+      }
+    },
+  });
   open.push(e);
   await new Promise<void>((r) => e.server.listen(0, '127.0.0.1', () => r()));
   return `http://127.0.0.1:${(e.server.address() as { port: number }).port}`;
@@ -78,14 +90,19 @@ describe('exporter with the real checks against the lab', () => {
   it('200 deployments scraped at once: all answered within the scrape deadline at bounded concurrency', async () => {
     const many = new Map(Array.from({ length: 200 }, (_, i) => [`d${i}`, target] as const));
     const url = await serve(many, 16);
+    flight.peak = 0;
     const scrapeTimeoutS = 15;
     const t0 = performance.now();
-    const bodies = await Promise.all([...many.keys()].map((n) => scrape(`${url}/probe?target=${n}&module=dns`, scrapeTimeoutS)));
+    const bodies = await Promise.all([...many.keys()].map((n) => scrape(`${url}/probe?target=${n}&module=turn`, scrapeTimeoutS)));
     const ms = performance.now() - t0;
     const decided = bodies.filter((b) => value(b, 'probe_success') === 1).length;
-    console.log(`[exporter figures] 200 targets, module dns, concurrency 16: ${Math.round(ms)} ms, ${decided}/200 success`);
+    console.log(
+      `[exporter figures] 200 targets, module turn, concurrency 16: ${Math.round(ms)} ms, ${decided}/200 success, peak ${flight.peak} in flight`,
+    );
     expect(ms).toBeLessThan(scrapeTimeoutS * 1000);
     expect(decided).toBe(200);
+    expect(flight.peak).toBeLessThanOrEqual(16);
+    expect(flight.peak).toBeGreaterThan(1);
   }, 60_000);
 
   it('memory stays flat over 1,000 probes (heap after GC)', async () => {
