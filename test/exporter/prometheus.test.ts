@@ -46,7 +46,9 @@ describe.skipIf(!HAVE)('cms-doctor serve scraped by Prometheus', () => {
     labs.push(healthy);
     const broken = await startLab({ scenario: 'turn-wrong-password', dir: join(dir, 'broken') });
     labs.push(broken);
-    const inventory = await writeInventory(dir, { healthy: healthy.config, broken: broken.config });
+    const split = await startLab({ scenario: 'dns-internal-points-to-edge', dir: join(dir, 'split') });
+    labs.push(split);
+    const inventory = await writeInventory(dir, { healthy: healthy.config, broken: broken.config, split: split.config });
     served = await spawnServe(['--inventory', inventory, '--concurrency', '4']);
 
     // The shipped rules with `for:` shortened so the test sees them fire.
@@ -64,6 +66,19 @@ describe.skipIf(!HAVE)('cms-doctor serve scraped by Prometheus', () => {
           scrape_interval: '2s',
           scrape_timeout: '2s',
           static_configs: [{ targets: ['healthy', 'broken'] }],
+          relabel_configs: [
+            { source_labels: ['__address__'], target_label: '__param_target' },
+            { source_labels: ['__param_target'], target_label: 'instance' },
+            { target_label: '__address__', replacement: exporterAddress },
+          ],
+        },
+        {
+          job_name: 'cms-doctor-dns',
+          metrics_path: '/probe',
+          params: { module: ['dns'] },
+          scrape_interval: '2s',
+          scrape_timeout: '2s',
+          static_configs: [{ targets: ['healthy', 'split'] }],
           relabel_configs: [
             { source_labels: ['__address__'], target_label: '__param_target' },
             { source_labels: ['__param_target'], target_label: 'instance' },
@@ -125,6 +140,30 @@ describe.skipIf(!HAVE)('cms-doctor serve scraped by Prometheus', () => {
       return firing.length ? firing : undefined;
     });
     expect(new Set(alerts.map((a) => a.labels.instance))).toEqual(new Set(['broken']));
+  }, 60_000);
+
+  it('the shipped split-horizon alert fires for the deployment whose internal view answers the Expressway-E', async () => {
+    const v = await waitFor('dns view metrics', 30_000, async () => {
+      const r = await query('cms_doctor_dns_view_expected{job="cms-doctor-dns"}');
+      return r.length >= 4 ? r : undefined;
+    });
+    const of = (instance: string, view: string) => v.find((x) => x.metric.instance === instance && x.metric.view === view)?.value[1];
+    expect([of('healthy', 'internal'), of('healthy', 'external'), of('split', 'internal'), of('split', 'external')]).toEqual([
+      '1',
+      '1',
+      '0',
+      '1',
+    ]);
+    const alerts = await waitFor('CmsDoctorSplitHorizonBroken firing', 40_000, async () => {
+      const r = await fetch(`${promUrl}/api/v1/alerts`);
+      const body = (await r.json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
+      const firing = body.data.alerts.filter((a) => a.labels.alertname === 'CmsDoctorSplitHorizonBroken' && a.state === 'firing');
+      return firing.length ? firing : undefined;
+    });
+    expect(alerts.map((a) => [a.labels.instance, a.labels.view])).toEqual([['split', 'internal']]);
+    // Nothing but the undecided rule may ever concern the healthy deployment.
+    const all = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string> }[] } };
+    expect(all.data.alerts.filter((a) => a.labels.instance === 'healthy' && a.labels.alertname !== 'CmsDoctorProbeUndecided')).toEqual([]);
   }, 60_000);
 
   it("Prometheus scrapes the exporter's own metrics", async () => {
