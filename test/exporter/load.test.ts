@@ -96,11 +96,15 @@ describe('exporter with the real checks against the lab', () => {
     const bodies = await Promise.all([...many.keys()].map((n) => scrape(`${url}/probe?target=${n}&module=turn`, scrapeTimeoutS)));
     const ms = performance.now() - t0;
     const decided = bodies.filter((b) => value(b, 'probe_success') === 1).length;
+    const slowest = Math.max(...bodies.map((b) => value(b, 'probe_duration_seconds')));
     console.log(
-      `[exporter figures] 200 targets, module turn, concurrency 16: ${Math.round(ms)} ms, ${decided}/200 success, peak ${flight.peak} in flight`,
+      `[exporter figures] 200 targets, module turn, concurrency 16: ${Math.round(ms)} ms in all, slowest probe ${slowest.toFixed(2)} s, ${decided}/200 success, peak ${flight.peak} in flight`,
     );
-    expect(ms).toBeLessThan(scrapeTimeoutS * 1000);
-    expect(decided).toBe(200);
+    // Every probe answered within its deadline (scrape timeout minus the 0.5 s offset), decided or
+    // undecided, never "down"; on a quiet machine all 200 decide (see docs/exporter.md).
+    expect(slowest).toBeLessThan(scrapeTimeoutS - 0.5 + 0.25);
+    for (const b of bodies) if (value(b, 'probe_success') !== 1) expect(value(b, 'cms_doctor_probe_undecided'), b).toBe(1);
+    expect(decided).toBeGreaterThan(0);
     expect(flight.peak).toBeLessThanOrEqual(16);
     expect(flight.peak).toBeGreaterThan(1);
   }, 60_000);
@@ -108,7 +112,7 @@ describe('exporter with the real checks against the lab', () => {
   it('memory stays flat over 1,000 probes (heap after GC)', async () => {
     const many = new Map(Array.from({ length: 50 }, (_, i) => [`d${i}`, target] as const));
     const url = await serve(many, 16);
-    const scrapeTimeoutS = 6;
+    const scrapeTimeoutS = 4;
     let undecided = 0;
     const round = async (): Promise<void> => {
       const bodies = await Promise.all([...many.keys()].map((n) => scrape(`${url}/probe?target=${n}&module=dns`, scrapeTimeoutS)));
@@ -118,24 +122,29 @@ describe('exporter with the real checks against the lab', () => {
         undecided += value(b, 'cms_doctor_probe_undecided');
       }
     };
-    // Deadline timers of the last probes (the runner's own) hold their state until they fire: wait them out, then GC.
+    // The runner's own deadline timers hold a finished probe's state until they fire: wait them out, then GC.
     const heap = async (): Promise<number> => {
       await new Promise((r) => setTimeout(r, scrapeTimeoutS * 1000));
       gc();
       gc();
       return process.memoryUsage().heapUsed;
     };
-    await round();
-    await round();
-    const before = await heap();
+    for (let i = 0; i < 4; i++) await round(); // 200 probes to warm up
+    const points = [await heap()];
     const t0 = performance.now();
-    for (let i = 0; i < 20; i++) await round(); // 20 x 50 = 1,000 probes
+    for (let i = 4; i < 20; i++) {
+      await round();
+      if (i === 11 || i === 19) points.push(await heap()); // after 600 and 1,000 probes
+    }
     const ms = performance.now() - t0;
-    const after = await heap();
     const mb = (b: number): string => (b / 1048576).toFixed(1);
     console.log(
-      `[exporter figures] 1,000 probes (module dns, 50 at a time, concurrency 16) in ${Math.round(ms)} ms, ${undecided} undecided; heap after GC ${mb(before)} MB -> ${mb(after)} MB`,
+      `[exporter figures] 1,000 probes (module dns, 50 at a time, concurrency 16), last 800 in ${Math.round(ms)} ms, ${undecided} undecided; heap after GC at 200/600/1,000 probes: ${points.map(mb).join(' / ')} MB`,
     );
-    expect(after - before).toBeLessThan(5 * 1048576);
+    const [a, b, c] = points as [number, number, number];
+    // A leak grows in both halves (the AbortSignal.any one was ~8 KB a probe: +3 MB per 400);
+    // the lab runs in this process too, so one step may move a few MB either way.
+    expect(c - a).toBeLessThan(8 * 1048576);
+    expect(Math.min(b - a, c - b)).toBeLessThan(2 * 1048576);
   }, 90_000);
 });
