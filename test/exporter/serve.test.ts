@@ -30,6 +30,10 @@ describe('cms-doctor serve', () => {
       [['serve', '--inventory', await inventory([entry, entry], 'twice.yaml')], /appears twice/],
       [['serve', '--inventory', await inventory([{ name: 'x' }], 'noext.yaml')], /no external name/],
       [['serve', '--inventory', inv, '--modules', await inventory({ m: { areas: ['nope'] } }, 'mods.yaml')], /areas must be/],
+      [
+        ['serve', '--inventory', await inventory({ deployments: [entry], modules: { m: { areas: ['nope'] } } }, 'inv-mods.yaml')],
+        /areas must be/,
+      ],
       [['serve'], /inventory/],
     ] as const) {
       const r = await runCli([...args]);
