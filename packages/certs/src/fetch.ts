@@ -1,6 +1,6 @@
 import { connect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
-import { CmsDoctorError, withSignal } from '@cms-doctor/core';
+import { CmsDoctorError, linkSignals, withSignal } from '@cms-doctor/core';
 import { Certificate } from './certificate.js';
 
 export interface FetchChainOptions {
@@ -52,8 +52,7 @@ sa/64W81voKlFgU=
  * the deadline (a server that stalls the handshake gives CMSD_TIMEOUT).
  */
 export async function fetchPeerChain(opts: FetchChainOptions): Promise<PeerChain> {
-  const signals = [AbortSignal.timeout(opts.timeoutMs ?? 10_000), ...(opts.signal ? [opts.signal] : [])];
-  const signal = AbortSignal.any(signals);
+  const { signal, release } = linkSignals(AbortSignal.timeout(opts.timeoutMs ?? 10_000), opts.signal);
   const address = `${isIP(opts.host) === 6 ? `[${opts.host}]` : opts.host}:${opts.port}`;
   const sni = opts.servername && !isIP(opts.servername) ? opts.servername : undefined;
   let socket: TLSSocket | undefined;
@@ -120,6 +119,7 @@ export async function fetchPeerChain(opts: FetchChainOptions): Promise<PeerChain
     throw e;
   } finally {
     socket?.destroy();
+    release();
   }
 }
 

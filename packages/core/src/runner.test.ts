@@ -3,6 +3,7 @@ import { defineCheck, type Check } from './check.js';
 import { runChecks } from './runner.js';
 import { Secret } from './secret.js';
 import { memoryFile } from './memory-file.js';
+import { linkSignals } from './deadline.js';
 
 const pass = (id: string, extra: Partial<Check> = {}): Check =>
   defineCheck({
@@ -14,6 +15,23 @@ const pass = (id: string, extra: Partial<Check> = {}): Check =>
     run: async () => [{ code: id.replace('.', '/'), status: 'pass', title: 'ok' }],
     ...extra,
   });
+
+describe('linkSignals', () => {
+  it('aborts with the first reason and unlinks on release, so the sources keep no listener', () => {
+    const a = new AbortController();
+    const b = new AbortController();
+    const { signal, release } = linkSignals(a.signal, b.signal, undefined);
+    b.abort('b went first');
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBe('b went first');
+    const c = new AbortController();
+    const linked = linkSignals(c.signal, new AbortController().signal);
+    linked.release();
+    c.abort('late');
+    expect(linked.signal.aborted).toBe(false);
+    release();
+  });
+});
 
 describe('runChecks', () => {
   it('hands what a live collector gathered to the checks after it, as triage inputs', async () => {

@@ -6,6 +6,7 @@ import { describeError } from './errors.js';
 import { redact } from './redact.js';
 import { emitterFor } from './emit.js';
 import { CORE_CODES } from './codes.js';
+import { linkSignals } from './deadline.js';
 
 const emit = emitterFor(CORE_CODES);
 
@@ -160,7 +161,8 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
     const timeoutMs = Math.max(200, Math.min(own, runEnd - reserve - Date.now()));
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(new DOMException(`no decision within ${seconds(timeoutMs)}`, 'TimeoutError')), timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timer.signal]) : timer.signal;
+    const linked = linkSignals(opts.signal, timer.signal);
+    const signal = linked.signal;
     const ctx: CheckContext = {
       target: opts.target,
       signal,
@@ -197,6 +199,7 @@ export async function runChecks(catalogue: readonly Check<unknown>[], opts: RunO
       ]);
     } finally {
       clearTimeout(handle);
+      linked.release();
     }
   };
 

@@ -1,5 +1,6 @@
 import {
   buildReport,
+  linkSignals,
   codeOf,
   defineCheck,
   runChecks,
@@ -56,16 +57,17 @@ async function runToReport(
   files?: { triage: readonly TriageFile[]; records: () => FileRecord[] },
 ): Promise<Report> {
   const overall = AbortSignal.timeout(opts.timeoutMs);
+  const linked = linkSignals(overall, opts.signal);
   const result = await runChecks(checks, {
     target,
     mode,
     ...(files ? { files: files.triage } : {}),
     checkTimeoutMs: perCheck(opts.timeoutMs),
     budgetMs: perCheck(opts.timeoutMs),
-    signal: opts.signal ? AbortSignal.any([overall, opts.signal]) : overall,
+    signal: linked.signal,
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
-  });
+  }).finally(linked.release);
   return buildReport({
     version: VERSION,
     mode,
