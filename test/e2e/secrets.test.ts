@@ -1,6 +1,6 @@
 /**
  * Secrets never reach output: the lab's TURN password ("cisco", the document's) and CMS
- * API password, the Basic credentials built from it, and the TURN long-term key, in every
+ * API password, the MMP (SSH) password, the Basic credentials built from it, and the TURN long-term key, in every
  * format, verbose, on stdout and stderr, for a run where TURN rejects them and one where
  * it accepts them.
  */
@@ -19,10 +19,12 @@ describe('secrets', () => {
     try {
       const turnPassword = (await readFile(String(lab.config['turn-password-file']), 'utf8')).trim();
       const cmsPassword = (await readFile(String(lab.config['cms-password-file']), 'utf8')).trim();
+      const mmpPassword = (await readFile(String(lab.config['cms-ssh-password-file']), 'utf8')).trim();
       const user = String(lab.config['cms-user']);
       const forbidden = [
         turnPassword,
         cmsPassword,
+        mmpPassword,
         Buffer.from(`${user}:${cmsPassword}`).toString('base64'),
         createHash('md5').update(`turnuser:turnuser:${turnPassword}`).digest('hex'),
       ];

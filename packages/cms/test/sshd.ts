@@ -58,12 +58,14 @@ export async function startSshd(opts: {
   passwordUser?: { name: string; password: string };
   /** Files the SFTP subsystem serves from the login's home (written to `dir/home`). */
   files?: Record<string, string>;
+  /** Encrypt the client key with this passphrase. */
+  clientKeyPassphrase?: string;
 }): Promise<RealSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'cms-doctor-sshd-'));
   await chmod(dir, 0o755);
   await mkdir('/run/sshd', { recursive: true });
   keygen(join(dir, 'host_ed25519'));
-  keygen(join(dir, 'client_ed25519'));
+  keygen(join(dir, 'client_ed25519'), opts.clientKeyPassphrase);
   await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'client_ed25519.pub')));
   const screensPath = join(dir, 'screens.json');
   const logPath = join(dir, 'received.log');

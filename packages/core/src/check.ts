@@ -45,6 +45,8 @@ export interface Check<T = unknown> {
   readonly needsAny?: readonly (readonly CheckInput[])[];
   /** Checks whose published data this one reads; it starts after they settle. */
   readonly after?: readonly string[];
+  /** File kinds this check gathers live (published as `files`); `--only` keeps it for the checks that read them. */
+  readonly collects?: readonly string[];
   /** Own deadline in ms; the runner's default otherwise. */
   readonly timeoutMs?: number;
   run(ctx: CheckContext): Promise<FindingDraft[] | CheckOutcome<T>>;

@@ -33,8 +33,21 @@ export interface DiagnoseOptions {
   extractionSignal?: AbortSignal;
 }
 
-const pick = (checks: readonly Check<unknown>[], only?: readonly Area[]): Check<unknown>[] =>
-  only && only.length ? checks.filter((c) => only.includes(c.area)) : [...checks];
+/**
+ * The checks of the chosen areas, plus the live collectors whose inputs they read (`--only
+ * webbridge --cms-ssh ...` still reads the MMP screens its trust checks judge).
+ */
+function pick(checks: readonly Check<unknown>[], only?: readonly Area[]): Check<unknown>[] {
+  if (!only || only.length === 0) return [...checks];
+  const chosen = checks.filter((c) => only.includes(c.area));
+  const wanted = new Set(
+    chosen
+      .flatMap((c) => [...c.needs, ...(c.needsAny ?? []).flat()])
+      .filter((n) => n.startsWith('file:'))
+      .map((n) => n.slice(5)),
+  );
+  return checks.filter((c) => only.includes(c.area) || (c.collects ?? []).some((k) => wanted.has(k)));
+}
 
 /** Per-check deadline: the overall deadline minus a margin for rendering, at least one second. */
 const perCheck = (timeoutMs: number): number => Math.max(1000, timeoutMs - 250);

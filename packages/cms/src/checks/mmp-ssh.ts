@@ -128,6 +128,7 @@ export const mmpSshCheck = defineCheck({
   area: 'cms',
   modes: ['live'],
   needs: ['cmsSsh'],
+  collects: [KINDS.mmpTranscript, 'x509-pem', 'x509-der'],
   async run(ctx) {
     const t = ctx.target;
     const { user, host, port } = parseSshTarget(t.cmsSsh!);
