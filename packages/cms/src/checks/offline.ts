@@ -189,7 +189,7 @@ export const apiDumps = defineCheck({
 });
 
 /** MMP sections of the given command from every MMP file (transcripts split by prompt). */
-async function sectionsOf(files: readonly TriageFile[], command: string): Promise<{ file: TriageFile; text: string; firstLine: number }[]> {
+export async function sectionsOf(files: readonly TriageFile[], command: string): Promise<{ file: TriageFile; text: string; firstLine: number }[]> {
   const out: { file: TriageFile; text: string; firstLine: number }[] = [];
   for (const f of files) {
     const text = await f.text(1024 * 1024);

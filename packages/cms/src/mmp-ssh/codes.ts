@@ -37,6 +37,13 @@ export const MMP_SSH_CODES: readonly CodeInfo[] = [
     fixes: [],
     basis: 'documented',
   },
+  {
+    code: 'cms/mmp-file-missing',
+    title: 'An MMP service names a certificate or key file that `pki list` does not list',
+    status: 'warn',
+    fixes: ['mmp-certificate-files'],
+    basis: 'inferred',
+  },
 ];
 
 export const MMP_SSH_FIXES: readonly Fix[] = [
@@ -59,5 +66,16 @@ export const MMP_SSH_FIXES: readonly Fix[] = [
       'Or collect the screens by hand (webbridge, callbridge, license, xmpp multi_domain list) and give the text to cms-doctor triage.',
     ],
     reference: 'shared/reference/cms-expressway-facts.md §3 (MMP over SSH, user roles)',
+  },
+  {
+    id: 'mmp-certificate-files',
+    title: 'Upload the certificate and key files the MMP services name',
+    steps: [
+      'Upload the missing file to the MMP over SFTP (the same login as the MMP), with the exact name the service shows.',
+      'Run `pki list` and check that it is listed under "User supplied certificates and keys".',
+      "Assign it again with the service's certs or trust command (e.g. `webbridge trust callbridge.cer`), then restart the service (`callbridge restart`, `webbridge3 restart`).",
+    ],
+    reference:
+      'Cisco TAC 217320 (pki list and certificate upload over SFTP); the source document, MMP webbridge and callbridge configuration',
   },
 ];

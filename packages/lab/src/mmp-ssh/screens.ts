@@ -40,6 +40,18 @@ Key file             : xmppmu.key
 Certificate file     : xmppmu.cer
 Bundle file         : root.cer
 `,
+  // The files the screens above name, in the layout of TAC 217320's `pki list` (guessed for this host).
+  'pki list': `User supplied certificates and keys:
+callbridge.key
+callbridge.cer
+webbridge.key
+webbridge.cer
+xmpp.key
+xmpp.cer
+xmppmu.key
+xmppmu.cer
+root.cer
+`,
   // The lab CMS API reports the same licence (expiry 2030-Aug-08).
   license: 'Feature: callbridge status: Activated expiry: 2030-Aug-08\n',
 };
