@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CmsDoctorError } from './errors.js';
 
 /**
@@ -51,6 +52,10 @@ export function linkSignals(...signals: (AbortSignal | undefined)[]): { signal: 
   }
   const already = list.find((s) => s.aborted);
   if (already) c.abort(already.reason);
-  else for (const s of list) s.addEventListener('abort', onAbort, { once: true });
+  else {
+    // A run's deadline fans out to every check at once: many listeners on it are by design.
+    setMaxListeners(0, ...list);
+    for (const s of list) s.addEventListener('abort', onAbort, { once: true });
+  }
   return { signal: c.signal, release };
 }
