@@ -5,6 +5,7 @@
  * appear in any format.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -103,4 +104,86 @@ describe.skipIf(!hasSshd())('run --cms-ssh against a real sshd', () => {
     expect(f?.detail).toMatch(/pin it with --cms-ssh-host-key SHA256:/);
     expect((await sshd.received()).length).toBe(before);
   });
+});
+
+/** A throwaway self-signed certificate made by openssl, as PEM. */
+function opensslCert(dir: string, name: string): string {
+  const r = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      join(dir, `${name}.key`),
+      '-out',
+      join(dir, `${name}.pem`),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+  return readFileSync(join(dir, `${name}.pem`), 'utf8');
+}
+
+describe.skipIf(!hasSshd())('run --cms-ssh compares the trust bundle with the call bridge certificate by fingerprint', () => {
+  const CALLBRIDGE = `Listening interfaces : a\nPreferred interface : none\nKey file             : callbridge.key\nCertificate file     : callbridge.cer\nAddress              : none\nCA Bundle file      : root.cer\n`;
+  const webbridge = (trust: string): string => WEBBRIDGE.replace(/Trust bundle(\s*):\s*none/, `Trust bundle$1: ${trust}`);
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cmsd-mmp-fp-'));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['a bundle under another name holding the same certificate passes', 'same', 'pass'],
+    ['a bundle holding another certificate is a mismatch', 'other', 'webbridge/trust-bundle-mismatch'],
+  ])(
+    '%s',
+    async (_t, which, expected) => {
+      const callbridge = opensslCert(dir, `cb-${which}`);
+      const bundle = which === 'same' ? callbridge : opensslCert(dir, `old-${which}`);
+      const sshd = await startSshd({
+        prompt: 'proxyWebRTC',
+        screens: { callbridge: CALLBRIDGE, webbridge: webbridge('trusted-cb.cer') },
+        files: { 'callbridge.cer': callbridge, 'trusted-cb.cer': bundle },
+      });
+      try {
+        const pin = sha256Fingerprint(Buffer.from(sshd.hostPublicKey.split(' ')[1]!, 'base64'));
+        const r = await runCli([
+          'run',
+          '--external',
+          'cmsweb.octavio.com',
+          '--only',
+          'webbridge',
+          '--cms-ssh',
+          `root@127.0.0.1:${sshd.port}`,
+          '--cms-ssh-key',
+          sshd.clientKeyPath,
+          '--cms-ssh-host-key',
+          pin,
+          '--timeout',
+          '20',
+          '--format',
+          'json',
+        ]);
+        const f = (JSON.parse(r.stdout) as { findings: { check: string; code: string; status: string }[] }).findings.find(
+          (x) => x.check === 'webbridge.trust-bundle',
+        );
+        expect(expected === 'pass' ? f?.status : f?.code).toBe(expected);
+      } finally {
+        await sshd.close();
+      }
+    },
+    60_000,
+  );
 });
