@@ -16,7 +16,7 @@ import { checkTimeout, parseOnly, withReportOptions, type GlobalArgs } from './c
 
 /** What the CLI uses of @cms-doctor/lab (typed here so the CLI states its expectations). */
 interface LabModule {
-  SCENARIOS: readonly { name: string; title: string; tolerated?: readonly string[] }[];
+  SCENARIOS: readonly { name: string; title: string; tolerated?: readonly string[]; networkFault?: boolean }[];
   startLab(opts: { scenario: string; dir: string }): Promise<{
     configPath: string;
     expected: { codes: string[]; fixes: string[] };
@@ -111,6 +111,9 @@ async function diagnoseScenario(
 const tolerates = (patterns: readonly string[], code: string): boolean =>
   patterns.some((p) => p === code || (p.endsWith('/*') && code.startsWith(p.slice(0, -1))));
 
+/** The deadline of a network-fault scenario in `demo --tour`: long enough to decide everything else. */
+const TOUR_FAULT_TIMEOUT_S = 4;
+
 export const demoCommand = (io: CliIo): CommandModule => ({
   command: 'demo',
   describe: 'Start the lab, diagnose it and show the report: one command, nothing to install',
@@ -142,7 +145,9 @@ export const demoCommand = (io: CliIo): CommandModule => ({
       ms: number;
     }[] = [];
     for (const s of lab.SCENARIOS) {
-      const { report, expected } = await diagnoseScenario(lab, s.name, argv.timeout * 1000, only);
+      // A stalled peer is shown, not waited for: a fault scenario's run ends after a few seconds.
+      const timeoutS = s.networkFault ? Math.min(argv.timeout, TOUR_FAULT_TIMEOUT_S) : argv.timeout;
+      const { report, expected } = await diagnoseScenario(lab, s.name, timeoutS * 1000, only);
       const failing = [...new Set(report.findings.filter((f) => f.status === 'fail').map((f) => f.code))];
       rows.push({
         scenario: s.name,
