@@ -168,13 +168,13 @@ export function parseDig(text: string): DigParse {
       continue;
     }
     if ((m = /^;;\s*(QUESTION|ANSWER|AUTHORITY|ADDITIONAL|OPT)\s+(?:PSEUDO)?SECTION:/.exec(line))) {
+      cur(lineNo); // first: a fresh query starts in the answer section
       section = SECTION[m[1] as string] ?? 'answer';
-      cur(lineNo);
       continue;
     }
     if ((m = /^;;\s*(QUESTIONS|ANSWERS|AUTHORITY RECORDS|ADDITIONAL RECORDS):/i.exec(line))) {
-      section = SECTION[(m[1] as string).toUpperCase()] ?? 'answer';
       cur(lineNo);
+      section = SECTION[(m[1] as string).toUpperCase()] ?? 'answer';
       continue;
     }
     // dig 8: `;;      www.example.com, type = A, class = IN`.

@@ -66,8 +66,15 @@ export function parseHost(text: string): DigParse {
     const line = (lines[n] as string).trim();
     if (line === '') continue;
     let m: RegExpExecArray | null;
+    if ((m = /^Host\s+(\S+)\s+not found:\s*(?:\d+\()?(\w+)\)?/i.exec(line))) {
+      const q = fresh(lineNo);
+      q.question = { name: normaliseName(m[1] as string), type: type ?? 'A', class: 'IN' };
+      q.status = (m[2] as string).toUpperCase();
+      current = undefined;
+      continue;
+    }
     const typed = promptCommand(line, 'host');
-    if (typed !== undefined && !/\s(has|is|mail|name|domain)\s/i.test(line)) {
+    if (typed !== undefined && !/\s(has|is|mail|name|domain|not found)\s/i.test(line)) {
       const c = commandLine(typed);
       type = c.type;
       server = c.server;
@@ -90,13 +97,6 @@ export function parseHost(text: string): DigParse {
     usingServer = false;
     if ((m = /^Nameserver\s+(\S+?):?$/i.exec(line))) {
       server = m[1];
-      current = undefined;
-      continue;
-    }
-    if ((m = /^Host\s+(\S+)\s+not found:\s*(?:\d+\()?(\w+)\)?/i.exec(line))) {
-      const q = fresh(lineNo);
-      q.question = { name: normaliseName(m[1] as string), type: type ?? 'A', class: 'IN' };
-      q.status = (m[2] as string).toUpperCase();
       current = undefined;
       continue;
     }
