@@ -179,7 +179,11 @@ export function parseDig(text: string): DigParse {
     }
     // dig 8: `;;      www.example.com, type = A, class = IN`.
     if (section === 'question' && (m = /^;;\s*(\S+?),\s*type\s*=\s*(\w+),\s*class\s*=\s*(\w+)/i.exec(line))) {
-      cur(lineNo).question = { name: normaliseName(m[1] as string), type: (m[2] as string).toUpperCase(), class: (m[3] as string).toUpperCase() };
+      cur(lineNo).question = {
+        name: normaliseName(m[1] as string),
+        type: (m[2] as string).toUpperCase(),
+        class: (m[3] as string).toUpperCase(),
+      };
       continue;
     }
     if ((m = /^;;\s*SERVER:\s*(\S+?)#(\d+)(?:\(([^)]*)\))?/.exec(line))) {

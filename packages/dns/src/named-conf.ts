@@ -41,8 +41,7 @@ const unquote = (t: string | undefined): string | undefined => (t === undefined 
 
 const INSIDE = /(^|[^a-z])(internal|inside|intern|private|trusted|lan|intranet|corp)([^a-z]|$)/i;
 const OUTSIDE = /(^|[^a-z])(external|outside|extern|public|internet|wan|dmz)([^a-z]|$)/i;
-const PRIVATE_CLIENT =
-  /^!?(?:localhost|localnets|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|127\.|fc|fd|::1)/i;
+const PRIVATE_CLIENT = /^!?(?:localhost|localnets|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|127\.|fc|fd|::1)/i;
 
 /** Internal or external, from the view's name first, then its `match-clients` (private nets inside, `any` outside). */
 export function viewSide(name: string, matchClients: readonly string[]): 'internal' | 'external' | undefined {
@@ -87,7 +86,10 @@ function readZone(t: readonly string[], i: number): { zone: ConfZone; next: numb
 function readList(t: readonly string[], i: number): { items: string[]; next: number } {
   if (t[i] !== '{') return { items: [], next: i + 1 };
   const end = skipBlock(t, i);
-  const items = t.slice(i + 1, end).filter((x) => x !== ';' && x !== '{' && x !== '}').map((x) => unquote(x) as string);
+  const items = t
+    .slice(i + 1, end)
+    .filter((x) => x !== ';' && x !== '{' && x !== '}')
+    .map((x) => unquote(x) as string);
   return { items, next: end };
 }
 
@@ -110,7 +112,7 @@ export function parseNamedConf(text: string): NamedConf {
       let j = i + 2;
       while (j < t.length && t[j] !== '{' && t[j] !== ';') j++;
       const end = t[j] === '{' ? skipBlock(t, j) : j + 1;
-      for (let k = j + 1; k < end; ) {
+      for (let k = j + 1; k < end;) {
         if (t[k] === 'match-clients' || t[k] === 'match-destinations') {
           const l = readList(t, k + 1);
           if (t[k] === 'match-clients') view.matchClients.push(...l.items);
@@ -138,6 +140,9 @@ export function parseNamedConf(text: string): NamedConf {
 /** Looks like a BIND configuration: `zone "x" {` or `view "x" {` or `options {` statements with BIND keywords. */
 export function looksLikeNamedConf(text: string): boolean {
   const stmt = /^\s*(?:view|zone)\s+"?[^\s"{]+"?\s*(?:IN\s*)?\{/im.test(text) || /^\s*options\s*\{/im.test(text);
-  const keyword = /\b(?:match-clients|type\s+(?:master|primary|slave|secondary|forward|hint|stub)|file\s+"|directory\s+"|allow-query|recursion\s+(?:yes|no)|in-view)\b/i.test(text);
+  const keyword =
+    /\b(?:match-clients|type\s+(?:master|primary|slave|secondary|forward|hint|stub)|file\s+"|directory\s+"|allow-query|recursion\s+(?:yes|no)|in-view)\b/i.test(
+      text,
+    );
   return stmt && keyword;
 }

@@ -52,23 +52,22 @@ export function parseNslookup(text: string): DigParse {
   const cur = (line: number): DigQuery => current ?? fresh(line);
   const setServer = (q: DigQuery, s: string, line: number): void => {
     try {
-      q.server = parseServer(s.replace(/#(\d+)$/, '#$1'));
+      q.server = parseServer(s);
       q.serverText = s;
     } catch {
       errors.push({ line, message: `unreadable server address: ${s}` });
     }
   };
-  const add = (q: DigQuery, into: DnsRecord[], owner: string, rrType: string, data: string[], line: number): void => {
+  const add = (into: DnsRecord[], owner: string, rrType: string, data: string[], line: number): void => {
     const res = parseRrFields(normaliseName(owner), ['0', 'IN', rrType, ...data], {});
     if (res.ok) into.push(res.record);
     else errors.push({ line, message: res.message });
-    void q;
   };
   const flushSrv = (): void => {
     if (!srvBlock) return;
     const f = srvBlock.fields;
     const parts = [f.priority, f.weight, f.port, f['svr hostname']];
-    if (parts.every((p) => p !== undefined)) add(cur(srvBlock.line), cur(srvBlock.line).answer, srvBlock.owner, 'SRV', parts as string[], srvBlock.line);
+    if (parts.every((p) => p !== undefined)) add(cur(srvBlock.line).answer, srvBlock.owner, 'SRV', parts as string[], srvBlock.line);
     else errors.push({ line: srvBlock.line, message: `incomplete SRV block for ${srvBlock.owner}` });
     srvBlock = undefined;
   };
@@ -110,7 +109,12 @@ export function parseNslookup(text: string): DigParse {
     }
     if ((m = /^(?:Default\s+)?Server:\s*(.*)$/i.exec(line))) {
       // Each answer opens with the server that gave it: a new query unless the command just opened one.
-      const opened = current && current.server === undefined && current.answer.length === 0 && current.status === undefined && current.error === undefined;
+      const opened =
+        current &&
+        current.server === undefined &&
+        current.answer.length === 0 &&
+        current.status === undefined &&
+        current.error === undefined;
       if (!opened) fresh(lineNo);
       answerName = undefined;
       wantServerAddress = true;
@@ -142,7 +146,7 @@ export function parseNslookup(text: string): DigParse {
     }
     if ((m = /^Aliases:\s*(\S+)/i.exec(line)) && answerName !== undefined) {
       // Windows: the alias points at the canonical `Name:` printed above it.
-      add(cur(lineNo), cur(lineNo).answer, m[1] as string, 'CNAME', [`${normaliseName(answerName)}.`], lineNo);
+      add(cur(lineNo).answer, m[1] as string, 'CNAME', [`${normaliseName(answerName)}.`], lineNo);
       continue;
     }
     if (/^Non-authoritative answer:/i.test(line)) {
@@ -155,35 +159,35 @@ export function parseNslookup(text: string): DigParse {
       continue;
     }
     if ((m = /^(\S+)\s+internet address\s*=\s*(\S+)/i.exec(line))) {
-      add(cur(lineNo), cur(lineNo).additional, m[1] as string, 'A', [m[2] as string], lineNo);
+      add(cur(lineNo).additional, m[1] as string, 'A', [m[2] as string], lineNo);
       continue;
     }
     if ((m = /^(\S+)\s+AAAA IPv6 address\s*=\s*(\S+)/i.exec(line))) {
-      add(cur(lineNo), cur(lineNo).additional, m[1] as string, 'AAAA', [m[2] as string], lineNo);
+      add(cur(lineNo).additional, m[1] as string, 'AAAA', [m[2] as string], lineNo);
       continue;
     }
     if ((m = /^(\S+)\s+canonical name\s*=\s*(\S+)/i.exec(line))) {
-      add(cur(lineNo), cur(lineNo).answer, m[1] as string, 'CNAME', [m[2] as string], lineNo);
+      add(cur(lineNo).answer, m[1] as string, 'CNAME', [m[2] as string], lineNo);
       continue;
     }
     if ((m = /^(\S+)\s+service\s*=\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)/i.exec(line))) {
-      add(cur(lineNo), cur(lineNo).answer, m[1] as string, 'SRV', m.slice(2, 6) as string[], lineNo);
+      add(cur(lineNo).answer, m[1] as string, 'SRV', m.slice(2, 6) as string[], lineNo);
       continue;
     }
     if ((m = /^(\S+)\s+(?:MX preference\s*=\s*(\d+),\s*)?mail exchanger\s*=\s*(?:(\d+)\s+)?(\S+)/i.exec(line))) {
-      add(cur(lineNo), cur(lineNo).answer, m[1] as string, 'MX', [m[2] ?? m[3] ?? '0', m[4] as string], lineNo);
+      add(cur(lineNo).answer, m[1] as string, 'MX', [m[2] ?? m[3] ?? '0', m[4] as string], lineNo);
       continue;
     }
     if ((m = /^(\S+)\s+nameserver\s*=\s*(\S+)/i.exec(line))) {
-      add(cur(lineNo), cur(lineNo).answer, m[1] as string, 'NS', [m[2] as string], lineNo);
+      add(cur(lineNo).answer, m[1] as string, 'NS', [m[2] as string], lineNo);
       continue;
     }
     if ((m = /^(\S+)\s+text\s*=\s*(.*)$/i.exec(line))) {
-      add(cur(lineNo), cur(lineNo).answer, m[1] as string, 'TXT', tokenize(m[2] as string), lineNo);
+      add(cur(lineNo).answer, m[1] as string, 'TXT', tokenize(m[2] as string), lineNo);
       continue;
     }
     if ((m = /^(\S+)\s+name\s*=\s*(\S+)/i.exec(line))) {
-      add(cur(lineNo), cur(lineNo).answer, m[1] as string, 'PTR', [m[2] as string], lineNo);
+      add(cur(lineNo).answer, m[1] as string, 'PTR', [m[2] as string], lineNo);
       continue;
     }
     if ((m = /^\*\*\*?\s*(?:\S+\s+)?can'?t find\s+([^:\s]+):\s*(.*)$/i.exec(line))) {
@@ -207,7 +211,7 @@ export function parseNslookup(text: string): DigParse {
 
   function addAddress(owner: string, addr: string, line: number): void {
     const q = cur(line);
-    add(q, q.answer, owner, addr.includes(':') ? 'AAAA' : 'A', [addr], line);
+    add(q.answer, owner, addr.includes(':') ? 'AAAA' : 'A', [addr], line);
   }
 
   // A query whose type was never said: SRV when it holds SRV records (the `SRV service location` form).
@@ -217,5 +221,8 @@ export function parseNslookup(text: string): DigParse {
       q.question = { name: srv.name, type: 'SRV', class: 'IN' };
     }
   }
-  return { queries: queries.filter((q) => q.answer.length + q.additional.length > 0 || q.status !== undefined || q.error !== undefined), errors };
+  return {
+    queries: queries.filter((q) => q.answer.length + q.additional.length > 0 || q.status !== undefined || q.error !== undefined),
+    errors,
+  };
 }

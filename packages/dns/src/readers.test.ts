@@ -25,7 +25,8 @@ const RECOGNISERS = [digRecogniser, nslookupRecogniser, hostRecogniser, namedCon
 /** The kind the DNS recognisers give, in plugin order (as triage runs them by priority). */
 const kindOf = (b: Uint8Array): string => RECOGNISERS.find((r) => r.recognise(b, 'x'))?.kind ?? 'unrecognised';
 
-const utf16le = (s: string, bom = true): Buffer => Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(s, 'utf16le')]);
+const utf16le = (s: string, bom = true): Buffer =>
+  Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(s, 'utf16le')]);
 const utf16be = (s: string): Buffer => {
   const le = Buffer.from(s, 'utf16le');
   for (let i = 0; i + 1 < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1] as number, le[i] as number];
@@ -59,7 +60,9 @@ describe('dig as people paste it', () => {
     expect(kindOf(raw(file2))).toBe('dig');
     const r = parseDig(text(file2));
     expect(r.errors).toEqual([]);
-    expect(r.queries.map((q) => [q.question?.name, q.question?.type, q.server?.port, q.answer.map((a) => `${a.name} ${a.type} ${a.data}`)])).toEqual([
+    expect(
+      r.queries.map((q) => [q.question?.name, q.question?.type, q.server?.port, q.answer.map((a) => `${a.name} ${a.type} ${a.data}`)]),
+    ).toEqual([
       ['alias.octavio.com', 'A', 35399, ['alias.octavio.com CNAME cmsweb.octavio.com', 'cmsweb.octavio.com A 127.0.2.156']],
       ['_collab-edge._tls.octavio.com', 'SRV', 35399, ['_collab-edge._tls.octavio.com SRV 10 10 8443 cmsweb.octavio.com']],
       ['cmsweb.octavio.com', 'A', 35399, ['cmsweb.octavio.com A 127.0.2.156']],
@@ -77,8 +80,14 @@ describe('dig as people paste it', () => {
     const want = parseDig(plain).queries.map((q) => q.answer);
     expect(want.flat().length).toBeGreaterThan(0);
     const variants = [
-      plain.split('\n').map((l, i) => `Line ${i + 100}: ${l}`).join('\n'),
-      plain.split('\n').map((l) => `> ${l}`).join('\n'),
+      plain
+        .split('\n')
+        .map((l, i) => `Line ${i + 100}: ${l}`)
+        .join('\n'),
+      plain
+        .split('\n')
+        .map((l) => `> ${l}`)
+        .join('\n'),
       plain.replace(/\n/g, '\r\n'),
       `\uFEFF${plain}`,
     ];
@@ -94,7 +103,9 @@ describe('dig as people paste it', () => {
 
   it('reads dig 8 section names (`;; ANSWERS:`)', () => {
     const r = parseDig(
-      [';; QUESTIONS:', ';;\twww.example.com, type = A, class = IN', '', ';; ANSWERS:', 'www.example.com.\t3600\tIN\tA\t192.0.2.1'].join('\n'),
+      [';; QUESTIONS:', ';;\twww.example.com, type = A, class = IN', '', ';; ANSWERS:', 'www.example.com.\t3600\tIN\tA\t192.0.2.1'].join(
+        '\n',
+      ),
     );
     expect(r.queries[0]).toMatchObject({ question: { name: 'www.example.com', type: 'A' }, answer: [{ data: '192.0.2.1' }] });
   });
@@ -267,7 +278,11 @@ describe('named.conf', () => {
 });
 
 describe('offline checks on the new readers', () => {
-  const triageFile = (diskPath: string, path = diskPath.split('/').pop() as string, buf = raw(diskPath)): TriageFile & { rejected: string[] } => {
+  const triageFile = (
+    diskPath: string,
+    path = diskPath.split('/').pop() as string,
+    buf = raw(diskPath),
+  ): TriageFile & { rejected: string[] } => {
     const rejected: string[] = [];
     return {
       path,
@@ -290,7 +305,9 @@ describe('offline checks on the new readers', () => {
     (await runChecks(plugin.checks, { target, mode: 'offline', files, checkTimeoutMs: 3000 })).findings;
 
   it('a dig with a prompt whose SRV target is a CNAME in ADDITIONAL: dns/srv-target-cname, no pass', async () => {
-    const findings = await run({ internalDomain: 'example' }, [triageFile(`${CORPUS}asn749-article_dig-srv-target-cname-with-prompt_excerpt.txt`)]);
+    const findings = await run({ internalDomain: 'example' }, [
+      triageFile(`${CORPUS}asn749-article_dig-srv-target-cname-with-prompt_excerpt.txt`),
+    ]);
     const srv = findings.filter((f) => f.check === 'dns.srv');
     expect(srv.map((f) => `${f.status} ${f.code}`)).toEqual(['warn dns/srv-target-cname']);
     expect(srv[0]?.detail).toContain('ejabberd24.example -> vm1234.example');
@@ -370,11 +387,17 @@ describe('the readers never throw and never hang (fast-check)', () => {
   ];
   it.each(readers)('%s on line soup and arbitrary text (2000 runs each)', (_name, read) => {
     fc.assert(
-      fc.property(fc.oneof(soup.map((l) => l.join('\n')), fc.string({ maxLength: 400 })), (t) => {
-        const start = Date.now();
-        read(t);
-        expect(Date.now() - start).toBeLessThan(1000);
-      }),
+      fc.property(
+        fc.oneof(
+          soup.map((l) => l.join('\n')),
+          fc.string({ maxLength: 400 }),
+        ),
+        (t) => {
+          const start = Date.now();
+          read(t);
+          expect(Date.now() - start).toBeLessThan(1000);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
