@@ -41,6 +41,15 @@ export function parseNslookup(text: string): DigParse {
   let answerName: string | undefined;
   let srvBlock: { owner: string; line: number; fields: Record<string, string> } | undefined;
   let lastAddressOwner: string | undefined;
+  /** Windows `Aliases:` block: each alias points at the next, the last at the canonical `Name:` above. */
+  let aliases: { line: number; canonical: string; names: string[] } | undefined;
+  const flushAliases = (): void => {
+    if (!aliases) return;
+    const chain = [...aliases.names, aliases.canonical];
+    for (let i = 0; i + 1 < chain.length; i++)
+      add(cur(aliases.line).answer, chain[i] as string, 'CNAME', [`${normaliseName(chain[i + 1] as string)}.`], aliases.line);
+    aliases = undefined;
+  };
 
   const fresh = (line: number, name?: string): DigQuery => {
     current = { line, flags: [], answer: [], authority: [], additional: [] };
@@ -140,13 +149,18 @@ export function parseNslookup(text: string): DigParse {
       continue;
     }
     lastAddressOwner = undefined;
+    // Windows continues `Aliases:` on indented lines too, in chain order.
+    if (aliases && /^\s+\S+$/.test(raw)) {
+      aliases.names.push(line);
+      continue;
+    }
+    flushAliases();
     if ((m = /^Name:\s*(\S+)/i.exec(line))) {
       answerName = m[1];
       continue;
     }
     if ((m = /^Aliases:\s*(\S+)/i.exec(line)) && answerName !== undefined) {
-      // Windows: the alias points at the canonical `Name:` printed above it.
-      add(cur(lineNo).answer, m[1] as string, 'CNAME', [`${normaliseName(answerName)}.`], lineNo);
+      aliases = { line: lineNo, canonical: answerName, names: [m[1] as string] };
       continue;
     }
     if (/^Non-authoritative answer:/i.test(line)) {
@@ -208,6 +222,7 @@ export function parseNslookup(text: string): DigParse {
     errors.push({ line: lineNo, message: `unreadable nslookup line: ${line.slice(0, 120)}` });
   }
   flushSrv();
+  flushAliases();
 
   function addAddress(owner: string, addr: string, line: number): void {
     const q = cur(line);

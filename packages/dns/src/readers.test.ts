@@ -143,6 +143,30 @@ describe('nslookup', () => {
     }
   });
 
+  it('reads a Windows Aliases block as a CNAME chain ending at the Name above it', () => {
+    const r = parseNslookup(
+      [
+        'Server:  UnKnown',
+        'Address:  192.0.2.53',
+        '',
+        'Non-authoritative answer:',
+        'Name:    e1.edge.example.net',
+        'Addresses:  2001:db8::1',
+        '          192.0.2.10',
+        'Aliases:  join.example.com',
+        '          join.example.com.cdn.example.net',
+        '',
+      ].join('\r\n'),
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.queries[0]?.answer.map((a) => `${a.name} ${a.type} ${a.data}`)).toEqual([
+      'e1.edge.example.net AAAA 2001:db8::1',
+      'e1.edge.example.net A 192.0.2.10',
+      'join.example.com CNAME join.example.com.cdn.example.net',
+      'join.example.com.cdn.example.net CNAME e1.edge.example.net',
+    ]);
+  });
+
   it('reads headerless "SRV service location" blocks (Cisco Jabber DNS guide)', () => {
     const f = `${CORPUS}jabber-dns-guide_nslookup-srv-collab-edge_as-rendered.txt`;
     expect(kindOf(raw(f))).toBe('nslookup');
