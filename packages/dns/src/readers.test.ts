@@ -337,6 +337,16 @@ describe('offline checks on the new readers', () => {
     expect(srv[0]?.detail).toContain('ejabberd24.example -> vm1234.example');
   });
 
+  it('a zone without $ORIGIN: the SRV under the SOA owner is judged; CNAME targets of services the deployment does not use are notes', async () => {
+    const findings = await run({ internalDomain: 'example' }, [triageFile(`${CORPUS}asn749-article_example.zone`)]);
+    const srv = findings.filter((f) => f.check === 'dns.srv');
+    expect(srv.filter((f) => f.status === 'warn').map((f) => `${f.code} ${f.subject}`)).toEqual([
+      'dns/srv-target-cname _xmpp-client._tcp.example @ asn749-article_example.zone (asn749-article_example.zone)',
+    ]);
+    expect(srv.filter((f) => /not one of the deployment's services/.test(f.title)).map((f) => f.status)).toEqual(['info', 'info']);
+    expect(srv.some((f) => f.code === 'dns/srv-missing' || f.status === 'pass')).toBe(false);
+  });
+
   it('Active Directory SRV records in Windows nslookup are information, never a pass', async () => {
     const findings = await run({}, [triageFile(`${CORPUS}msdocs_azure-netapp-files_nslookup-windows-set-type-srv_as-rendered.txt`)]);
     expect(findings.filter((f) => f.status === 'pass')).toEqual([]);
