@@ -1,6 +1,7 @@
 import { parseServer, type DnsServer } from './server-address.js';
 import { normaliseName, type DnsRecord } from './record.js';
 import { absoluteName, isClass, isType, parseRrFields, tokenize } from './rr-text.js';
+import { promptCommand, tidyLines } from './human-text.js';
 
 /** One query and its answer as `dig` printed them. */
 export interface DigQuery {
@@ -41,7 +42,61 @@ const SECTION: Record<string, Section> = {
   AUTHORITY: 'authority',
   ADDITIONAL: 'additional',
   OPT: 'opt',
+  // dig 8 and 9.0-9.1 (`;; QUESTIONS:`, `;; ANSWERS:`, `;; AUTHORITY RECORDS:`).
+  QUESTIONS: 'question',
+  ANSWERS: 'answer',
+  'AUTHORITY RECORDS': 'authority',
+  'ADDITIONAL RECORDS': 'additional',
 };
+
+/** The name and type a dig command line asks (`@ns -t srv _x._tcp.example`, `example.com MX +short`). */
+export function commandQuestion(command: string): { name: string; type: string } | undefined {
+  const args = command.split(/\s+/).filter(Boolean);
+  let type: string | undefined;
+  let name: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-t' || a === '-q') {
+      const v = args[++i];
+      if (a === '-t' && v) type = v.toUpperCase();
+      else if (v) name = v;
+      continue;
+    }
+    if (/^-[cpbfkyi]$/.test(a)) {
+      i++;
+      continue;
+    }
+    if (a === '-x') {
+      const v = args[++i];
+      if (v) {
+        name = v;
+        type = 'PTR';
+      }
+      continue;
+    }
+    if (/^[@+-]/.test(a)) continue;
+    if (isType(a) && !isClass(a) && type === undefined && name !== undefined) type = a.toUpperCase();
+    else if (isClass(a)) continue;
+    else if (name === undefined) name = a;
+    else if (type === undefined && isType(a)) type = a.toUpperCase();
+  }
+  return name === undefined ? undefined : { name: normaliseName(name), type: type ?? 'A' };
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const IPV6 = /^[0-9a-f]*:[0-9a-f:.]*$/i;
+
+/** One line of `dig +short` output as a record of the asked name (or of the end of its CNAME chain). */
+function shortRecord(line: string, q: { name: string; type: string }, owner: string): DnsRecord | undefined {
+  const f = tokenize(line);
+  if (f.length === 0) return undefined;
+  const one = f.length === 1 ? (f[0] as string) : undefined;
+  if (one !== undefined && (q.type === 'A' || q.type === 'AAAA') && !IPV4.test(one) && !IPV6.test(one)) {
+    return /^[A-Za-z0-9_.-]+$/.test(one) ? { name: owner, type: 'CNAME', ttl: 0, data: normaliseName(one) } : undefined;
+  }
+  const res = parseRrFields(owner, ['0', 'IN', q.type, ...f], {});
+  return res.ok ? res.record : undefined;
+}
 
 /**
  * Parses `dig` output: full form (banner, header, sections, statistics), several
@@ -54,6 +109,8 @@ export function parseDig(text: string): DigParse {
   let current: DigQuery | undefined;
   let command: string | undefined;
   let section: Section = 'answer';
+  /** `dig +short`: the question comes from the command, each line is one datum. */
+  let short: { name: string; type: string; owner: string } | undefined;
   const fresh = (line: number): DigQuery => {
     current = { line, flags: [], answer: [], authority: [], additional: [], ...(command !== undefined ? { command } : {}) };
     queries.push(current);
@@ -62,19 +119,41 @@ export function parseDig(text: string): DigParse {
   };
   const cur = (line: number): DigQuery => current ?? fresh(line);
 
-  const lines = text.split('\n');
+  const lines = tidyLines(text);
   for (let n = 0; n < lines.length; n++) {
     const lineNo = n + 1;
-    const raw = (lines[n] as string).replace(/\r$/, '');
+    const raw = lines[n] as string;
     const line = raw.trim();
     if (line === '') continue;
     let m: RegExpExecArray | null;
     if ((m = /^;\s*<<>>\s*DiG\s+\S+\s*<<>>\s*(.*)$/.exec(line))) {
       command = m[1]?.trim();
       current = undefined;
+      short = undefined;
       continue;
     }
-    if (/^;;\s*Got answer:/.test(line)) {
+    // A shell prompt with the echoed command (`❯ dig @127.0.0.1 -t srv _x._tcp.example`).
+    const typed = line.startsWith(';') ? undefined : promptCommand(line, 'dig');
+    if (typed !== undefined) {
+      command = typed;
+      current = undefined;
+      const asked = /(^|\s)\+short\b/.test(typed) ? commandQuestion(typed) : undefined;
+      short = asked ? { ...asked, owner: asked.name } : undefined;
+      continue;
+    }
+    if (short && !line.startsWith(';')) {
+      const r = shortRecord(line, short, short.owner);
+      if (!r) {
+        errors.push({ line: lineNo, message: `unreadable dig +short line: ${line}` });
+        continue;
+      }
+      const q = current ?? fresh(lineNo);
+      q.question ??= { name: short.name, type: short.type, class: 'IN' };
+      q.answer.push(r);
+      if (r.type === 'CNAME' && short.type !== 'CNAME') short.owner = r.data;
+      continue;
+    }
+    if (/^;;\s*Got answer:/i.test(line)) {
       fresh(lineNo);
       continue;
     }
@@ -89,8 +168,22 @@ export function parseDig(text: string): DigParse {
       continue;
     }
     if ((m = /^;;\s*(QUESTION|ANSWER|AUTHORITY|ADDITIONAL|OPT)\s+(?:PSEUDO)?SECTION:/.exec(line))) {
+      cur(lineNo); // first: a fresh query starts in the answer section
       section = SECTION[m[1] as string] ?? 'answer';
+      continue;
+    }
+    if ((m = /^;;\s*(QUESTIONS|ANSWERS|AUTHORITY RECORDS|ADDITIONAL RECORDS):/i.exec(line))) {
       cur(lineNo);
+      section = SECTION[(m[1] as string).toUpperCase()] ?? 'answer';
+      continue;
+    }
+    // dig 8: `;;      www.example.com, type = A, class = IN`.
+    if (section === 'question' && (m = /^;;\s*(\S+?),\s*type\s*=\s*(\w+),\s*class\s*=\s*(\w+)/i.exec(line))) {
+      cur(lineNo).question = {
+        name: normaliseName(m[1] as string),
+        type: (m[2] as string).toUpperCase(),
+        class: (m[3] as string).toUpperCase(),
+      };
       continue;
     }
     if ((m = /^;;\s*SERVER:\s*(\S+?)#(\d+)(?:\(([^)]*)\))?/.exec(line))) {

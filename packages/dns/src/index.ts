@@ -17,10 +17,25 @@ export {
 } from './webbridge-judge.js';
 export { judgeSrv, type SrvObservation, type SrvJudgeOptions } from './srv-judge.js';
 export { SRV_RULES, STANDARD_SRV_PORTS, majorVersion, serviceOf, type SrvRule } from './srv-rules.js';
-export { parseDig, type DigQuery, type DigParse, type ParseIssue } from './dig-parse.js';
-export { parseZone, type ZoneParse, type ZoneRecord } from './zone-parse.js';
+export { parseDig, commandQuestion, type DigQuery, type DigParse, type ParseIssue } from './dig-parse.js';
+export { parseZone, originFromFileName, type ZoneParse, type ZoneRecord } from './zone-parse.js';
+export { parseNslookup } from './nslookup-parse.js';
+export { parseHost } from './host-parse.js';
+export { parseNamedConf, looksLikeNamedConf, viewSide, type NamedConf, type ConfView, type ConfZone } from './named-conf.js';
+export { decodeText, textEncoding } from './text-decode.js';
+export { tidyLines, promptCommand } from './human-text.js';
 export { tokenize, parseRrFields } from './rr-text.js';
-export { digSources, zoneSource, digLookup, type OfflineSource, type DigFile } from './offline-sources.js';
-export { digRecogniser, zoneRecogniser, looksLikeDig, looksLikeZone } from './recognisers.js';
+export { digSources, zoneSource, digLookup, sectionLookup, type OfflineSource, type DigFile } from './offline-sources.js';
+export {
+  digRecogniser,
+  zoneRecogniser,
+  nslookupRecogniser,
+  hostRecogniser,
+  namedConfRecogniser,
+  looksLikeDig,
+  looksLikeZone,
+  looksLikeNslookup,
+  looksLikeHost,
+} from './recognisers.js';
 export { webbridgeCheck } from './checks/webbridge.js';
 export { srvCheck, planSrv, srvDomains, parentDomain } from './checks/srv.js';

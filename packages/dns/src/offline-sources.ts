@@ -54,6 +54,34 @@ export function digLookup(q: DigQuery, name: string, type: RecordType, serverLab
   };
 }
 
+/**
+ * A name nobody asked for, answered by the records dig printed beside another answer (the
+ * ADDITIONAL section of an SRV query, a CNAME chain). Only a chain that ends in records of the
+ * type counts: a partial section proves nothing about what the name lacks. Pure.
+ */
+export function sectionLookup(queries: readonly DigQuery[], name: string, type: RecordType, serverLabel: string): Lookup | undefined {
+  const want = normaliseName(name);
+  for (let i = queries.length - 1; i >= 0; i--) {
+    const q = queries[i] as DigQuery;
+    const pool = [...q.answer, ...q.additional];
+    if (!pool.some((r) => r.name === want)) continue;
+    const walked = followChain(want, type, pool);
+    if (walked.records.length === 0) continue;
+    return {
+      server: serverLabel,
+      name: want,
+      type,
+      status: 'answer',
+      rcode: 'NOERROR',
+      chain: walked.chain,
+      records: walked.records,
+      rttMs: 0,
+      queries: 0,
+    };
+  }
+  return undefined;
+}
+
 export interface DigFile {
   path: string;
   queries: DigQuery[];
@@ -101,7 +129,7 @@ export function digSources(files: readonly DigFile[], views: ViewServers): Offli
           const l = digLookup(g.queries[i] as DigQuery, name, type, g.label);
           if (l) return l;
         }
-        return undefined;
+        return sectionLookup(g.queries, name, type, g.label);
       },
       records: () => g.queries.flatMap((q) => q.answer),
     };

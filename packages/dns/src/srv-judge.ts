@@ -1,6 +1,6 @@
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
 import { addressesOf, answered, type Lookup } from './lookup.js';
-import { majorVersion, serviceOf, STANDARD_SRV_PORTS, type SrvRule } from './srv-rules.js';
+import { majorVersion, serviceOf, SRV_RULES, STANDARD_SRV_PORTS, type SrvRule } from './srv-rules.js';
 import { lookupEvidence, undecidedRcode } from './webbridge-judge.js';
 import { emit } from './emit.js';
 
@@ -170,6 +170,24 @@ function ruleFindings(o: SrvObservation, opts: SrvJudgeOptions): FindingDraft[] 
   }
 }
 
+/** Services a CMS deployment with Expressway relies on (the rules and the standard ports table). */
+const DEPLOYMENT_SERVICES = new Set([...SRV_RULES.map((r) => r.service), ...Object.keys(STANDARD_SRV_PORTS)]);
+
+/** Planned by a rule, or a service of the deployment met in the files (`_xmpp-client._tcp` of another domain). */
+const deploymentService = (o: SrvObservation): boolean => o.rule !== undefined || DEPLOYMENT_SERVICES.has(serviceOf(o.owner) ?? '');
+
+/** A fault of a record the deployment does not use (AD `_ldap`, `_sip`, `_ceph-mon`): a note, never a warning (verdict rule 3). */
+function notTheDeployment(o: SrvObservation, f: FindingDraft, opts: SrvJudgeOptions): FindingDraft {
+  return {
+    code: opts.ownCode,
+    status: 'info',
+    title: `${o.owner} is not one of the deployment's services; not judged (${f.code})`,
+    ...(f.detail !== undefined ? { detail: f.detail } : {}),
+    ...(f.subject !== undefined ? { subject: f.subject } : {}),
+    evidence: f.evidence ?? [],
+  };
+}
+
 /**
  * Judges SRV observations. Pure. One verdict per name and view: a problem, an undecided
  * `error` (silence, REFUSED, SERVFAIL), a note, or a pass that rests on the record's answer.
@@ -196,7 +214,8 @@ export function judgeSrv(observations: readonly SrvObservation[], opts: SrvJudge
       continue;
     }
     // A record that must not be visible is reported once; its target is internal by design.
-    const mine = [...ruleFindings(o, opts), ...(o.rule?.expect === 'absent' ? [] : present(o) ? contentFindings(o) : [])];
+    const content = o.rule?.expect === 'absent' ? [] : present(o) ? contentFindings(o) : [];
+    const mine = [...ruleFindings(o, opts), ...(deploymentService(o) ? content : content.map((f) => notTheDeployment(o, f, opts)))];
     findings.push(...mine);
     if (mine.length === 0 && present(o)) {
       const unchecked = o.lookup.records.filter((r) => r.srv && r.srv.target !== '.' && !o.targets.some((t) => t.name === r.srv?.target));

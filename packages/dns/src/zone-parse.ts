@@ -1,6 +1,20 @@
 import { normaliseName, type DnsRecord } from './record.js';
 import { absoluteName, parseRrFields, parseTtl, tokenize, type RrContext } from './rr-text.js';
 import type { ParseIssue } from './dig-parse.js';
+import { tidyLines } from './human-text.js';
+
+const ZONE_SUFFIX = /\.(?:db|zone|hosts|signed|in|txt|conf|fwd|rev)$/i;
+
+/**
+ * The zone a file name suggests when the file says nothing (no $ORIGIN, SOA owner `@`):
+ * `example.net.db`, `db.example.net`, `example.nil.db.in` -> `example.net`, `example.net`, `example.nil`.
+ */
+export function originFromFileName(path: string): string | undefined {
+  let base = path.split(/[\\/!]/).pop() ?? '';
+  while (ZONE_SUFFIX.test(base)) base = base.replace(ZONE_SUFFIX, '');
+  base = base.replace(/^(?:db|zone|pri|sec)\./i, '');
+  return /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i.test(base) ? base.toLowerCase() : undefined;
+}
 
 export interface ZoneRecord extends DnsRecord {
   /** 1-based line where the record starts. */
@@ -57,6 +71,7 @@ function logicalLines(text: string): { line: number; text: string; indented: boo
  * Pure; never throws. $INCLUDE and $GENERATE are reported, not followed.
  */
 export function parseZone(text: string, opts: { origin?: string } = {}): ZoneParse {
+  text = tidyLines(text).join('\n');
   const records: ZoneRecord[] = [];
   const errors: ParseIssue[] = [];
   const ctx: RrContext = opts.origin !== undefined ? { origin: normaliseName(opts.origin) } : {};
@@ -101,7 +116,11 @@ export function parseZone(text: string, opts: { origin?: string } = {}): ZonePar
     lastOwner = owner;
     // RFC 2308: without $TTL, later records default to the last explicit TTL.
     if (ctx.defaultTtl === undefined) ctx.defaultTtl = res.record.ttl;
-    if (res.record.type === 'SOA') apex ??= owner;
+    if (res.record.type === 'SOA') {
+      // Without $ORIGIN, an absolute SOA owner names the zone: later relative names sit under it.
+      if ((ctx.origin === undefined || ctx.origin === '') && owner !== '') ctx.origin = owner;
+      apex ??= owner || undefined;
+    }
     records.push({ ...res.record, line: l.line });
   }
   return { ...(apex !== undefined ? { origin: apex } : {}), records, errors };

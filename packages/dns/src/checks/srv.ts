@@ -137,7 +137,7 @@ export const srvCheck = defineCheck({
   area: 'dns',
   modes: ['live', 'offline'],
   needs: [],
-  needsAny: [['internalDns', 'internalDomain'], ['external'], ['file:zone'], ['file:dig']],
+  needsAny: [['internalDns', 'internalDomain'], ['external'], ['file:zone'], ['file:dig'], ['file:nslookup'], ['file:host']],
   after: [CMS_SYSTEM_STATUS],
   timeoutMs: 8000,
   run: (ctx) => (ctx.mode === 'live' ? live(ctx) : offline(ctx)),

@@ -230,7 +230,7 @@ export const webbridgeCheck = defineCheck<DnsWebbridgeData>({
   area: 'dns',
   modes: ['live', 'offline'],
   needs: [],
-  needsAny: [['external'], ['file:dig'], ['file:zone']],
+  needsAny: [['external'], ['file:dig'], ['file:zone'], ['file:nslookup'], ['file:host']],
   // The TURN server CMS uses is the Expressway-E: its addresses name a hairpin.
   after: [CMS_TURN_SERVERS],
   timeoutMs: 8000,
