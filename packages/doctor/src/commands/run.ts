@@ -10,7 +10,9 @@ export const runCommand = (io: CliIo): CommandModule => ({
   builder: (y) =>
     withTargetOptions(withReportOptions(y, io))
       .option('inventory', { type: 'string', describe: 'YAML list of deployments (name + config keys); runs each', group: 'Fleet:' })
-      .option('concurrency', { type: 'number', default: 4, describe: 'Deployments diagnosed at once with --inventory', group: 'Fleet:' })
+      // No yargs default: it would hide CMS_DOCTOR_CONCURRENCY and a config `concurrency:` key,
+      // which the option middleware fills only when the flag is absent. runInventory falls back to 4.
+      .option('concurrency', { type: 'number', describe: 'Deployments diagnosed at once with --inventory (default 4)', group: 'Fleet:' })
       .example(
         '$0 run --external cmsweb.octavio.com --internal-dns 172.16.85.162 --edge-nat-address 10.88.246.156',
         'DNS, certificate and web proxy checks',
