@@ -1,8 +1,8 @@
 import type { Report, Status } from '@cms-doctor/core';
 import { fixPlan } from './fix-plan.js';
+import { markdownCell as cell } from './printable.js';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '❓', skip: '⏭️', info: 'ℹ️' };
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** For pasting into a support ticket: summary table, problems with evidence and fixes, the rest compact. */
 export function renderMarkdown(report: Report): string {
