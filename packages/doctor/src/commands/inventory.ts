@@ -7,6 +7,7 @@ import { diagnoseLive } from '../diagnose.js';
 import { loadCatalogue } from '../catalogue.js';
 import { renderJson, renderJunit, renderMarkdown, renderText } from '../render/index.js';
 import { printableReport } from '../render/printable.js';
+import { withTransportWarnings } from '../render/clear-text.js';
 import { useColor, type CliIo } from '../io.js';
 import { ExitError } from '../exit.js';
 import type { GlobalArgs } from './common.js';
@@ -75,7 +76,7 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
       catalogue,
       ...(only ? { only } : {}),
     });
-    report.target = { name, ...report.target };
+    report.target = withTransportWarnings({ name, ...report.target });
     return report;
   });
   const color = argv.format === 'text' && useColor(io, argv.color);

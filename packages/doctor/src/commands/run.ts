@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { ExitError } from '../exit.js';
 import { checkTimeout, emit, parseOnly, resolveTarget, runLive, withReportOptions, withTargetOptions, type GlobalArgs } from './common.js';
 import { runInventory } from './inventory.js';
+import { withTransportWarnings } from '../render/clear-text.js';
 
 export const runCommand = (io: CliIo): CommandModule => ({
   command: 'run',
@@ -30,6 +31,8 @@ export const runCommand = (io: CliIo): CommandModule => ({
     const target = await resolveTarget(argv, io);
     if (!target.external)
       throw new ExitError(2, 'run needs --external <fqdn> (the web bridge name guests use), in flags, --config or CMS_DOCTOR_EXTERNAL');
-    emit(await runLive(target, argv, io, only), argv, io);
+    const report = await runLive(target, argv, io, only);
+    report.target = withTransportWarnings(report.target);
+    emit(report, argv, io);
   },
 });
