@@ -103,6 +103,23 @@ describe('credentials in API URLs and Basic auth over plain http', () => {
     expect(r.code).not.toBe(2);
     expect(r.stdout).toMatch(/--insecure/);
     expect(r.stdout + r.stderr).not.toContain('pw-Zq9');
+    // Every format says the password went in clear, not only that TLS verification is off.
+    const inClear = /--cms-api is plain http:\/\/ \(--insecure\): the CMS API user name and password were sent in clear/;
+    expect(r.stdout).toMatch(inClear);
+    expect(r.stdout).not.toMatch(/TLS verification/);
+    const md = await runCli([...base, '--insecure', '--format', 'markdown'], env);
+    expect(md.stdout).toMatch(new RegExp(`> ⚠️ \\*\\*${inClear.source}`));
+    const json = JSON.parse((await runCli([...base, '--insecure', '--format', 'json'], env)).stdout) as { target: Record<string, unknown> };
+    expect(json.target).toMatchObject({
+      cmsApi: 'http://127.0.0.1:9',
+      insecure: true,
+      transportWarnings: [expect.stringMatching(inClear)],
+    });
+    // https:// with --insecure: only verification is off, and that is what the report says.
+    const tls = await runCli([...base.map((a) => a.replace('http://', 'https://')), '--insecure', '--format', 'json'], env);
+    expect((JSON.parse(tls.stdout) as { target: Record<string, unknown> }).target.transportWarnings).toEqual([
+      'TLS verification of the CMS API is disabled (--insecure)',
+    ]);
   });
 });
 

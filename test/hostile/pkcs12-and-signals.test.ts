@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLabPki } from '@cms-doctor/lab';
 import { hasPeer } from '../helpers/peers.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCli, spawnCli } from '../helpers/cli.js';
 import { leftovers, privateDir, withMacIterations, zeroBombTarGz, removePrivateDirs } from './inputs.js';
 
 interface Report {
@@ -36,6 +36,41 @@ describe.runIf(hasPeer('openssl'))('PKCS#12 key derivation costs are capped', ()
     expect(capped.files[0]?.reason).toMatch(/asks for 2048 iterations, above the limit of 1000/);
     const fine = JSON.parse((await runCli(['triage', pfx, '--format', 'json', '--max-kdf-iterations', '250000'])).stdout) as Report;
     expect(fine.files[0]?.kind).toBe('pkcs12');
+  });
+});
+
+describe.runIf(hasPeer('openssl'))('PKCS#12 key derivation runs where the deadline can stop it', () => {
+  it('a file just under a raised cap ends at --timeout plus start-up, with a file-level finding, no worker left', async () => {
+    const dir = await privateDir('p12-slow');
+    const pki = await createLabPki({ names: ['cmsweb.octavio.com'], kind: 'rsa' });
+    await writeFile(join(dir, 'key.pem'), pki.keyPem);
+    await writeFile(join(dir, 'chain.pem'), pki.chainPem);
+    const pfx = execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-in',
+      join(dir, 'chain.pem'),
+      '-inkey',
+      join(dir, 'key.pem'),
+      '-passout',
+      'pass:',
+    ]);
+    // 2.4 million MAC rounds: several seconds of forge on the main thread before (17 s wall at
+    // --timeout 3 when measured), under the raised cap of 2.5 million so only the deadline stops it.
+    const slow = join(dir, 'slow.pfx');
+    await writeFile(slow, withMacIterations(pfx, 2_400_000));
+
+    const t0 = performance.now();
+    // The built CLI in its own process: it can only exit this soon if no worker thread is left running.
+    const r = await spawnCli(['triage', slow, '--format', 'json', '--timeout', '2', '--max-kdf-iterations', '2500000'], {}, 30_000);
+    const wall = performance.now() - t0;
+    const report = JSON.parse(r.stdout) as Report & { findings: { code: string; status: string; detail?: string }[] };
+    expect(report.files[0]).toMatchObject({ kind: 'unreadable' });
+    expect(report.files[0]?.reason).toMatch(/PKCS#12: not opened: its key derivation was stopped at the deadline.*raise --timeout/);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ code: 'triage/unreadable-file', detail: expect.stringMatching(/stopped at the deadline/) }),
+    );
+    expect(wall).toBeLessThan(2000 + 3000);
   });
 });
 

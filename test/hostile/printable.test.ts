@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '@cms-doctor/core';
 import { render } from '../../packages/doctor/src/render/index.js';
 import { markdownCell, printable, printableReport } from '../../packages/doctor/src/render/printable.js';
+import { renderMarkdown } from '../../packages/doctor/src/render/markdown.js';
 import { runCli } from '../helpers/cli.js';
 import { privateDir, removePrivateDirs } from './inputs.js';
 
@@ -76,6 +77,17 @@ describe('terminal escape injection', () => {
     // JSON keeps the data as it was (JSON escapes controls by its own syntax).
     expect(render(hostileReport(), 'json', { color: false })).toContain('\\u001b]0;owned\\u0007');
     expect(printableReport(hostileReport()).files?.[0]?.path).toBe('logs/\\x1b]0;owned\\x07.log');
+  });
+
+  it('Markdown table cells use the one escaping function, markdownCell, even on a raw report', () => {
+    const rows = (md: string): string[] => md.split('\n').filter((l) => l.startsWith('| `logs/'));
+    const raw = rows(renderMarkdown(hostileReport()));
+    // A raw report (not passed through printableReport first) is still made printable in cells.
+    expect(raw).toEqual(['| `logs/\\x1b]0;owned\\x07.log` | unreadable | bad\\x1b[2J\\x1b[31m\\x7f |']);
+    // Already printable text is not escaped twice.
+    expect(rows(renderMarkdown(printableReport(hostileReport())))).toEqual(raw);
+    const withPipe = { ...hostileReport(), files: [{ path: 'logs/a|b.log', kind: 'log', reason: 'x\ny' }] } as Report;
+    expect(rows(renderMarkdown(withPipe))).toEqual(['| `logs/a\\|b.log` | log | x y |']);
   });
 
   it('end to end: a file named with OSC and CSI sequences, triaged as text and Markdown', async () => {

@@ -18,7 +18,7 @@ import { certificateEvidence } from './certificate.js';
 import { CERT_CODES } from './codes.js';
 import { evaluateChain, pathEvidence, type Evaluation, type Verdict } from './evaluate.js';
 import { fetchPeerChain } from './fetch.js';
-import { loadCertificates } from './load.js';
+import { loadCertificatesAsync } from './load.js';
 import { documentedEdgeNames } from './names.js';
 import { deploymentNames, roleOf, splitFile, type Presented, type Role } from './roles.js';
 import { CERT_FILE_KINDS } from './recognise.js';
@@ -244,10 +244,13 @@ export const filesCheck = defineCheck({
       try {
         loaded.push({
           file,
-          certs: loadCertificates(await file.bytes(), {
-            source: file.path,
-            ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}),
-          }).certificates,
+          certs: (
+            await loadCertificatesAsync(await file.bytes(), {
+              source: file.path,
+              signal: ctx.signal,
+              ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}),
+            })
+          ).certificates,
         });
       } catch (e) {
         file.reject(describeError(e));

@@ -2,14 +2,17 @@ export { plugin } from './plugin.js';
 export { Certificate, certificateEvidence, parseNodeSan, type SanName, type PublicKeyInfo } from './certificate.js';
 export {
   loadCertificates,
+  loadCertificatesAsync,
   loadCertificateFile,
   readPasswordFile,
   type LoadOptions,
+  type AsyncLoadOptions,
   type LoadResult,
   type CertificateFormat,
 } from './load.js';
 export { parsePem, toPem, looksLikePem, type PemBlock } from './pem.js';
 export { sniffDer, sniffDerHead, readTlv, type DerShape, type Tlv } from './der.js';
+export { readPkcs12InThread, runningPkcs12Workers } from './pkcs12-thread.js';
 export { readPkcs12, setMaxKdfIterations, DEFAULT_MAX_KDF_ITERATIONS, type Pkcs12Contents } from './pkcs12.js';
 export { signatureAlgorithmOf, WEAK_HASHES, type SignatureAlgorithm } from './algorithms.js';
 export {

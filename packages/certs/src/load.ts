@@ -3,7 +3,8 @@ import { CmsDoctorError, Secret } from '@cms-doctor/core';
 import { Certificate } from './certificate.js';
 import { firstElementLength, sniffDer } from './der.js';
 import { looksLikePem, parsePem } from './pem.js';
-import { readPkcs12 } from './pkcs12.js';
+import { readPkcs12, type Pkcs12Contents } from './pkcs12.js';
+import { readPkcs12InThread } from './pkcs12-thread.js';
 import { px } from './x509.js';
 
 export type CertificateFormat = 'pem' | 'der' | 'pkcs7' | 'pkcs12';
@@ -14,6 +15,14 @@ export interface LoadOptions {
   /** Name used in `Certificate.source` and in errors (a file name). */
   source?: string;
 }
+
+export interface AsyncLoadOptions extends LoadOptions {
+  /** Stops a PKCS#12 key derivation in progress (the check's deadline). */
+  signal?: AbortSignal;
+}
+
+/** Decodes one PKCS#12 blob (the DER of a file or of a PEM `PKCS12` block). */
+type Pkcs12Reader = (der: Uint8Array) => Pkcs12Contents;
 
 export interface LoadResult {
   format: CertificateFormat;
@@ -34,12 +43,37 @@ const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CERTIFICATE CHAIN
  * (CMSD_PARSE, or CMSD_UNSUPPORTED for what a format/algorithm does not allow).
  */
 export function loadCertificates(input: Uint8Array | string, opts: LoadOptions = {}): LoadResult {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input);
-  const src = opts.source ?? 'input';
-  const head = bytes.subarray(0, 4096).toString('latin1');
-  if (looksLikePem(head) || (bytes.length > 4096 && looksLikePem(bytes.toString('latin1')))) {
-    return loadPem(bytes.toString('latin1'), src, opts);
+  return loadWith(toBytes(input), opts, (der) => readPkcs12(der, opts.password));
+}
+
+/**
+ * loadCertificates, with PKCS#12 key derivation in a worker thread that `opts.signal`
+ * terminates: what checks use, so a costly file cannot hold the run past its deadline.
+ */
+export async function loadCertificatesAsync(input: Uint8Array | string, opts: AsyncLoadOptions = {}): Promise<LoadResult> {
+  const bytes = toBytes(input);
+  const decoded = new Map<string, Pkcs12Contents>();
+  for (const der of pkcs12Blobs(bytes)) {
+    const key = Buffer.from(der).toString('base64');
+    if (!decoded.has(key)) decoded.set(key, await readPkcs12InThread(der, opts.password, opts.signal));
   }
+  return loadWith(bytes, opts, (der) => decoded.get(Buffer.from(der).toString('base64')) ?? readPkcs12(der, opts.password));
+}
+
+const toBytes = (input: Uint8Array | string): Buffer => (typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input));
+
+const isPem = (bytes: Buffer): boolean =>
+  looksLikePem(bytes.subarray(0, 4096).toString('latin1')) || (bytes.length > 4096 && looksLikePem(bytes.toString('latin1')));
+
+/** The PKCS#12 blobs loadWith will decode, in its order. */
+function pkcs12Blobs(bytes: Buffer): Uint8Array[] {
+  if (isPem(bytes)) return parsePem(bytes.toString('latin1')).flatMap((b) => (b.label === 'PKCS12' ? [b.der] : []));
+  return sniffDer(bytes) === 'pkcs12' ? [bytes] : [];
+}
+
+function loadWith(bytes: Buffer, opts: LoadOptions, readP12: Pkcs12Reader): LoadResult {
+  const src = opts.source ?? 'input';
+  if (isPem(bytes)) return loadPem(bytes.toString('latin1'), src, readP12);
   const shape = sniffDer(bytes);
   const at = (i: number): string => `${src}#${i}`;
   switch (shape) {
@@ -48,7 +82,7 @@ export function loadCertificates(input: Uint8Array | string, opts: LoadOptions =
     case 'pkcs7':
       return { format: 'pkcs7', certificates: fromPkcs7(bytes, src, 0), privateKeys: 0, notes: [] };
     case 'pkcs12': {
-      const p12 = readPkcs12(bytes, opts.password);
+      const p12 = readP12(bytes);
       if (p12.certificates.length === 0) throw new CmsDoctorError('CMSD_PARSE', `${src}: PKCS#12 holds no certificate`);
       return {
         format: 'pkcs12',
@@ -62,7 +96,7 @@ export function loadCertificates(input: Uint8Array | string, opts: LoadOptions =
   }
 }
 
-function loadPem(text: string, src: string, opts: LoadOptions): LoadResult {
+function loadPem(text: string, src: string, readP12: Pkcs12Reader): LoadResult {
   const certificates: Certificate[] = [];
   const notes: string[] = [];
   let privateKeys = 0;
@@ -80,7 +114,7 @@ function loadPem(text: string, src: string, opts: LoadOptions): LoadResult {
       privateKeys++;
       notes.push(`${where}: a private key block, not read`);
     } else if (block.label === 'PKCS12') {
-      const p12 = readPkcs12(block.der, opts.password);
+      const p12 = readP12(block.der);
       privateKeys += p12.privateKeys;
       certificates.push(...p12.certificates.map((d) => new Certificate(d, `${src}#${certificates.length}`)));
       format = 'pkcs12';
@@ -113,9 +147,9 @@ function fromPkcs7(der: Uint8Array, src: string, first: number): Certificate[] {
 }
 
 /** Loads a certificate file from disk (format sniffed from content). */
-export async function loadCertificateFile(path: string, opts: Omit<LoadOptions, 'source'> = {}): Promise<LoadResult> {
+export async function loadCertificateFile(path: string, opts: Omit<AsyncLoadOptions, 'source'> = {}): Promise<LoadResult> {
   const bytes = await readFile(path);
-  return loadCertificates(bytes, { ...opts, source: path });
+  return loadCertificatesAsync(bytes, { ...opts, source: path });
 }
 
 /** A password file: its first line, without the line end. The value stays inside a Secret. */

@@ -26,6 +26,9 @@ export function setMaxKdfIterations(n: number): void {
   maxKdfIterations = n;
 }
 
+/** The cap in force, handed to the worker thread that decodes PKCS#12 files. */
+export const getMaxKdfIterations = (): number => maxKdfIterations;
+
 export class KdfLimitError extends Error {}
 
 /** Iterations left to the file being read; undefined outside readPkcs12. */

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { defineCheck, type CheckContext, type FindingDraft } from '@cms-doctor/core';
-import { CERT_FILE_KINDS, loadCertificates } from '@cms-doctor/certs';
+import { CERT_FILE_KINDS, loadCertificatesAsync } from '@cms-doctor/certs';
 import { parseMmpCallbridge, parseMmpWebbridge, parseMmpWebbridge3, type MmpCallbridge } from '@cms-doctor/cms';
 import { judgeTrust, type NamedCertificates } from './judge.js';
 import { judgeC2wTrust, type Webbridge3Screen } from './c2w.js';
@@ -28,8 +28,9 @@ async function bundleCertificates(ctx: CheckContext): Promise<Map<string, NamedC
   for (const f of ctx.files(...CERT_FILE_KINDS)) {
     let loaded;
     try {
-      loaded = loadCertificates(await f.bytes(), {
+      loaded = await loadCertificatesAsync(await f.bytes(), {
         source: f.path,
+        signal: ctx.signal,
         ...(ctx.target.certPassword ? { password: ctx.target.certPassword } : {}),
       });
     } catch {

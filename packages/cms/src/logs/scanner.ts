@@ -452,6 +452,9 @@ const PIECE = 64 * 1024;
  * Memory: one chunk, a carry of one partial line, and the scanner's bounded state.
  * The chunk may be reused by the producer once the next one is asked for.
  */
+/** Longest stretch of scanning between two turns of the event loop. */
+const YIELD_MS = 20;
+
 export async function scanStream(
   chunks: AsyncIterable<Buffer | Uint8Array>,
   scanner = new LogScanner(),
@@ -462,7 +465,14 @@ export async function scanStream(
   let offset = 0; // byte offset of the current chunk
   let lineNo = 1; // number of the line `carry` (or the next block) starts
   let overlong = false;
+  let lastTurn = performance.now();
   for await (const raw of chunks) {
+    // Give timers a turn every YIELD_MS even when chunks come without waiting (page cache,
+    // a starved process): the deadline's AbortSignal.timeout can only fire between turns.
+    if (performance.now() - lastTurn > YIELD_MS) {
+      await new Promise(setImmediate);
+      lastTurn = performance.now();
+    }
     if (signal?.aborted) throw signal.reason;
     const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const at = offset;

@@ -7,9 +7,13 @@ import { diagnoseLive } from '../diagnose.js';
 import { loadCatalogue } from '../catalogue.js';
 import { renderJson, renderJunit, renderMarkdown, renderText } from '../render/index.js';
 import { printableReport } from '../render/printable.js';
+import { withTransportWarnings } from '../render/clear-text.js';
 import { useColor, type CliIo } from '../io.js';
 import { ExitError } from '../exit.js';
 import type { GlobalArgs } from './common.js';
+
+/** Deployments at once when no flag, CMS_DOCTOR_CONCURRENCY or config key says. */
+export const DEFAULT_CONCURRENCY = 4;
 
 interface Deployment {
   name: string;
@@ -49,7 +53,7 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
 
 export async function runInventory(path: string, argv: GlobalArgs & Record<string, unknown>, io: CliIo, only?: Area[]): Promise<never> {
   const deployments = await readInventory(path);
-  const concurrency = Number(argv.concurrency ?? 4);
+  const concurrency = Number(argv.concurrency ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new ExitError(2, '--concurrency must be a whole number from 1 to 256');
   // Secrets for a fleet come from files or variables only: no prompts mid-run.
@@ -72,7 +76,7 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
       catalogue,
       ...(only ? { only } : {}),
     });
-    report.target = { name, ...report.target };
+    report.target = withTransportWarnings({ name, ...report.target });
     return report;
   });
   const color = argv.format === 'text' && useColor(io, argv.color);

@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { ExitError } from '../exit.js';
 import { checkTimeout, emit, parseOnly, resolveTarget, runLive, withReportOptions, withTargetOptions, type GlobalArgs } from './common.js';
 import { runInventory } from './inventory.js';
+import { withTransportWarnings } from '../render/clear-text.js';
 
 export const runCommand = (io: CliIo): CommandModule => ({
   command: 'run',
@@ -10,7 +11,9 @@ export const runCommand = (io: CliIo): CommandModule => ({
   builder: (y) =>
     withTargetOptions(withReportOptions(y, io))
       .option('inventory', { type: 'string', describe: 'YAML list of deployments (name + config keys); runs each', group: 'Fleet:' })
-      .option('concurrency', { type: 'number', default: 4, describe: 'Deployments diagnosed at once with --inventory', group: 'Fleet:' })
+      // No yargs default: it would hide CMS_DOCTOR_CONCURRENCY and a config `concurrency:` key,
+      // which the option middleware fills only when the flag is absent. runInventory falls back to 4.
+      .option('concurrency', { type: 'number', describe: 'Deployments diagnosed at once with --inventory (default 4)', group: 'Fleet:' })
       .example(
         '$0 run --external cmsweb.octavio.com --internal-dns 172.16.85.162 --edge-nat-address 10.88.246.156',
         'DNS, certificate and web proxy checks',
@@ -28,6 +31,8 @@ export const runCommand = (io: CliIo): CommandModule => ({
     const target = await resolveTarget(argv, io);
     if (!target.external)
       throw new ExitError(2, 'run needs --external <fqdn> (the web bridge name guests use), in flags, --config or CMS_DOCTOR_EXTERNAL');
-    emit(await runLive(target, argv, io, only), argv, io);
+    const report = await runLive(target, argv, io, only);
+    report.target = withTransportWarnings(report.target);
+    emit(report, argv, io);
   },
 });

@@ -1,8 +1,9 @@
 import type { Report, Status } from '@cms-doctor/core';
 import { fixPlan } from './fix-plan.js';
+import { markdownCell as cell } from './printable.js';
+import { transportWarnings } from './clear-text.js';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '❓', skip: '⏭️', info: 'ℹ️' };
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** For pasting into a support ticket: summary table, problems with evidence and fixes, the rest compact. */
 export function renderMarkdown(report: Report): string {
@@ -12,6 +13,7 @@ export function renderMarkdown(report: Report): string {
     '',
     `${report.mode} run, ${report.startedAt}, ${report.durationMs} ms, cms-doctor ${report.tool.version}`,
     '',
+    ...transportWarnings(report.target).flatMap((w) => [`> ⚠️ **${cell(w)}**`, '']),
     '| pass | warn | fail | error | skip | info |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${s.pass} | ${s.warn} | ${s.fail} | ${s.error} | ${s.skip} | ${s.info} |`,

@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { AREAS, type Area, type Finding, type Report, type Status } from '@cms-doctor/core';
 import { needsLabel } from './needs-label.js';
 import { fixPlan } from './fix-plan.js';
+import { transportWarnings } from './clear-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -44,7 +45,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   const out: string[] = [];
   const subject = String(report.target.external ?? (report.mode === 'offline' ? `${report.files?.length ?? 0} input files` : ''));
   out.push(c.bold(`cms-doctor ${report.tool.version}`) + c.gray(` · ${report.mode}${subject ? ` · ${subject}` : ''}`));
-  if (report.target.insecure === true) out.push(c.yellow('! TLS verification of the CMS API is disabled (--insecure)'));
+  for (const w of transportWarnings(report.target)) out.push(c.yellow(`! ${w}`));
   const shownFixes = new Set<string>();
   const of = (...statuses: Status[]): Finding[] => report.findings.filter((f) => statuses.includes(f.status));
   const head = (f: Finding): string => `  ${paint(c, f.status, SYMBOL[f.status])} ${f.title}${f.subject ? c.gray(`  [${f.subject}]`) : ''}`;

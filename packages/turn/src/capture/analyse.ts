@@ -106,7 +106,7 @@ const endpoint = (addr: string, port: number): string => (addr.includes(':') ? `
  * Memory is bounded whatever the file size: pending requests by a time window and a cap,
  * servers and events by caps, the scanner's flows by its own bounds.
  */
-export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
+export async function analyseCapture(path: string, signal?: AbortSignal): Promise<CaptureAnalysis> {
   const pending = new Map<string, Pending>();
   // Keyed by the endpoint numbers the scanner gives, so no string is made per message.
   const servers = new Map<number, ServerTally>();
@@ -247,8 +247,11 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
       (f) => {
         out.format = f;
       },
+      signal,
     );
   } catch (e) {
+    // The deadline is not a fault of the file.
+    if (signal?.aborted) throw e;
     out.error = (e as Error).message;
   }
   out.counts = scanner.counts;

@@ -307,9 +307,22 @@ async function* parseChunks(path: string, sink: PacketSink): AsyncGenerator<Capt
  * `sink`, allocation-free per packet. Resolves with the format; rejects with CMSD_PARSE when
  * the file is not a capture or breaks off, after handing over every packet before the break.
  */
-export async function scanCapture(path: string, sink: PacketSink, onFormat?: (f: CaptureFormat) => void): Promise<CaptureFormat> {
+export async function scanCapture(
+  path: string,
+  sink: PacketSink,
+  onFormat?: (f: CaptureFormat) => void,
+  signal?: AbortSignal,
+): Promise<CaptureFormat> {
   let format: CaptureFormat | undefined;
+  let lastTurn = performance.now();
   for await (const f of parseChunks(path, sink)) {
+    // Timers get a turn every 20 ms of parsing (a read from the page cache may not wait),
+    // so the deadline fires on time in a starved process; then it stops the scan.
+    if (performance.now() - lastTurn > 20) {
+      await new Promise(setImmediate);
+      lastTurn = performance.now();
+    }
+    if (signal?.aborted) throw signal.reason;
     if (f !== undefined && format === undefined) {
       format = f;
       onFormat?.(f);

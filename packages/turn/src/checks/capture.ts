@@ -27,7 +27,7 @@ export const captureCheck = defineCheck({
     const findings: FindingDraft[] = [];
     for (const file of ctx.files('pcap', 'pcapng')) {
       if (ctx.signal.aborted) break;
-      const analysis = await analyseCapture(file.diskPath);
+      const analysis = await analyseCapture(file.diskPath, ctx.signal);
       if (analysis.error) file.reject(`capture stops parsing: ${analysis.error}`);
       findings.push(...captureFindings(analysis, file.path));
     }
