@@ -7,6 +7,13 @@ const MAX_EVIDENCE = 20;
 const eventEvidence = (events: readonly CaptureEvent[]): Evidence[] =>
   events.slice(0, MAX_EVIDENCE).map((e) => ({ kind: 'stun-capture', ...e }));
 
+/** Phrased so that the answered count reads as "N request(s) answered". */
+const bindingSummary = (a: CaptureAnalysis): string => {
+  const b = a.binding;
+  if (b.requests === 0) return b.responses > 0 ? `no request seen, ${b.responses} response(s)` : 'none';
+  return `${b.answered} request(s) answered and ${b.requests - b.answered} unanswered (${b.transmissions} transmission(s))`;
+};
+
 const flowOf = (e: CaptureEvent): string => `${e.protocol} ${e.client} ${e.server}`;
 
 /**
@@ -88,9 +95,9 @@ export function captureFindings(a: CaptureAnalysis, file: string): FindingDraft[
     code: 'turn/capture',
     status: 'info',
     title: `${c.stunMessages} STUN message(s) in ${c.stunFrames} frame(s); ${a.allocations.length} successful Allocate(s)`,
-    detail: `${c.packets} packets; of the TURN requests (one per transaction id, retransmissions not counted), ${a.paired} answered and ${a.unanswered} unanswered; ${c.channelData} ChannelData, ${c.classic} classic RFC 3489, ${c.icmp} quoted in ICMP, ${c.malformed} undecodable.`,
+    detail: `${c.packets} packets; of the TURN requests (one per transaction id, retransmissions not counted), ${a.paired} answered and ${a.unanswered} unanswered; of the Binding checks (counted the same way), ${bindingSummary(a)}; ${c.channelData} ChannelData, ${c.classic} classic RFC 3489, ${c.icmp} quoted in ICMP, ${c.malformed} undecodable.`,
     subject: file,
-    evidence: [{ kind: 'stun-capture-counts', ...c, paired: a.paired, unanswered: a.unanswered }, ...eventEvidence(a.allocations)],
+    evidence: [{ kind: 'stun-capture-counts', ...c, paired: a.paired, unanswered: a.unanswered, binding: a.binding }, ...eventEvidence(a.allocations)],
     basis: 'field',
   });
   return [...findings, ...notes];
