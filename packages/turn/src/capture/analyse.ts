@@ -20,6 +20,8 @@ export interface CaptureEvent {
   username?: string;
   /** The request carried MESSAGE-INTEGRITY (credentials were used). */
   authenticated?: boolean;
+  /** A success response carried MESSAGE-INTEGRITY (the server signed it with the user's key). */
+  responseIntegrity?: boolean;
   relayed?: string;
   mapped?: string;
   lifetime?: number;
@@ -273,6 +275,7 @@ export async function analyseCapture(path: string): Promise<CaptureAnalysis> {
       if (routine) routineErrors++;
       out.errors.push(ev);
     } else {
+      ev.responseIntegrity = m.attributes.some((a) => a.type === ATTR.MESSAGE_INTEGRITY || a.type === ATTR.MESSAGE_INTEGRITY_SHA256);
       if (facts.relayed) ev.relayed = fmtAddress(facts.relayed);
       if (facts.mapped) ev.mapped = fmtAddress(facts.mapped);
       if (facts.lifetime !== undefined) ev.lifetime = facts.lifetime;
