@@ -698,6 +698,38 @@ describe('issue 12: Binding pairs, MS-TURN, open relays, STUN off its port', () 
     }
   });
 
+  it('real TLS and HTTP on TCP 443/80 (Teams, WhatsApp captures) holds no STUN; tshark forced to decode it as STUN finds no message with a cookie either', async () => {
+    for (const file of [join(FIX, 'nDPI_teams.pcap'), join(REAL, 'nDPI_whatsapp_voice_and_message.pcap')]) {
+      const onWebPorts: number[] = [];
+      const scanner = new StunScanner((c) => {
+        if ([c.srcPort, c.dstPort].some((p) => p === 443 || p === 80)) onWebPorts.push(c.frame);
+      });
+      await scanCapture(
+        file,
+        (lt, b, st, len, fr, t) => scanner.frame(lt, b, st, len, fr, t),
+        () => undefined,
+      );
+      expect(onWebPorts).toEqual([]);
+      if (hasPeer('tshark')) {
+        const out = execFileSync(
+          'tshark',
+          [
+            '-r',
+            file,
+            '-d',
+            'tcp.port==443,stun',
+            '-d',
+            'tcp.port==80,stun',
+            '-Y',
+            'stun.cookie == 21:12:a4:42 && (tcp.port==443 || tcp.port==80) && !_ws.malformed',
+          ],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+        );
+        expect(out.trim()).toBe('');
+      }
+    }
+  });
+
   it('a cookie at offset 4 is not enough: an unknown method or a length off the framing is not STUN', () => {
     let seen = 0;
     const scanner = new StunScanner(() => seen++);
