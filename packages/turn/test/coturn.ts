@@ -139,9 +139,10 @@ async function answersBinding(port: number): Promise<boolean> {
 /**
  * Starts coturn on loopback with one long-term user (turnuser:cisco, realm example); waits until
  * it answers. With `tls: true` it also listens for TLS on a second port with a certificate for
- * TLS_SERVERNAME signed by a CA made for the run (needs openssl).
+ * TLS_SERVERNAME signed by a CA made for the run (needs openssl). With `noAuth: true` it has no
+ * users and allocates without a challenge.
  */
-export async function startCoturn(opts: { tls?: boolean } = {}): Promise<Coturn> {
+export async function startCoturn(opts: { tls?: boolean; noAuth?: boolean } = {}): Promise<Coturn> {
   const dir = mkdtempSync(join(tmpdir(), 'cmsd-coturn-'));
   const port = await freePort();
   const pki = opts.tls ? makePki(dir) : undefined;
@@ -153,9 +154,8 @@ export async function startCoturn(opts: { tls?: boolean } = {}): Promise<Coturn>
     '--listening-ip=127.0.0.1',
     `--listening-port=${port}`,
     '--relay-ip=127.0.0.1',
-    '--lt-cred-mech',
-    '--user=turnuser:cisco',
-    '--realm=example',
+    // --no-auth: an open relay, that allocates to anyone (what turn/unauthenticated-allocation reports).
+    ...(opts.noAuth ? ['--no-auth'] : ['--lt-cred-mech', '--user=turnuser:cisco', '--realm=example']),
     ...(pki ? [`--tls-listening-port=${tlsPort}`, `--cert=${pki.cert}`, `--pkey=${pki.key}`] : ['--no-tls']),
     '--no-dtls',
     '--no-cli',

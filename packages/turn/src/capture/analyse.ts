@@ -20,6 +20,8 @@ export interface CaptureEvent {
   username?: string;
   /** The request carried MESSAGE-INTEGRITY (credentials were used). */
   authenticated?: boolean;
+  /** A success response carried MESSAGE-INTEGRITY (the server signed it with the user's key). */
+  responseIntegrity?: boolean;
   relayed?: string;
   mapped?: string;
   lifetime?: number;
@@ -44,11 +46,24 @@ export interface ServerTally {
   icmpErrors: number;
 }
 
+/**
+ * ICE/STUN Binding checks, counted by the same definition as TURN requests (one per transaction
+ * id; answered when a success or error response with that id was seen) but apart from them:
+ * they show connectivity checks worked, not that a TURN server answered.
+ */
+export interface BindingTally {
+  requests: number;
+  transmissions: number;
+  answered: number;
+  responses: number;
+}
+
 export interface CaptureAnalysis {
   format?: CaptureFormat;
   counts: ScanCounts;
   paired: number;
   unanswered: number;
+  binding: BindingTally;
   /** Error responses to TURN requests (capped). */
   errors: CaptureEvent[];
   /** Successful Allocates (capped). */
@@ -79,9 +94,13 @@ const CLS_SUCCESS = 2;
 const CLS_ERROR = 3;
 const clsOf = (type: number): number => ((type >> 4) & 1) | ((type >> 7) & 2);
 
-/** Only TURN requests and responses make findings: Binding checks and indications are counted, never decoded. */
+const BINDING = 1;
+/**
+ * TURN requests and responses make findings; Binding requests and responses are only paired
+ * (header and transaction id, never decoded); indications are counted by the scanner alone.
+ */
 const wantsTurn = (type: number, kind: 'stun' | 'classic'): boolean =>
-  kind === 'stun' && isTurnMethod(methodOf(type)) && clsOf(type) !== CLS_INDICATION;
+  kind === 'stun' && clsOf(type) !== CLS_INDICATION && (isTurnMethod(methodOf(type)) || methodOf(type) === BINDING);
 
 /** The ERROR-CODE number read in place (class * 100 + number), or undefined. */
 function errorCodeOf(c: CapturedStun): number | undefined {
@@ -114,6 +133,7 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
     counts: undefined as unknown as ScanCounts,
     paired: 0,
     unanswered: 0,
+    binding: { requests: 0, transmissions: 0, answered: 0, responses: 0 },
     errors: [],
     allocations: [],
     icmp: [],
@@ -151,8 +171,31 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
     }
   };
 
+  /** Binding transaction id -> answered; bounded like the TURN map, oldest dropped first. */
+  const bindings = new Map<string, boolean>();
+  const onBinding = (c: CapturedStun, cls: number): void => {
+    if (c.icmp) return;
+    const key = c.transactionKey;
+    const b = out.binding;
+    if (cls === CLS_REQUEST) {
+      b.transmissions++;
+      if (bindings.has(key)) return;
+      if (bindings.size >= MAX_PENDING) bindings.delete(bindings.keys().next().value!);
+      bindings.set(key, false);
+      b.requests++;
+      return;
+    }
+    b.responses++;
+    if (bindings.get(key) === false) {
+      bindings.set(key, true);
+      b.answered++;
+    }
+  };
+
   const onMessage = (c: CapturedStun): void => {
     const cls = clsOf(c.type);
+    // The header alone pairs a Binding check, even when its attributes do not decode.
+    if (methodOf(c.type) === BINDING) return onBinding(c, cls);
     if (c.error !== undefined) {
       // Undecodable (MS-TURN lengths, cut short): the header still says an answer came.
       if ((cls === CLS_SUCCESS || cls === CLS_ERROR) && !c.icmp) tally(c, true).responses++;
@@ -232,6 +275,7 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
       if (routine) routineErrors++;
       out.errors.push(ev);
     } else {
+      ev.responseIntegrity = m.attributes.some((a) => a.type === ATTR.MESSAGE_INTEGRITY || a.type === ATTR.MESSAGE_INTEGRITY_SHA256);
       if (facts.relayed) ev.relayed = fmtAddress(facts.relayed);
       if (facts.mapped) ev.mapped = fmtAddress(facts.mapped);
       if (facts.lifetime !== undefined) ev.lifetime = facts.lifetime;

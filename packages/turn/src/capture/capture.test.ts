@@ -263,9 +263,14 @@ describe('real captures', () => {
     // tshark -r nDPI_stun_dtls_rtp_unidir.pcapng -Y stun: frame 2 Allocate Success, frame 4 437 on the same 5-tuple.
     const unidir = await analyseCapture(join(FIX, 'nDPI_stun_dtls_rtp_unidir.pcapng'));
     const findings = captureFindings(unidir, 'f');
-    expect(findings.map((f) => `${f.code} ${f.status}`)).toEqual(['turn/capture info', 'turn/capture info']);
-    expect(findings[0]!.title).toMatch(/437 at frame 4 .*frame 2 had already allocated/);
-    expect(findings.some((f) => f.status === 'fail' || f.status === 'warn')).toBe(false);
+    // Frame 1 asks without MESSAGE-INTEGRITY and frame 2 grants a relay without one: an open relay (issue 12).
+    expect(findings.map((f) => `${f.code} ${f.status}`)).toEqual([
+      'turn/unauthenticated-allocation warn',
+      'turn/capture info',
+      'turn/capture info',
+    ]);
+    expect(findings[1]!.title).toMatch(/437 at frame 4 .*frame 2 had already allocated/);
+    expect(findings.some((f) => f.status === 'fail')).toBe(false);
   });
 
   it('one counting definition: requests are transactions, retransmissions are transmissions', async () => {
@@ -583,6 +588,184 @@ describe('fuzz (fast-check)', () => {
         },
       ),
       { numRuns: RUNS / 10 },
+    );
+  });
+});
+
+const REAL = fileURLToPath(new URL('../../../../fixtures/realworld/captures/', import.meta.url));
+const realCaptures = readdirSync(REAL).map((n) => join(REAL, n));
+const allCaptures = [...captures.map((n) => join(FIX, n)), ...realCaptures];
+
+/** Request transactions of one kind (Binding, or every other method) and how many were answered, per tshark. */
+function tsharkPairs(file: string, binding: boolean, extra: string[] = []): [number, number] {
+  const out = execFileSync(
+    'tshark',
+    [
+      '-r',
+      file,
+      ...extra,
+      '-Y',
+      'stun && !icmp && !icmpv6',
+      '-T',
+      'fields',
+      '-e',
+      'stun.type.method',
+      '-e',
+      'stun.type.class',
+      '-e',
+      'stun.id',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const req = new Set<string>();
+  const resp = new Set<string>();
+  for (const line of out.split('\n')) {
+    const [ms, cs, ids] = line.split('\t').map((f) => (f ?? '').split(','));
+    ms!.forEach((m, i) => {
+      if (m === '' || (m === '0x0001') !== binding) return;
+      const c = cs![i];
+      if (c === '0x0000') req.add(ids![i]!);
+      else if (c === '0x0010' || c === '0x0011') resp.add(ids![i]!);
+    });
+  }
+  return [req.size, [...req].filter((id) => resp.has(id)).length];
+}
+
+describe('issue 12: Binding pairs, MS-TURN, open relays, STUN off its port', () => {
+  it.each([
+    ['nDPI_stun_google_meet.pcapng', 44, 43],
+    ['nDPI_stun_zoom.pcapng', 6, 6],
+    ['nDPI_skype-conference-call.pcap', 5, 5],
+  ])('%s: Binding requests are counted as answered (%i transactions, %i answered)', async (name, requests, answered) => {
+    const a = await analyseCapture(join(REAL, name));
+    expect([a.binding.requests, a.binding.answered]).toEqual([requests, answered]);
+    const info = captureFindings(a, name).find((f) => f.code === 'turn/capture')!;
+    expect(info.detail).toContain(`${answered} request(s) answered and ${requests - answered} unanswered`);
+  });
+
+  describe.skipIf(!hasPeer('tshark'))('counts agree with tshark on every real capture', () => {
+    it.each(allCaptures)('%s', async (file) => {
+      const a = await analyseCapture(file);
+      expect([a.binding.requests, a.binding.answered]).toEqual(tsharkPairs(file, true));
+      expect([a.paired + a.unanswered, a.paired]).toEqual(tsharkPairs(file, false));
+    });
+  });
+
+  it('MS-TURN (Teams, unpadded attributes) reads without an undecodable message, pairs as tshark does (17 requests, 11 answered)', async () => {
+    const a = await analyseCapture(join(FIX, 'nDPI_teams.pcap'));
+    expect(a.error).toBeUndefined();
+    expect(a.counts.malformed).toBe(0);
+    expect([a.paired + a.unanswered, a.paired]).toEqual([17, 11]);
+    for (const f of ['nDPI_skype-conference-call.pcap', 'nDPI_stun_msteams_unidir.pcapng']) {
+      const r = await analyseCapture(join(REAL, f));
+      expect([r.error, r.counts.malformed]).toEqual([undefined, 0]);
+    }
+  });
+
+  it('an Allocate success with a relay, no challenge and no MESSAGE-INTEGRITY is turn/unauthenticated-allocation; challenged or relay-less ones are not', async () => {
+    const open = captureFindings(await analyseCapture(join(FIX, 'nDPI_stun_dtls_rtp_unidir.pcapng')), 'f');
+    expect(open[0]).toMatchObject({ code: 'turn/unauthenticated-allocation', status: 'warn', subject: 'f frame 2' });
+    expect(open[0]!.detail).toMatch(/relayed 10\.1\.0\.3:60815.*answering frame 1/);
+    // Challenged with 401 and then authenticated (Google), or MESSAGE-INTEGRITY on every success
+    // (WhatsApp), or no relayed address granted (WhatsApp voice): no open relay.
+    for (const file of [
+      join(FIX, 'nDPI_stun_dtls_rtp.pcapng'),
+      join(FIX, 'nDPI_stun.pcap'),
+      join(REAL, 'nDPI_stun_wa_call.pcapng'),
+      join(REAL, 'nDPI_whatsapp_voice_and_message.pcap'),
+    ])
+      expect(captureFindings(await analyseCapture(file), 'f').map((f) => f.code)).not.toContain('turn/unauthenticated-allocation');
+  });
+
+  it('STUN over TCP 443 and 80 is found by its header; TLS and HTTP on those ports are not', async () => {
+    const up = Buffer.concat([allocate, authed]);
+    const down = Buffer.concat([challenge, integrityFailure]);
+    // A TLS ClientHello whose bytes 4-7 happen to equal the magic cookie, and an HTTP request.
+    const tlsHello = Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x00]), Buffer.from('2112a442', 'hex'), Buffer.alloc(60, 1)]);
+    const http = Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (const port of [443, 80]) {
+      const packets = [
+        ipv4Packet(6, '127.0.0.1', '127.0.0.2', tcp(50001, port, 1000, up)),
+        ipv4Packet(6, '127.0.0.2', '127.0.0.1', tcp(port, 50001, 9000, down)),
+        ipv4Packet(6, '127.0.0.1', '127.0.0.2', tcp(50002, port, 1, tlsHello)),
+        ipv4Packet(6, '127.0.0.1', '127.0.0.2', tcp(50003, port, 1, http)),
+      ].map((p) => frame('raw', p));
+      const file = write(`tcp${port}.pcap`, pcap(101, packets, { le: true, nano: false }));
+      const a = await analyseCapture(file);
+      expect([a.counts.stunMessages, a.paired, a.counts.malformed]).toEqual([4, 2, 0]);
+      expect(captureFindings(a, 'f')[0]).toMatchObject({ code: 'turn/integrity-check-failure' });
+      if (hasPeer('tshark')) expect(tsharkPairs(file, false, ['-d', `tcp.port==${port},stun`])).toEqual([2, 2]);
+    }
+  });
+
+  it('real TLS and HTTP on TCP 443/80 (Teams, WhatsApp captures) holds no STUN; tshark forced to decode it as STUN finds no message with a cookie either', async () => {
+    for (const file of [join(FIX, 'nDPI_teams.pcap'), join(REAL, 'nDPI_whatsapp_voice_and_message.pcap')]) {
+      const onWebPorts: number[] = [];
+      const scanner = new StunScanner((c) => {
+        if ([c.srcPort, c.dstPort].some((p) => p === 443 || p === 80)) onWebPorts.push(c.frame);
+      });
+      await scanCapture(
+        file,
+        (lt, b, st, len, fr, t) => scanner.frame(lt, b, st, len, fr, t),
+        () => undefined,
+      );
+      expect(onWebPorts).toEqual([]);
+      if (hasPeer('tshark')) {
+        const out = execFileSync(
+          'tshark',
+          [
+            '-r',
+            file,
+            '-d',
+            'tcp.port==443,stun',
+            '-d',
+            'tcp.port==80,stun',
+            '-Y',
+            'stun.cookie == 21:12:a4:42 && (tcp.port==443 || tcp.port==80) && !_ws.malformed',
+          ],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+        );
+        expect(out.trim()).toBe('');
+      }
+    }
+  });
+
+  it('a cookie at offset 4 is not enough: an unknown method or a length off the framing is not STUN', () => {
+    let seen = 0;
+    const scanner = new StunScanner(() => seen++);
+    const fake = Buffer.concat([Buffer.from([0x3f, 0xff, 0x00, 0x04]), Buffer.from('2112a442', 'hex'), Buffer.alloc(16)]);
+    const odd = Buffer.concat([Buffer.from([0x00, 0x01, 0x00, 0x05]), Buffer.from('2112a442', 'hex'), Buffer.alloc(17, 0xff)]);
+    for (const payload of [fake, odd]) {
+      const p = frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(40000, 443, payload)));
+      scanner.push({ linkType: 101, data: p, frame: 1, time: 0, originalLength: 0 });
+    }
+    expect([seen, scanner.counts.stunMessages]).toEqual([0, 0]);
+  });
+
+  it('fuzz: the scanner never throws on arbitrary UDP/TCP payloads on any port', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 65535 }), fc.boolean(), (bytes, port, overTcp) => {
+        const scanner = new StunScanner((c) => {
+          void c.transactionKey;
+          void c.attributeText(ATTR.USERNAME);
+          try {
+            void c.message;
+          } catch (e) {
+            if (!isCmsDoctorError(e)) throw e;
+          }
+        });
+        const payload = Buffer.from(bytes);
+        if (payload.length >= 8 && bytes[0]! % 2 === 0) payload.writeUInt32BE(0x2112a442, 4);
+        const l4 = overTcp ? tcp(50000, port, 1, payload) : udp(50000, port, payload);
+        scanner.push({
+          linkType: 101,
+          data: frame('raw', ipv4Packet(overTcp ? 6 : 17, '127.0.0.1', '127.0.0.2', l4)),
+          frame: 1,
+          time: 0,
+          originalLength: 0,
+        });
+      }),
+      { numRuns: 2000 },
     );
   });
 });

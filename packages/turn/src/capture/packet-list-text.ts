@@ -8,7 +8,8 @@
 export interface PacketListRow {
   /** 1-based line in the file. */
   line: number;
-  frame: number;
+  /** Absent when the copy left out the No. column (or the document quotes only the Info column). */
+  frame?: number;
   source: string;
   destination: string;
   method: string;
@@ -21,12 +22,21 @@ export interface PacketListRow {
 }
 
 const ROW = /^\s*(\d+)\s+(\d{4}-\d\d-\d\d\s+[\d:.]+|[\d.:]+)\s+(\S+)\s+(?:→\s+|->\s+)?(\S+)\s+(?:STUN|CLASSIC-STUN|TURN)\s+\d+\s+(.*)$/;
+/** A list copied without the No. and Time columns: Source, Destination, Protocol, Length, Info. */
+const ROW_NO_FRAME = /^\s*()()(\S+)\s+(?:→\s+|->\s+)?(\S+)\s+(?:STUN|CLASSIC-STUN|TURN)\s+\d+\s+(.*)$/;
+/**
+ * The Info column alone, as a document quotes it (the source's Troubleshoot 4:
+ * `Allocate Request UDP user: turnuser realm: turnuser with nonce`). Believed only with a
+ * STUN-specific field after the method and class.
+ */
+const INFO_ONLY =
+  /^\s*()()()()((?:Allocate|Refresh|CreatePermission|ChannelBind|Binding|Send|Data)\s+(?:Request|Success Response|Error Response|Indication)\b.*\b(?:error-code:|user:|realm:|with nonce|XOR-RELAYED-ADDRESS|lifetime:).*)$/;
 const INFO = /^(Allocate|Refresh|CreatePermission|ChannelBind|Binding|Send|Data)\s+(Request|Success Response|Error Response|Indication)\b/;
 const CLASSES = { Request: 'request', 'Success Response': 'success', 'Error Response': 'error', Indication: 'indication' } as const;
 
 /** One row, or undefined for any line that is not a STUN row of a packet list. */
 export function parsePacketListLine(text: string, line: number): PacketListRow | undefined {
-  const m = ROW.exec(text);
+  const m = ROW.exec(text) ?? ROW_NO_FRAME.exec(text) ?? INFO_ONLY.exec(text);
   if (!m) return undefined;
   const info = m[5]!;
   const kind = INFO.exec(info);
@@ -36,9 +46,9 @@ export function parsePacketListLine(text: string, line: number): PacketListRow |
   const realm = /\brealm:\s*(\S+)/.exec(info)?.[1];
   return {
     line,
-    frame: Number(m[1]),
-    source: m[3]!,
-    destination: m[4]!,
+    ...(m[1] ? { frame: Number(m[1]) } : {}),
+    source: m[3] ?? '',
+    destination: m[4] ?? '',
     method: kind[1]!,
     cls: CLASSES[kind[2] as keyof typeof CLASSES],
     ...(code ? { code: Number(code) } : {}),

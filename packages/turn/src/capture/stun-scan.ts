@@ -24,6 +24,8 @@ export interface CapturedStun {
   icmp?: { type: number; code: number; version: 4 | 6 } | undefined;
   /** The header's message type, known even when the body does not decode. */
   type: number;
+  /** Attributes without padding (MS-TURN): read and decoded that way. */
+  readonly unpadded: boolean;
   /** Undefined when the header looked like STUN but the attributes did not decode. */
   readonly message?: StunMessage | undefined;
   error?: string | undefined;
@@ -91,15 +93,37 @@ const rfc4571Start = (b: Buffer, o: number, n: number): boolean =>
  * The check `decodeMessage` makes on the attribute list (lenient length), without decoding or
  * throwing: undefined when it fits, else the same text decodeMessage's error would carry.
  */
-function attributeError(b: Buffer, o: number, n: number): string | undefined {
+function attributeError(b: Buffer, o: number, n: number, padded = true): string | undefined {
   let at = HEADER_LENGTH;
   while (at < n) {
     if (at + 4 > n) return 'attribute header runs past the message';
     const alen = u16(b, o + at + 2);
     if (at + 4 + alen > n) return `attribute 0x${u16(b, o + at).toString(16)} length ${alen} runs past the message`;
-    at = Math.min(n, at + 4 + ((alen + 3) & ~3));
+    at = Math.min(n, at + 4 + (padded ? (alen + 3) & ~3 : alen));
   }
   return undefined;
+}
+
+/**
+ * Methods of the IANA STUN registry (Binding to ConnectionAttempt, GOOG-PING 0x080); MS-TURN
+ * uses 0x004-0x006 as Send, Data and Set Active Destination, inside the same range.
+ */
+const knownMethod = (type: number): boolean => {
+  const method = (type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2);
+  return (method >= 0x001 && method <= 0x00c) || method === 0x080;
+};
+
+/**
+ * A STUN header with the magic cookie at \`o\` that is believable on any port: a known method,
+ * and a length that is a multiple of 4 (RFC 8489 §5) or, when the message is all here, one that
+ * an unpadded (MS-TURN) attribute list fills exactly. \`n\` is the bytes available (a TCP
+ * segment may hold only the start of the message).
+ */
+function plausibleStun(b: Buffer, o: number, n: number): boolean {
+  if (n < 8 || (b[o]! & 0xc0) !== 0 || !cookieAt(b, o, n) || !knownMethod(u16(b, o))) return false;
+  const size = HEADER_LENGTH + u16(b, o + 2);
+  if ((size & 3) === 0) return true;
+  return size <= n && attributeError(b, o, size, false) === undefined;
 }
 
 /** FNV-1a over 32-bit words, twice with different seeds, folded into one exact double (53 bits). */
@@ -186,6 +210,7 @@ class StunView implements CapturedStun {
     readonly kind: 'stun' | 'classic',
     readonly type: number,
     readonly error: string | undefined,
+    readonly unpadded: boolean,
   ) {
     const tcp = l.proto === 6;
     this.protocol = tcp ? 'tcp' : 'udp';
@@ -227,6 +252,7 @@ class StunView implements CapturedStun {
     return (this.decoded = decodeMessage(Buffer.from(this.buf.subarray(this.off, this.off + this.len)), {
       classic: this.kind === 'classic',
       lenientLength: true,
+      unpadded: this.unpadded,
     }));
   }
   get transactionKey(): string {
@@ -244,7 +270,7 @@ class StunView implements CapturedStun {
     while (at + 4 <= len) {
       const alen = u16(buf, off + at + 2);
       if (u16(buf, off + at) === type) return off + at + 4;
-      at += 4 + ((alen + 3) & ~3);
+      at += 4 + (this.unpadded ? alen : (alen + 3) & ~3);
     }
     return -1;
   }
@@ -389,13 +415,19 @@ export class StunScanner {
       c.icmp++;
       if (len < HEADER_LENGTH + u16(b, off + 2)) error = 'quoted in ICMP, cut short';
     }
+    let unpadded = false;
     if (error === undefined) {
       error = attributeError(b, off, len);
+      // MS-TURN does not pad attributes: a list that fits exactly that way is read so.
+      if (error !== undefined && attributeError(b, off, len, false) === undefined) {
+        error = undefined;
+        unpadded = true;
+      }
       if (error !== undefined) c.malformed++;
     }
     const type = u16(b, off);
     if (this.wants && !this.wants(type, kind)) return;
-    const v = new StunView(b, off, len, this.frameNo, this.frameTime, l, this.frameBuf, kind, type, error);
+    const v = new StunView(b, off, len, this.frameNo, this.frameTime, l, this.frameBuf, kind, type, error, unpadded);
     try {
       this.onMessage(v);
     } finally {
@@ -421,6 +453,7 @@ export class StunScanner {
     const onPort = l.srcPort === STUN_PORT || l.dstPort === STUN_PORT;
     if (n >= HEADER_LENGTH && (b[o]! & 0xc0) === 0 && HEADER_LENGTH + u16(b, o + 2) === n) {
       if (cookieAt(b, o, n)) {
+        if (!plausibleStun(b, o, n)) return false;
         this.remember();
         this.emit(b, o, n, 'stun');
         return true;
@@ -533,7 +566,8 @@ export class StunScanner {
       // A stream is STUN when a segment starts with a STUN header (cookie, or classic on 3478).
       const n = de - ds;
       const onPort = l.srcPort === STUN_PORT || l.dstPort === STUN_PORT;
-      const looksStun = n >= 8 && (buf[ds]! & 0xc0) === 0 && (cookieAt(buf, ds, n) || (onPort && n >= HEADER_LENGTH));
+      // Off port 3478 the cookie alone does not make a stream STUN (TCP 80/443 carry anything).
+      const looksStun = n >= 8 && (buf[ds]! & 0xc0) === 0 && (plausibleStun(buf, ds, n) || (onPort && n >= HEADER_LENGTH));
       const looksChannel = onPort && channelDataFits(buf, ds, n, true);
       const framed = !looksStun && rfc4571Start(buf, ds, n);
       if (!looksStun && !looksChannel && !framed) return false;

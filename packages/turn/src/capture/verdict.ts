@@ -7,6 +7,13 @@ const MAX_EVIDENCE = 20;
 const eventEvidence = (events: readonly CaptureEvent[]): Evidence[] =>
   events.slice(0, MAX_EVIDENCE).map((e) => ({ kind: 'stun-capture', ...e }));
 
+/** Phrased so that the answered count reads as "N request(s) answered". */
+const bindingSummary = (a: CaptureAnalysis): string => {
+  const b = a.binding;
+  if (b.requests === 0) return b.responses > 0 ? `no request seen, ${b.responses} response(s)` : 'none';
+  return `${b.answered} request(s) answered and ${b.requests - b.answered} unanswered (${b.transmissions} transmission(s))`;
+};
+
 const flowOf = (e: CaptureEvent): string => `${e.protocol} ${e.client} ${e.server}`;
 
 /**
@@ -64,6 +71,20 @@ export function captureFindings(a: CaptureAnalysis, file: string): FindingDraft[
       evidence: eventEvidence([before, ...repeated.map((r) => r.e)]),
     });
   }
+  // An open relay: a relayed address granted to a request without MESSAGE-INTEGRITY, in a
+  // response without MESSAGE-INTEGRITY. A success without XOR-RELAYED-ADDRESS (WhatsApp's own
+  // use of Allocate) grants no relay, so it is not evidence of one.
+  const open = a.allocations.filter((e) => e.relayed !== undefined && e.authenticated === false && e.responseIntegrity === false);
+  if (open.length > 0) {
+    const first = open[0]!;
+    findings.push(
+      emit('turn/unauthenticated-allocation', {
+        subject: `${file} frame ${first.frame}`,
+        detail: `${open.length} Allocate success response(s) granted a relay (first: relayed ${first.relayed}, from ${first.server} to ${first.client} at frame ${first.frame}, answering frame ${first.requestFrame}) to an Allocate request without MESSAGE-INTEGRITY, with no 401 challenge in between, and the response carries no MESSAGE-INTEGRITY: the server allocates without credentials (an open relay).`,
+        evidence: eventEvidence(open),
+      }),
+    );
+  }
   // A TURN server that never answered, or bounced our requests with ICMP: unreachable.
   // An address that answered on another port (replies from a different port, as in the
   // nDPI unidirectional capture) is only flagged when ICMP says the port is closed.
@@ -88,9 +109,12 @@ export function captureFindings(a: CaptureAnalysis, file: string): FindingDraft[
     code: 'turn/capture',
     status: 'info',
     title: `${c.stunMessages} STUN message(s) in ${c.stunFrames} frame(s); ${a.allocations.length} successful Allocate(s)`,
-    detail: `${c.packets} packets; of the TURN requests (one per transaction id, retransmissions not counted), ${a.paired} answered and ${a.unanswered} unanswered; ${c.channelData} ChannelData, ${c.classic} classic RFC 3489, ${c.icmp} quoted in ICMP, ${c.malformed} undecodable.`,
+    detail: `${c.packets} packets; of the TURN requests (one per transaction id, retransmissions not counted), ${a.paired} answered and ${a.unanswered} unanswered; of the Binding checks (counted the same way), ${bindingSummary(a)}; ${c.channelData} ChannelData, ${c.classic} classic RFC 3489, ${c.icmp} quoted in ICMP, ${c.malformed} undecodable.`,
     subject: file,
-    evidence: [{ kind: 'stun-capture-counts', ...c, paired: a.paired, unanswered: a.unanswered }, ...eventEvidence(a.allocations)],
+    evidence: [
+      { kind: 'stun-capture-counts', ...c, paired: a.paired, unanswered: a.unanswered, binding: a.binding },
+      ...eventEvidence(a.allocations),
+    ],
     basis: 'field',
   });
   return [...findings, ...notes];

@@ -1,17 +1,21 @@
 import { codeOf, defineCheck, type FindingDraft, type Recogniser } from '@cms-doctor/core';
 import { looksLikePacketList, parsePacketListLine, type PacketListRow } from '../capture/packet-list-text.js';
+import { DissectionReader, looksLikeDissection } from '../capture/packet-dissection-text.js';
 import { ALLOCATE_ERROR_CODES, emit } from '../probe/verdict.js';
 
 const MAX_EVIDENCE = 20;
 
+/** Frame number when the copy kept the No. column, else the line of the file. */
+const where = (r: PacketListRow): string => (r.frame !== undefined ? `frame ${r.frame}` : `line ${r.line}`);
+
 export const packetListRecogniser: Recogniser = {
   kind: 'stun-packet-list',
   area: 'turn',
-  description: 'Wireshark/tshark packet list as text, with STUN rows',
+  description: 'Wireshark/tshark packet list or packet details (tshark -V, Export Packet Dissections) as text, with STUN',
   priority: 5,
   recognise: (head) => {
     const text = Buffer.from(head).toString('utf8');
-    return !text.includes('\u0000') && looksLikePacketList(text);
+    return !text.includes('\u0000') && (looksLikePacketList(text) || looksLikeDissection(text));
   },
 };
 
@@ -32,7 +36,7 @@ export function packetListFindings(rows: readonly PacketListRow[], file: string)
       r.code === 437 &&
       rows.some(
         (s) =>
-          s.frame < r.frame && s.method === 'Allocate' && s.cls === 'success' && s.source === r.source && s.destination === r.destination,
+          s.line < r.line && s.method === 'Allocate' && s.cls === 'success' && s.source === r.source && s.destination === r.destination,
       )
     ) {
       repeated.push(r);
@@ -45,7 +49,7 @@ export function packetListFindings(rows: readonly PacketListRow[], file: string)
     const first = list[0]!;
     return emit(code, {
       subject: `${file}:${first.line}`,
-      detail: `${list.length} Allocate error response(s) with ${first.code} from ${first.source}${first.realm ? ` (realm "${first.realm}")` : ''}${first.username ? `, user "${first.username}" (as the packet list shows it)` : ''}; first at frame ${first.frame}.`,
+      detail: `${list.length} Allocate error response(s) with ${first.code} from ${first.source}${first.realm ? ` (realm "${first.realm}")` : ''}${first.username ? `, user "${first.username}" (as the packet list shows it)` : ''}; first at ${where(first)}.`,
       evidence: list.slice(0, MAX_EVIDENCE).map((r) => ({ kind: 'packet-list-row', file, line: r.line, frame: r.frame, text: r.text })),
     });
   });
@@ -53,7 +57,7 @@ export function packetListFindings(rows: readonly PacketListRow[], file: string)
     findings.push({
       code: codeOf('turn.packet-list'),
       status: 'info',
-      title: `437 at frame ${repeated[0]!.frame} follows a successful Allocate between the same hosts`,
+      title: `437 at ${where(repeated[0]!)} follows a successful Allocate between the same hosts`,
       detail: `${repeated.length} Allocate 437 Allocation Mismatch response(s) after an Allocate success from ${repeated[0]!.source} to ${repeated[0]!.destination}: a repeated Allocate on a flow that already has an allocation, not a failed new allocation (a packet list shows no ports to confirm the flow).`,
       subject: `${file}:${repeated[0]!.line}`,
     });
@@ -76,14 +80,22 @@ export const packetListCheck = defineCheck({
   async run(ctx) {
     const findings: FindingDraft[] = [];
     for (const file of ctx.files('stun-packet-list')) {
+      // Summary rows and, for tshark -V or Export Packet Dissections, the details: when the
+      // details hold STUN messages they are used (the summary lines of an export repeat them).
       const rows: PacketListRow[] = [];
+      const detailed: PacketListRow[] = [];
+      const details = new DissectionReader();
       let n = 0;
       for await (const line of file.lines()) {
         n += 1;
         const row = parsePacketListLine(line, n);
         if (row) rows.push(row);
+        const message = details.line(line, n);
+        if (message) detailed.push(message);
       }
-      findings.push(...packetListFindings(rows, file.path));
+      const last = details.end();
+      if (last) detailed.push(last);
+      findings.push(...packetListFindings(detailed.length > 0 ? detailed : rows, file.path));
     }
     return findings;
   },

@@ -28,6 +28,11 @@ export interface DecodeOptions {
   classic?: boolean;
   /** Accept a length that is not a multiple of 4 (MS-TURN does that). Default false. */
   lenientLength?: boolean;
+  /**
+   * Attributes follow each other without padding to 4 bytes, as MS-TURN (Lync/Skype/Teams
+   * edge servers) writes them. Default false.
+   */
+  unpadded?: boolean;
 }
 
 const parseError = (message: string, offset: number, field: string): CmsDoctorError =>
@@ -66,7 +71,7 @@ export function decodeMessage(input: Uint8Array, opts: DecodeOptions = {}): Stun
       throw parseError(`attribute 0x${atype.toString(16)} length ${alen} runs past the message`, at, 'attribute');
     attributes.push({ type: atype, value: buf.subarray(at + 4, at + 4 + alen), offset: at });
     // Padding may be cut short only by a lenient (non multiple-of-4) final attribute.
-    at = Math.min(buf.length, at + 4 + ((alen + 3) & ~3));
+    at = Math.min(buf.length, at + 4 + (opts.unpadded ? alen : (alen + 3) & ~3));
   }
   return {
     type,

@@ -98,6 +98,39 @@ describe.skipIf(!hasPeer('turnserver'))('against coturn', () => {
   });
 });
 
+// coturn --no-auth: an open relay. The first, credential-less Allocate succeeds, which the
+// prober reports as a warning whatever credentials it was given.
+describe.skipIf(!hasPeer('turnserver'))('against coturn --no-auth (open relay)', () => {
+  let coturn: Coturn;
+  beforeAll(async () => {
+    coturn = await startCoturn({ noAuth: true });
+  });
+  afterAll(async () => {
+    await coturn?.stop();
+  });
+
+  for (const transport of ['udp', 'tcp'] as const) {
+    it(`an Allocate without credentials succeeds over ${transport}: turn/unauthenticated-allocation (warn)`, async () => {
+      const r = await probeAllocate({
+        host: '127.0.0.1',
+        port: coturn.port,
+        transport,
+        username: 'turnuser',
+        password: new Secret(PASSWORD),
+      });
+      expect(r.outcome).toBe('allocated-without-auth');
+      expect(r.transactions.map((t) => t.step)[0]).toBe('allocate');
+      expect(r.relayed?.address).toBe('127.0.0.1');
+      expect(r.released).toBe(true);
+      const findings = allocateFindings(r, { portRange: coturn.relayRange });
+      expect(findings[0]).toMatchObject({ code: 'turn/unauthenticated-allocation', status: 'warn' });
+      expect(findings[0]!.detail).toContain(`127.0.0.1:${coturn.port}`);
+      expect(findings.some((f) => f.status === 'pass')).toBe(false);
+      expectNoSecrets(r, PASSWORD);
+    });
+  }
+});
+
 // The prober's TLS transport against a real TLS peer: coturn with a certificate signed by a CA
 // made for the run. Verification stays on (rejectUnauthorized, servername, ca), as in production.
 describe.skipIf(!hasPeer('turnserver') || !hasPeer('openssl'))('against coturn over TLS', () => {
