@@ -43,7 +43,7 @@ export { parsePkiList, type PkiListEntry } from './mmp/pki.js';
 // Triage
 export { KINDS, MMP_KIND, RECOGNISERS, recogniseCms, mmpKindOf, apiRootName, stripHttpHead } from './recognisers.js';
 export { judgeApiDump, judgeXmppDomains } from './checks/offline.js';
-export { LIVE_CHECKS, parentDomain } from './checks/live.js';
+export { LIVE_CHECKS } from './checks/live.js';
 export { OFFLINE_CHECKS } from './checks/offline.js';
 export { parseMmpWebbridge, hasMmpWebbridge, type MmpWebbridge } from './mmp/webbridge.js';
 export { parseMmpWebbridge3, hasMmpWebbridge3, type MmpWebbridge3 } from './mmp/webbridge3.js';

@@ -37,27 +37,6 @@ export class CmsDoctorError extends Error {
 
 export const isCmsDoctorError = (v: unknown): v is CmsDoctorError => v instanceof CmsDoctorError;
 
-/** Network failures that mean "could not decide", not "the deployment is broken". */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'ETIMEOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
-export function isNetworkError(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return (typeof code === 'string' && NETWORK_CODES.has(code)) || (e as Error | null)?.name === 'TimeoutError';
-}
-
 /**
  * A short, secret-free description of any thrown value, for people: a system code such as
  * ECONNREFUSED stays (engineers search for it), our own CMSD_ codes do not (they are for scripts,

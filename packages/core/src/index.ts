@@ -11,5 +11,6 @@ export * from './report.js';
 export * from './fixes.js';
 export * from './codes.js';
 export * from './emit.js';
+export * from './domain.js';
 export * from './deadline.js';
 export * from './published.js';

@@ -58,7 +58,4 @@ export interface Target {
 
 export type TargetKey = keyof Target;
 
-/** Fields that hold secrets: removed from every report. */
-export const SECRET_FIELDS = ['turnPassword', 'cmsPassword', 'expresswayPassword', 'certPassword'] as const satisfies readonly TargetKey[];
-
 export const DEFAULT_MEDIA_PORT_RANGE = [24000, 29999] as const;

@@ -38,4 +38,4 @@ export {
   looksLikeHost,
 } from './recognisers.js';
 export { webbridgeCheck } from './checks/webbridge.js';
-export { srvCheck, planSrv, srvDomains, parentDomain } from './checks/srv.js';
+export { srvCheck, planSrv, srvDomains } from './checks/srv.js';

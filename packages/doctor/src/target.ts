@@ -1,4 +1,4 @@
-import { CmsDoctorError, DEFAULT_MEDIA_PORT_RANGE, Secret, type Target } from '@cms-doctor/core';
+import { CmsDoctorError, parentDomain, Secret, type Target } from '@cms-doctor/core';
 import { TARGET_OPTIONS, SECRETS, envName } from './target-options.js';
 import type { ConfigValues } from './config.js';
 import { readRegularFile } from './io.js';
@@ -57,8 +57,8 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
   }
   if (typeof t.external === 'string') t.external = t.external.toLowerCase().replace(/\.$/, '');
   if (t.external && !t.externalDomain) {
-    const parent = String(t.external).split('.').slice(1).join('.');
-    if (parent.includes('.')) t.externalDomain = parent;
+    const parent = parentDomain(String(t.external));
+    if (parent) t.externalDomain = parent;
   }
   for (const s of SECRETS) {
     const file = values[s.fileFlag];
@@ -77,5 +77,3 @@ export async function buildTarget(values: ConfigValues, env: NodeJS.ProcessEnv, 
   if (t.cmsSsh && !t.cmsSshPassword && !t.cmsSshKey && env.SSH_AUTH_SOCK) t.cmsSshAgent = env.SSH_AUTH_SOCK;
   return t as Target;
 }
-
-export const mediaRangeOf = (t: Target): readonly [number, number] => t.mediaPortRange ?? DEFAULT_MEDIA_PORT_RANGE;

@@ -9,6 +9,7 @@ import {
   type CmsSystemData,
   type DnsWebbridgeData,
   type FindingDraft,
+  parentDomain,
 } from '@cms-doctor/core';
 import {
   getTurnServers,
@@ -172,12 +173,6 @@ export const spaces = defineCheck({
     });
   },
 });
-
-/** The parent domain of a name: `cmsweb.octavio.com` -> `octavio.com`. */
-export const parentDomain = (fqdn: string | undefined): string | undefined => {
-  const labels = fqdn?.replace(/\.$/, '').split('.') ?? [];
-  return labels.length > 2 ? labels.slice(1).join('.') : undefined;
-};
 
 export const callMatching = defineCheck({
   id: 'cms.call-matching',

@@ -1,5 +1,5 @@
 /** Offline checks: the same judgements on what a customer attached to a ticket. */
-import { defineCheck, codeOf, describeError, type FindingDraft, type TriageFile, type Evidence } from '@cms-doctor/core';
+import { defineCheck, codeOf, describeError, parentDomain, type FindingDraft, type TriageFile, type Evidence } from '@cms-doctor/core';
 import { emit } from '../emit.js';
 import { KINDS, stripHttpHead } from '../recognisers.js';
 import { scanFile, scanFindings, LogScanner, hasAnchor } from '../logs/scanner.js';
@@ -32,7 +32,6 @@ import {
 import { mmpSections, guessMmpCommand } from '../mmp/fields.js';
 import { parseMmpLicense } from '../mmp/license.js';
 import { parseMmpXmpp, parseXmppMultiDomainList, type XmppDomainEntry } from '../mmp/xmpp.js';
-import { parentDomain } from './live.js';
 
 const MAX_DUMP = 4 * 1024 * 1024;
 
@@ -189,7 +188,10 @@ export const apiDumps = defineCheck({
 });
 
 /** MMP sections of the given command from every MMP file (transcripts split by prompt). */
-export async function sectionsOf(files: readonly TriageFile[], command: string): Promise<{ file: TriageFile; text: string; firstLine: number }[]> {
+export async function sectionsOf(
+  files: readonly TriageFile[],
+  command: string,
+): Promise<{ file: TriageFile; text: string; firstLine: number }[]> {
   const out: { file: TriageFile; text: string; firstLine: number }[] = [];
   for (const f of files) {
     const text = await f.text(1024 * 1024);

@@ -1,4 +1,12 @@
-import { codeOf, defineCheck, CMS_SYSTEM_STATUS, type CheckContext, type CmsSystemData, type FindingDraft } from '@cms-doctor/core';
+import {
+  codeOf,
+  defineCheck,
+  CMS_SYSTEM_STATUS,
+  parentDomain,
+  type CheckContext,
+  type CmsSystemData,
+  type FindingDraft,
+} from '@cms-doctor/core';
 import { lookup, type Lookup } from '../lookup.js';
 import { formatServer } from '../server-address.js';
 import { judgeSrv, type SrvObservation } from '../srv-judge.js';
@@ -15,17 +23,6 @@ export interface SrvDomains {
   external?: string;
   guest?: string;
 }
-
-/** Parent of a name: `octavio.com` for `cmsweb.octavio.com`. */
-export const parentDomain = (name: string): string | undefined => {
-  const i = name.replace(/\.$/, '').indexOf('.');
-  return i > 0
-    ? name
-        .slice(i + 1)
-        .replace(/\.$/, '')
-        .toLowerCase()
-    : undefined;
-};
 
 /** The domains SRV records live under, from the Target. The guest URI host is the external web bridge name (the document's Expressway-C setting). */
 export function srvDomains(t: CheckContext['target']): SrvDomains {

@@ -38,9 +38,4 @@ export class StreamFramer {
     }
     return frames;
   }
-
-  /** Bytes held waiting for the rest of a frame. */
-  get buffered(): number {
-    return this.pending.length;
-  }
 }

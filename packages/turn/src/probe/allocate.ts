@@ -87,8 +87,6 @@ export interface AllocateProbeOptions {
   tls?: TlsOptions;
   /** Run the media path test after a successful allocation. */
   mediaPath?: boolean;
-  /** Send the media datagram here instead of the relayed address (a NAT'd edge). */
-  mediaTarget?: string;
   mediaTimeoutMs?: number;
 }
 
@@ -310,8 +308,7 @@ async function mediaPath(
       ...(code !== undefined ? { permissionCode: code } : {}),
     };
   }
-  const target = opts.mediaTarget ? { address: opts.mediaTarget, port: relayed.port } : relayed;
-  return testMediaPath(client, target, {
+  return testMediaPath(client, relayed, {
     timeoutMs: opts.mediaTimeoutMs ?? 2000,
     ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),

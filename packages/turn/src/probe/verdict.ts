@@ -105,7 +105,14 @@ function unreachable(r: AllocateProbeResult, ctx: VerdictContext, evidence: Evid
   const detail = `${r.server} does not answer TURN over ${r.transport.toUpperCase()}: ${how} within ${r.durationMs} ms.${optional}`;
   // Optional TLS nobody asked for: a note under the check's own code, as nothing shows the firewall is wrong.
   if (!must && r.transport === 'tls')
-    return { code: 'turn/allocate', status: 'info', title: `TURN over TLS on ${r.server} does not answer; it was not asked for`, detail, subject: subjectOf(r), evidence };
+    return {
+      code: 'turn/allocate',
+      status: 'info',
+      title: `TURN over TLS on ${r.server} does not answer; it was not asked for`,
+      detail,
+      subject: subjectOf(r),
+      evidence,
+    };
   return emit('turn/unreachable', { subject: subjectOf(r), detail, evidence, ...(must ? {} : { status: 'warn' }) });
 }
 
