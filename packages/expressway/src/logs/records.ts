@@ -19,7 +19,9 @@ export function isExpresswayRecord(line: string): boolean {
     /\bhttpd\[\d+\]:\s+web:\s+Event="/.test(line) ||
     /\balarm:\s+Level="[^"]*"\s+Event="Alarm /.test(line) ||
     /\bmanagement:\s+UTCTime="[^"]*"\s+Module="developer\./.test(line) ||
-    /\bUTCTime="[^"]*"\s+Module="(?:network|developer)\.[a-z0-9.]+"\s+Level="/i.test(line)
+    /\bUTCTime="[^"]*"\s+Module="(?:network|developer)\.[a-z0-9.]+"\s+Level="/i.test(line) ||
+    // A fragment copied without its timestamp (TechNote 213481 quotes only these fields).
+    /Detail="\s*CMS check failed\s*"\s+Address="/i.test(line)
   );
 }
 
