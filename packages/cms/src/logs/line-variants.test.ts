@@ -71,3 +71,24 @@ describe('CMS log line reader (fuzz)', () => {
     );
   });
 });
+
+describe('CMS log fragments without timestamps, recognised by documented signatures', () => {
+  it('TAC 215662: the web bridge statistics line at 149 sessions is the session limit', async () => {
+    const { syslogRecogniser: rec } = await import('../recognisers.js');
+    const { SIGNATURES } = await import('./signatures.js');
+    const text = fixture('cms-webbridge-stats-149_tac215662_fragment.txt');
+    expect(rec.recognise(Buffer.from(text), 'x')).toBe(true);
+    const sig = SIGNATURES.find((s) => s.id === 'webbridge-session-limit')!;
+    expect(sig.pattern.exec(text)?.groups?.['sessions']).toBe('149');
+    expect(sig.pattern.test('"webbridge": INFO : [DEBUGGING] Stats 12, c:40, d:28')).toBe(false);
+    expect(sig.source).toMatch(/215662/);
+  });
+
+  it('a TAC 210800 event log line without its date and time is still CMS', async () => {
+    const { syslogRecogniser: rec } = await import('../recognisers.js');
+    const line = firstLine('cms-webadmin-eventlog_tac210800.txt').split('\t').slice(3).join('\t');
+    expect(line).toMatch(/^call 7: ICE failure 4/);
+    expect(rec.recognise(Buffer.from(`${line}\n`), 'x')).toBe(true);
+    expect(rec.recognise(Buffer.from('the licence of this library expired\n'), 'x')).toBe(false);
+  });
+});

@@ -11,7 +11,6 @@ export interface MmpSection {
 }
 
 const PROMPT = /^([A-Za-z0-9_.-]+)>\s*(.*?)\s*$/;
-// eslint-disable-next-line no-control-regex -- terminal colour and cursor codes in saved sessions
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
 
 /**
