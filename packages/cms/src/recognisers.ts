@@ -70,7 +70,11 @@ export const syslogRecogniser: Recogniser = {
   priority: 10,
   recognise(head) {
     const t = headText(head);
-    return t !== undefined && mostly(firstLines(t), (l) => isCmsSyslogLine(l) || isCmsSignatureLine(l));
+    if (t === undefined) return false;
+    const lines = firstLines(t);
+    if (mostly(lines, isCmsSyslogLine)) return true;
+    // A fragment: only when the lines are neither event log rows nor a fault table, which have their own kinds.
+    return !FAULT_HEADER.test(t) && !lines.some(isEventLogLine) && mostly(lines, isCmsSignatureLine);
   },
 };
 

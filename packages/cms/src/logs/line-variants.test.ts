@@ -92,3 +92,12 @@ describe('CMS log fragments without timestamps, recognised by documented signatu
     expect(rec.recognise(Buffer.from('the licence of this library expired\n'), 'x')).toBe(false);
   });
 });
+
+describe('fragment recognition leaves the other CMS kinds alone', () => {
+  it('the TAC 210800 event log stays an event log although its lines carry documented signatures', async () => {
+    const { eventLogRecogniser: ev, syslogRecogniser: sys } = await import('../recognisers.js');
+    const text = Buffer.from(fixture('cms-webadmin-eventlog_tac210800.txt'));
+    expect(sys.recognise(text, 'x')).toBe(false);
+    expect(ev.recognise(text, 'x')).toBe(true);
+  });
+});
