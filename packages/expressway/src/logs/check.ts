@@ -1,7 +1,7 @@
 import { codeOf, CORE_CODES, defineCheck, emitterFor, type FindingDraft, type Recogniser, type TriageFile } from '@cms-doctor/core';
 import { EXPRESSWAY_CODES } from '../catalogue.js';
 import { guestUriIsInternal } from '../pages/checks.js';
-import { decodeHumanText, humanLines, isUtf16Text } from './human-text.js';
+import { cleanHumanLine, decodeHumanText, humanLines, isUtf16Text } from './human-text.js';
 import {
   collectEdgeCmsServers,
   isExpresswayRecord,
@@ -20,7 +20,7 @@ import { parseTlsNegotiationError, tlsCause, type TlsNegotiationError } from './
 
 export const EXPRESSWAY_LOG = 'expressway-log';
 const MAX_EVIDENCE = 5;
-const MAX_LOG_BYTES = 256 * 1024 * 1024;
+const MAX_UTF16_BYTES = 64 * 1024 * 1024;
 
 /** Recognised by its records anywhere in the head, after taking off what people put in front of lines. */
 export const expresswayLogRecogniser: Recogniser = {
@@ -223,11 +223,17 @@ export interface ExpresswayLogReading {
   changes: ConfigChange[];
 }
 
-/** Pure: reads the records of a decoded log. */
-export function readExpresswayLog(text: string): ExpresswayLogReading {
-  const lines = humanLines(text);
-  const out: ExpresswayLogReading = {
-    lines: lines.length,
+/** Records kept of each kind: a huge log keeps memory bounded (counts then stop at this number). */
+export const MAX_RECORDS = 5000;
+
+const keep = <T>(list: T[], item: T | undefined): void => {
+  if (item !== undefined && list.length < MAX_RECORDS) list.push(item);
+};
+
+/** Reads one line at a time, so a large `loggingsnapshot` streams; `finish` gives the reading. */
+export class ExpresswayLogReader {
+  private readonly out: ExpresswayLogReading = {
+    lines: 0,
     tlsErrors: [],
     tcpCloses: [],
     cmsChecks: [],
@@ -236,31 +242,45 @@ export function readExpresswayLog(text: string): ExpresswayLogReading {
     alarms: [],
     changes: [],
   };
-  const cdb: { line: number; text: string }[] = [];
-  lines.forEach((line, i) => {
-    const n = i + 1;
-    const tls = parseTlsNegotiationError(line, n);
-    if (tls) out.tlsErrors.push(tls);
-    const close = parseTcpClose(line, n);
-    if (close) out.tcpCloses.push(close);
-    const cms = parseCmsCheckFailed(line, n);
-    if (cms) out.cmsChecks.push(cms);
-    if (line.includes('edgeCmsServerAddresses')) cdb.push({ line: n, text: line });
+  private readonly cdb: { line: number; text: string }[] = [];
+
+  push(raw: string): void {
+    const n = ++this.out.lines;
+    const line = cleanHumanLine(raw);
+    const out = this.out;
+    keep(out.tlsErrors, parseTlsNegotiationError(line, n));
+    keep(out.tcpCloses, parseTcpClose(line, n));
+    keep(out.cmsChecks, parseCmsCheckFailed(line, n));
+    if (line.includes('edgeCmsServerAddresses')) keep(this.cdb, { line: n, text: line });
     const change = parseWebConfigChange(line, n);
     if (change) {
-      out.changes.push(change);
-      if (change.guestUri) out.guestUris.push({ value: change.guestUri, line: n, from: 'web configuration change, cmsadd /name' });
+      keep(out.changes, change);
+      if (change.guestUri) keep(out.guestUris, { value: change.guestUri, line: n, from: 'web configuration change, cmsadd /name' });
     }
-    const alarm = parseAlarm(line, n);
-    if (alarm) out.alarms.push(alarm);
-  });
-  out.servers = collectEdgeCmsServers(cdb);
-  for (const s of out.servers) out.guestUris.push({ value: s.name, line: s.firstLine, from: 'clusterdb edgeCmsServerAddresses name' });
-  return out;
+    keep(out.alarms, parseAlarm(line, n));
+  }
+
+  finish(): ExpresswayLogReading {
+    this.out.servers = collectEdgeCmsServers(this.cdb);
+    for (const s of this.out.servers)
+      this.out.guestUris.push({ value: s.name, line: s.firstLine, from: 'clusterdb edgeCmsServerAddresses name' });
+    return this.out;
+  }
 }
 
-async function readFile(file: TriageFile): Promise<string> {
-  return decodeHumanText(await file.bytes(MAX_LOG_BYTES));
+/** Pure: reads the records of a decoded log. */
+export function readExpresswayLog(text: string): ExpresswayLogReading {
+  const reader = new ExpresswayLogReader();
+  for (const line of text.split(/\r?\n|\r/)) reader.push(line);
+  return reader.finish();
+}
+
+/** UTF-16 text is decoded whole (bounded); anything else streams line by line. */
+async function readFile(file: TriageFile): Promise<ExpresswayLogReading> {
+  if (isUtf16Text(file.head)) return readExpresswayLog(decodeHumanText(await file.bytes(MAX_UTF16_BYTES)));
+  const reader = new ExpresswayLogReader();
+  for await (const line of file.lines()) reader.push(line);
+  return reader.finish();
 }
 
 export const expresswayLogCheck = defineCheck({
@@ -272,14 +292,13 @@ export const expresswayLogCheck = defineCheck({
   async run(ctx) {
     const findings: FindingDraft[] = [];
     for (const file of ctx.files(EXPRESSWAY_LOG)) {
-      let text: string;
+      let r: ExpresswayLogReading;
       try {
-        text = await readFile(file);
+        r = await readFile(file);
       } catch (e) {
         file.reject(`not readable as an Expressway log: ${(e as Error).message}`);
         continue;
       }
-      const r = readExpresswayLog(text);
       const tlsCloses = r.tcpCloses.filter((c) => tlsCause(c.reason).cause !== 'other');
       const otherCloses = r.tcpCloses.filter((c) => tlsCause(c.reason).cause === 'other');
       const problems = [

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CheckContext, FindingDraft, TriageFile } from '@cms-doctor/core';
 import {
   alarmFindings,
   cmsCheckFindings,
   edgeServerFindings,
+  expresswayLogCheck,
   expresswayLogRecogniser,
   guestUriFindings,
   readExpresswayLog,
@@ -101,5 +103,49 @@ describe('Expressway log reader (fuzz)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the Expressway log check on a whole file', () => {
+  const fileOf = (name: string, content: Buffer): TriageFile => ({
+    path: name,
+    diskPath: name,
+    size: content.length,
+    kind: 'expressway-log',
+    head: content.subarray(0, 65536),
+    bytes: async () => content,
+    text: async () => content.toString('utf8'),
+    lines: async function* () {
+      yield* content.toString('utf8').split('\n');
+    },
+    reject: () => undefined,
+  });
+  const run = async (file: TriageFile, target: CheckContext['target'] = {}): Promise<FindingDraft[]> =>
+    (await expresswayLogCheck.run({
+      target,
+      signal: new AbortController().signal,
+      deadline: Date.now() + 5000,
+      mode: 'offline',
+      get: () => undefined,
+      files: () => [file],
+    })) as FindingDraft[];
+
+  it('TAC 213863: the close without a client certificate is a TLS failure on the neighbour zone port, not "no TLS error"', async () => {
+    const text = real('tac213863_expc_network-tcp-no-certificate-returned_LineNNN_as-rendered.txt');
+    for (const content of [Buffer.from(text), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])]) {
+      const findings = await run(fileOf('x.log', content));
+      expect(findings.map((f) => `${f.code}:${f.status}`)).toEqual(['expressway/tls-negotiation-error:warn']);
+      expect(findings[0]?.detail).toMatch(/10\.50\.47\.51:5061.*no certificate returned.*neighbour-zone/);
+      expect(findings[0]?.fixes).toEqual(['sip-zone-tls']);
+    }
+  });
+
+  it('a close with another Reason is grouped by peer with the reason named', async () => {
+    const line = real('tac213863_expc_network-tcp-no-certificate-returned_LineNNN_as-rendered.txt')
+      .split('\n')[2]!
+      .replace('no certificate returned', 'Connection reset by peer');
+    const findings = await run(fileOf('x.log', Buffer.from(`${line}\n${line}\n`)));
+    expect(findings).toMatchObject([{ code: 'expressway/tcp-closed-with-reason', status: 'warn' }]);
+    expect(findings[0]?.detail).toMatch(/10\.50\.47\.51:5061 was closed 2 time\(s\) with Reason "Connection reset by peer"/);
   });
 });
