@@ -76,6 +76,13 @@ export const CMS_CODES: readonly CodeInfo[] = [
     fixes: [],
     basis: 'inferred',
   },
+  {
+    code: 'cms/webbridge-session-limit',
+    title: 'The web bridge (CMS 2.x) reached its limit of sessions',
+    status: 'warn',
+    fixes: [],
+    basis: 'documented',
+  },
   { code: 'cms/fault-condition-active', title: 'CMS lists a fault condition', status: 'warn', fixes: ['cms-alarm'], basis: 'documented' },
 ];
 

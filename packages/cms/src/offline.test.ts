@@ -61,7 +61,7 @@ describe('offline triage of the document and real data', () => {
       ...ls(`${FIXTURES}/expressway/realdata`),
     ];
     const { findings, rejected, files } = await triage(all);
-    expect(files.length).toBe(23); // every CMS file recognised; the Expressway ones are not ours
+    expect(files.length).toBe(24); // every CMS file recognised (with the TAC 215662 fragment); the Expressway ones are not ours
     expect(findings.filter((f) => f.status === 'error')).toEqual([]);
     expect(rejected.map((r) => r.split(':')[0]).sort()).toEqual([
       'tac213552_accessMethod_host_AS-RENDERED-MALFORMED.xml',

@@ -1,5 +1,6 @@
 import type { Recogniser } from '@cms-doctor/core';
-import { isCmsSyslogLine, isEventLogLine } from './logs/line.js';
+import { isCmsSyslogLine, isEventLogLine, stripPastePrefix } from './logs/line.js';
+import { SIGNATURES } from './logs/signatures.js';
 import { guessMmpCommand, mmpSections } from './mmp/fields.js';
 
 /** Kinds of file this package recognises (TriageFile.kind). */
@@ -51,14 +52,29 @@ const mostly = (lines: readonly string[], test: (l: string) => boolean): boolean
 
 const FAULT_HEADER = /^\s*(?:Fault conditions\s*$|Date\s+Time\s+Fault condition\s*$)/m;
 
+/**
+ * The documented problem signatures are CMS's own wording: a fragment copied out of a log or a
+ * Cisco document without its timestamps is recognised by them (inferred signatures are too loose).
+ */
+const DOCUMENTED_PROBLEMS = SIGNATURES.filter((s) => s.role === 'problem' && s.basis === 'documented');
+export const isCmsSignatureLine = (line: string): boolean => {
+  const l = stripPastePrefix(line);
+  return DOCUMENTED_PROBLEMS.some((s) => s.anchors.some((a) => l.includes(a)) && s.pattern.test(l));
+};
+
 export const syslogRecogniser: Recogniser = {
   kind: KINDS.syslog,
   area: 'cms',
-  description: 'CMS syslog (BSD, RFC 3164 with PRI, or ISO timestamps; host:server, client_backend, wb3_frontend...)',
+  description:
+    'CMS syslog (BSD, RFC 3164 with PRI, or ISO timestamps; host:server, client_backend, wb3_frontend...), or a fragment of CMS log lines without timestamps',
   priority: 10,
   recognise(head) {
     const t = headText(head);
-    return t !== undefined && mostly(firstLines(t), isCmsSyslogLine);
+    if (t === undefined) return false;
+    const lines = firstLines(t);
+    if (mostly(lines, isCmsSyslogLine)) return true;
+    // A fragment: only when the lines are neither event log rows nor a fault table, which have their own kinds.
+    return !FAULT_HEADER.test(t) && !lines.some(isEventLogLine) && mostly(lines, isCmsSignatureLine);
   },
 };
 

@@ -17,6 +17,27 @@ export const EXPRESSWAY_CODES: readonly CodeInfo[] = [
     basis: 'field',
   },
   {
+    code: 'expressway/tcp-closed-with-reason',
+    title: 'The Expressway logs TCP connections closed with an error reason',
+    status: 'warn',
+    fixes: [],
+    basis: 'field',
+  },
+  {
+    code: 'expressway/web-bridge-unreachable',
+    title: 'Expressway-C cannot reach a Meeting Server web bridge',
+    status: 'fail',
+    fixes: [],
+    basis: 'documented',
+  },
+  {
+    code: 'expressway/web-bridge-srv-missing',
+    title: 'Expressway-C found the web bridges without a _cms-web._tls SRV record',
+    status: 'warn',
+    fixes: ['dns-srv'],
+    basis: 'documented',
+  },
+  {
     code: 'expressway/web-proxy-unexpected',
     title: 'The edge answers the web bridge name with something other than the web bridge page',
     status: 'warn',

@@ -6,6 +6,7 @@ import { adminPortConfigCheck, guestUriConfigCheck, sshTunnelsCheck, turnConfigC
 import { expresswayPageRecogniser } from './pages/recognise.js';
 import { expresswayWarningsCheck } from './api/warnings.js';
 import { expresswayLogCheck, expresswayLogRecogniser } from './logs/check.js';
+import { expresswayXConfigCheck, expresswayXConfigRecogniser, expresswayXStatusRecogniser } from './xconfig/check.js';
 
 export const plugin: Plugin = {
   name: 'expressway',
@@ -18,8 +19,9 @@ export const plugin: Plugin = {
     adminPortConfigCheck,
     sshTunnelsCheck,
     expresswayLogCheck,
+    expresswayXConfigCheck,
   ],
   fixes: EXPRESSWAY_FIXES,
   codes: EXPRESSWAY_CODES,
-  recognisers: [expresswayPageRecogniser, expresswayLogRecogniser],
+  recognisers: [expresswayPageRecogniser, expresswayLogRecogniser, expresswayXConfigRecogniser, expresswayXStatusRecogniser],
 };

@@ -19,12 +19,20 @@ const SYSLOG =
   /^(?:<\d{1,3}>)?(?<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?) +(?<fac>[a-z0-9]+\.[a-z]+) +(?<host>\S+) +(?:[0-9a-f]{12} +)?(?<prog>[^\s:]+(?::[^\s:]+)?): *(?:(?<lvl>INFO|WARNING|ERROR|DEBUG|NOTICE|CRITICAL|CRIT|FATAL) *: ?)?(?<msg>.*)$/;
 const EVENT_LOG =
   /^(?<date>\d{4}-\d{2}-\d{2})(?:\t| +)(?<time>\d{2}:\d{2}:\d{2}\.\d{3,6})(?:\t| +)(?:(?<lvl>Info|Warning|Error|Debug)(?:\t| +))?(?<msg>.*)$/;
-/** Editors' prefixes seen in pasted logs ("Line 217707: "). */
-const PASTE_PREFIX = /^Line \d+: /;
+/** Editors' prefixes seen in pasted logs ("Line 217707: "), mail quoting ("> "), a BOM. */
+const PASTE_PREFIX = /^(?:\ufeff)?\s*(?:(?:>\s?)+)?(?:Line \d+:\s*)?/;
+/** Where a CMS syslog header starts inside a line that a collector prefixed with its own header. */
+const INNER_HEADER =
+  /\s(?=(?:<\d{1,3}>)?(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\S*) +[a-z0-9]+\.[a-z]+ +\S+ )/;
+
+/** The line without what people put in front of it (`Line 12: `, `> `), a BOM or a trailing CR. */
+export const stripPastePrefix = (raw: string): string => raw.replace(PASTE_PREFIX, '').replace(/\r$/, '');
 
 export function parseLogLine(raw: string): LogLine {
-  const line = raw.replace(PASTE_PREFIX, '').replace(/\r$/, '');
-  const s = SYSLOG.exec(line);
+  const line = stripPastePrefix(raw);
+  // Forwarded through a collector: its own header comes first (`<PRI>ts collector `), ours after it.
+  const inner = SYSLOG.test(line) ? undefined : INNER_HEADER.exec(line);
+  const s = SYSLOG.exec(inner ? line.slice(inner.index + 1) : line);
   if (s?.groups) {
     const g = s.groups;
     return {
@@ -58,4 +66,5 @@ export function isCmsSyslogLine(line: string): boolean {
   return m !== null && CMS_PROGRAMS.test(m[1]!);
 }
 
-export const isEventLogLine = (line: string): boolean => /^\d{4}-\d{2}-\d{2}(?:\t| {2,})\d{2}:\d{2}:\d{2}\.\d{3}(?:\t| {2,})\S/.test(line);
+export const isEventLogLine = (line: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}(?:\t| {2,})\d{2}:\d{2}:\d{2}\.\d{3}(?:\t| {2,})\S/.test(stripPastePrefix(line));

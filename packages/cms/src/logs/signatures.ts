@@ -36,6 +36,8 @@ export interface Signature {
 
 const DOC = 'source document (proxy WebRTC dual domain), Troubleshoot';
 const TZ210800 = 'Cisco TAC 210800 (CMS WebRTC proxy over Expressway), troubleshooting';
+const TZ215662 =
+  'Cisco TAC 215662, Explanation and work-around on CSCvt73723 (WebRTC server leaking sessions), https://www.cisco.com/c/en/us/support/docs/conferencing/meeting-server/215662-explanation-and-work-around-on-cscvt7372.html';
 
 export const SIGNATURES: readonly Signature[] = [
   {
@@ -76,6 +78,19 @@ export const SIGNATURES: readonly Signature[] = [
     title: 'The call bridge failed to connect to a web bridge link ({reason})',
     basis: 'documented',
     source: TZ210800,
+  },
+  {
+    // TAC 215662: "[DEBUGGING] Stats 149" means the Web Bridge hit its hard limit and no new
+    // connections are allowed (leaked sessions, CSCvt73723, or real load). 149 is that limit.
+    id: 'webbridge-session-limit',
+    role: 'problem',
+    anchors: ['[DEBUGGING] Stats'],
+    pattern: /\[DEBUGGING\] Stats (?<sessions>149|1[5-9]\d|[2-9]\d\d|\d{4,}), c:\d+, d:\d+/,
+    code: 'cms/webbridge-session-limit',
+    status: 'warn',
+    title: 'The web bridge reports {sessions} sessions, its hard limit ({count} line(s))',
+    basis: 'documented',
+    source: TZ215662,
   },
   {
     id: 'ice-relay-candidate-timeout',

@@ -11,10 +11,25 @@ export interface MmpSection {
 }
 
 const PROMPT = /^([A-Za-z0-9_.-]+)>\s*(.*?)\s*$/;
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
+
+/**
+ * A transcript line without what the terminal or a person added: colour codes, a BOM, a trailing
+ * CR, `Line 12: ` from an editor's search results and `> ` mail quoting (MMP output itself never
+ * starts with `>`).
+ */
+export function cleanMmpLine(line: string): string {
+  return line
+    .replace(ANSI, '')
+    .replace(/^\ufeff/, '')
+    .replace(/\r$/, '')
+    .replace(/^\s*(?:>\s?)+(?=\S|$)/, '')
+    .replace(/^Line \d+:\s?/, '');
+}
 
 /** Splits MMP output by prompt lines; text without any prompt is one section, its command guessed. */
 export function mmpSections(text: string): MmpSection[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r?\n|\r/).map(cleanMmpLine);
   const out: MmpSection[] = [];
   let cur: { command: string; prompt?: string; lines: string[]; firstLine: number } | undefined;
   let preamble: string[] = [];

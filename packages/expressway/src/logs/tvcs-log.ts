@@ -18,7 +18,7 @@ export interface TlsNegotiationError {
 
 /** What a TLS failure's Detail means for the certificates, from the OpenSSL and Expressway wording. */
 export interface TlsCause {
-  cause: 'self-signed-chain' | 'identity-unacceptable' | 'certificate-unknown' | 'untrusted-issuer' | 'other';
+  cause: 'self-signed-chain' | 'identity-unacceptable' | 'certificate-unknown' | 'untrusted-issuer' | 'no-peer-certificate' | 'other';
   meaning: string;
 }
 
@@ -76,6 +76,12 @@ export function tlsCause(detail: string): TlsCause {
     return {
       cause: 'untrusted-issuer',
       meaning: "the issuer of the peer's certificate is not in the trusted CA list",
+    };
+  if (/no certificate returned|peer did not return a certificate/i.test(detail))
+    return {
+      cause: 'no-peer-certificate',
+      meaning:
+        'the peer sent no certificate when mutual TLS asked for one (TAC 213863: the peer certificate lacked TLS Web Client Authentication)',
     };
   return {
     cause: 'other',

@@ -10,7 +10,9 @@ import { CORE_CODES, type CheckContext, type FindingDraft, type TriageFile } fro
 const FIX = join(import.meta.dirname, '../../../../fixtures/expressway');
 // The real data copied into fixtures/ (tests never read outside the repo).
 const FIXTURES = join(import.meta.dirname, '../../../../fixtures');
-const REAL_DIRS = ['cms/logs', 'cms/api-xml', 'expressway/realdata', 'dns/realdata', 'certs/realdata', 'stun'].map((d) => join(FIXTURES, d));
+const REAL_DIRS = ['cms/logs', 'cms/api-xml', 'expressway/realdata', 'dns/realdata', 'certs/realdata', 'stun'].map((d) =>
+  join(FIXTURES, d),
+);
 const read = (f: string): string => readFileSync(join(FIX, f), 'utf8');
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
