@@ -84,7 +84,13 @@ export class Certificate {
   }
 
   get publicKey(): PublicKeyInfo {
-    const k = this.x509.publicKey;
+    let k;
+    try {
+      k = this.x509.publicKey;
+    } catch {
+      // A key this Node's OpenSSL cannot decode (ML-DSA on Node 20): named as such, never judged strong.
+      return { type: 'unsupported' };
+    }
     const d = k.asymmetricKeyDetails ?? {};
     const info: PublicKeyInfo = { type: k.asymmetricKeyType ?? 'unknown' };
     if (d.modulusLength !== undefined) info.bits = d.modulusLength;

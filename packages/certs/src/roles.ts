@@ -16,6 +16,8 @@ export function authorityReason(c: Certificate, pool: readonly Certificate[], st
   if (child) return `issuer of ${child.subject || '(empty subject)'}${child.source ? ` (${child.source})` : ''}`;
   if (store.has(c)) return 'a trust anchor (a bundled root or a --ca certificate)';
   if (!c.isCa) return undefined;
+  // A key this Node cannot decode (ML-DSA on Node 20) verifies nothing: say so, claim no issuer.
+  if (c.publicKey.type === 'unsupported') return 'a CA (CA:TRUE) whose key algorithm this Node cannot verify, so its issuer is unknown';
   if (!c.selfSigned) return 'an intermediate CA (CA:TRUE, issued by another CA)';
   const ku = c.keyUsage;
   if (ku?.includes('keyCertSign') && !ku.includes('digitalSignature') && !ku.includes('keyEncipherment'))
