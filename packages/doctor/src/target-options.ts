@@ -70,7 +70,11 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
       group: 'Target:',
     },
   },
-  { flag: 'cms-ssh-known-hosts', field: 'cmsSshKnownHosts', def: str('known_hosts file for the MMP host key (default ~/.ssh/known_hosts)') },
+  {
+    flag: 'cms-ssh-known-hosts',
+    field: 'cmsSshKnownHosts',
+    def: str('known_hosts file for the MMP host key (default ~/.ssh/known_hosts)'),
+  },
   { flag: 'cms-version', field: 'cmsVersion', def: str('CMS version when the API cannot be asked, e.g. 2.9.1') },
   { flag: 'expressway-api', field: 'expresswayApi', def: str('Expressway-E REST API base URL') },
   { flag: 'expressway-user', field: 'expresswayUser', def: str('Expressway API user') },
