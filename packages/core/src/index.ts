@@ -12,5 +12,6 @@ export * from './fixes.js';
 export * from './codes.js';
 export * from './emit.js';
 export * from './domain.js';
+export * from './text-decode.js';
 export * from './deadline.js';
 export * from './published.js';

@@ -22,7 +22,6 @@ export { parseZone, originFromFileName, type ZoneParse, type ZoneRecord } from '
 export { parseNslookup } from './nslookup-parse.js';
 export { parseHost } from './host-parse.js';
 export { parseNamedConf, looksLikeNamedConf, viewSide, type NamedConf, type ConfView, type ConfZone } from './named-conf.js';
-export { decodeText, textEncoding } from './text-decode.js';
 export { tidyLines, promptCommand } from './human-text.js';
 export { tokenize, parseRrFields } from './rr-text.js';
 export { digSources, zoneSource, digLookup, sectionLookup, type OfflineSource, type DigFile } from './offline-sources.js';

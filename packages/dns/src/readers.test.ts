@@ -12,7 +12,7 @@ import { parseZone, originFromFileName } from './zone-parse.js';
 import { parseNslookup } from './nslookup-parse.js';
 import { parseHost } from './host-parse.js';
 import { parseNamedConf, looksLikeNamedConf, viewSide } from './named-conf.js';
-import { decodeText, textEncoding } from './text-decode.js';
+import { decodeText, textEncoding } from '@cms-doctor/core';
 import { promptCommand, tidyLines } from './human-text.js';
 import { digRecogniser, hostRecogniser, namedConfRecogniser, nslookupRecogniser, zoneRecogniser } from './recognisers.js';
 import { plugin } from './plugin.js';

@@ -1,8 +1,7 @@
 import type { Recogniser } from '@cms-doctor/core';
-import { HEAD_BYTES } from '@cms-doctor/core';
+import { decodeText, HEAD_BYTES } from '@cms-doctor/core';
 import { isClass, isType, parseTtl, tokenize } from './rr-text.js';
 import { parseZone } from './zone-parse.js';
-import { decodeText } from './text-decode.js';
 import { promptCommand, tidyLines } from './human-text.js';
 import { looksLikeNamedConf } from './named-conf.js';
 

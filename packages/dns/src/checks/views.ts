@@ -8,7 +8,7 @@ import { originFromFileName, parseZone } from '../zone-parse.js';
 import { parseNslookup } from '../nslookup-parse.js';
 import { parseHost } from '../host-parse.js';
 import { parseNamedConf, type ConfZone, type NamedConf } from '../named-conf.js';
-import { decodeText } from '../text-decode.js';
+import { decodeText } from '@cms-doctor/core';
 import { digSources, zoneSource, type OfflineSource } from '../offline-sources.js';
 
 /** The views a live check asks: internal when named, external as named or the system resolver. */

@@ -31,6 +31,9 @@ export function textEncoding(b: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' |
   return b.includes(0) ? 'binary' : 'utf-8';
 }
 
+/** True when the head is UTF-16 text (so a NUL byte there does not mean a binary file). */
+export const isUtf16Text = (head: Uint8Array): boolean => textEncoding(head).startsWith('utf-16');
+
 /** The text of the bytes without BOM; `undefined` for binary data. A cut last character is dropped by the decoder. */
 export function decodeText(b: Uint8Array): string | undefined {
   const enc = textEncoding(b);
