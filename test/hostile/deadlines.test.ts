@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanStream } from '@cms-doctor/cms';
 import { analyseCapture } from '../../packages/turn/src/capture/analyse.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { privateDir, removePrivateDirs } from './inputs.js';
 
 /**
@@ -94,22 +94,3 @@ describe('CPU-heavy offline readers leave the timers their turn', () => {
 });
 
 afterAll(removePrivateDirs);
-
-describe('the deadline counts from the start of the command', () => {
-  it('a command whose loading already spent its --timeout decides nothing late (remainingBudgetMs)', async () => {
-    const { remainingBudgetMs } = await import('../../packages/doctor/src/io.js');
-    const io = { startedAtMs: 10_000 } as Parameters<typeof remainingBudgetMs>[0];
-    expect(remainingBudgetMs(io, 15, 10_000 + 400)).toBe(14_600);
-    expect(remainingBudgetMs(io, 3, 10_000 + 5_000)).toBe(0);
-    expect(remainingBudgetMs({ ...io, startedAtMs: undefined }, 3, 99_999)).toBe(3000);
-  });
-
-  it('spawned as a user runs it, the report is out within --timeout of the process start', async () => {
-    const t0 = Date.now();
-    const r = await spawnCli(['triage', 'fixtures/cms/mmp', '--format', 'json', '--timeout', '20']);
-    const report = JSON.parse(r.stdout) as { durationMs: number };
-    // The run's own time is what remained after loading, never more than the whole budget.
-    expect(report.durationMs).toBeLessThanOrEqual(20_000);
-    expect(Date.now() - t0).toBeLessThan(20_000 + 5_000);
-  });
-});

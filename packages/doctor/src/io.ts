@@ -46,18 +46,7 @@ export interface CliIo {
   stdinTty: boolean;
   prompt(question: string): Promise<string>;
   cwd: string;
-  /**
-   * When the user's command started (epoch ms): the process start for the CLI, so `--timeout` is
-   * wall time from the moment the command was typed, loading included. In-process callers leave
-   * it out and the clock starts when the command runs.
-   */
-  startedAtMs?: number;
 }
-
-/** What is left of `--timeout` seconds since the command started, in ms (0 when already spent). */
-export const remainingBudgetMs = (io: CliIo, timeoutS: number, now = Date.now()): number =>
-  // Whole milliseconds: timers refuse fractions, and performance.timeOrigin has them.
-  Math.max(0, Math.floor(timeoutS * 1000 - (io.startedAtMs === undefined ? 0 : Math.max(0, now - io.startedAtMs))));
 
 /** Reads a line from the terminal without echoing it. */
 function promptHidden(question: string): Promise<string> {
@@ -86,7 +75,6 @@ export function processIo(): CliIo {
     stdinTty: Boolean(process.stdin.isTTY),
     prompt: promptHidden,
     cwd: process.cwd(),
-    startedAtMs: performance.timeOrigin,
   };
 }
 

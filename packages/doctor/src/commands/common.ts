@@ -4,7 +4,7 @@ import { FORMATS, render, type Format } from '../render/index.js';
 import { TARGET_OPTIONS, FORBIDDEN_FLAGS } from '../target-options.js';
 import { loadConfigFile, type ConfigValues } from '../config.js';
 import { buildTarget, mergeSources } from '../target.js';
-import { remainingBudgetMs, useColor, type CliIo } from '../io.js';
+import { useColor, type CliIo } from '../io.js';
 import { GLOBAL_OPTIONS, OPTION_SCHEMA, envOptions, validateOption } from '../option-schema.js';
 import { createProgress } from '../progress.js';
 import { diagnoseLive } from '../diagnose.js';
@@ -151,7 +151,7 @@ export async function runLive(target: Target, argv: GlobalArgs, io: CliIo, only?
   const progress = await createProgress(io, argv);
   try {
     return await diagnoseLive(target, {
-      timeoutMs: remainingBudgetMs(io, argv.timeout),
+      timeoutMs: argv.timeout * 1000,
       ...(only ? { only } : {}),
       onStart: (c) => progress.onStart(c),
       onSettled: (r) => progress.onSettled(r),

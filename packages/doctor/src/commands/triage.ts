@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { setMaxKdfIterations } from '@cms-doctor/certs';
-import { remainingBudgetMs, type CliIo } from '../io.js';
+import type { CliIo } from '../io.js';
 import { diagnoseOffline } from '../diagnose.js';
 import { createProgress } from '../progress.js';
 import { DEFAULT_TRIAGE_LIMITS, type TriageLimits } from '../triage/budget.js';
@@ -50,8 +50,8 @@ export const triageCommand = (io: CliIo): CommandModule => ({
     checkTimeout(argv);
     const only = parseOnly(argv.only);
     if (typeof argv['max-kdf-iterations'] === 'number') setMaxKdfIterations(argv['max-kdf-iterations']);
-    // The clock started with the process (io.startedAtMs): loading and extraction count against the deadline.
-    const timeoutMs = remainingBudgetMs(io, argv.timeout);
+    // The clock starts here, before anything is read: extraction counts against the deadline.
+    const timeoutMs = argv.timeout * 1000;
     const deadline = AbortSignal.timeout(timeoutMs);
     // Extraction gives up a moment earlier, so the file findings (what stopped it) still run.
     const extractionDeadline = AbortSignal.timeout(Math.max(timeoutMs / 2, timeoutMs - EXTRACTION_RESERVE_MS));
