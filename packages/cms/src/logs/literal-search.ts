@@ -80,7 +80,8 @@ function buildTables(anchors: readonly string[]): Tables {
     throw new RangeError('log anchors need three bytes or more and no newline');
   const m = patterns.length === 0 ? 3 : Math.min(200, ...patterns.map((p) => p.length));
   const shift = new Uint8Array(MASK + 1).fill(patterns.length === 0 ? 255 : m - 2);
-  const buckets = new Map<number, number[]>();
+  /** The folded hash each anchor's window ends in. */
+  const ends = new Int32Array(patterns.length);
   const offsets = Int32Array.from(patterns, (p) => windowOffset(p, m));
   patterns.forEach((full, k) => {
     const p = full.subarray(offsets[k]!, offsets[k]! + m);
@@ -93,17 +94,19 @@ function buildTables(anchors: readonly string[]): Tables {
             if (s < shift[h]!) shift[h] = s;
           }
     }
-    const h = hash3(p[m - 3]!, p[m - 2]!, p[m - 1]!);
-    buckets.set(h, [...(buckets.get(h) ?? []), k]);
+    ends[k] = hash3(p[m - 3]!, p[m - 2]!, p[m - 1]!);
   });
+  // Anchors grouped by end hash, in anchor order (a counting sort: no array per hash,
+  // which for 2^18 hashes cost more start-up time than a small log's whole scan).
   const head = new Int32Array(MASK + 2);
-  const flat: number[] = [];
-  for (let h = 0; h <= MASK; h += 1) {
-    head[h] = flat.length;
-    flat.push(...(buckets.get(h) ?? []));
-  }
-  head[MASK + 1] = flat.length;
-  return { patterns, m, offsets, shift, head, list: Int32Array.from(flat) };
+  for (const h of ends) head[h + 1]! += 1;
+  for (let h = 0; h <= MASK; h += 1) head[h + 1]! += head[h]!;
+  const list = new Int32Array(patterns.length);
+  const next = head.slice(0, MASK + 1);
+  ends.forEach((h, k) => {
+    list[next[h]!++] = k;
+  });
+  return { patterns, m, offsets, shift, head, list };
 }
 
 /** Tables by anchor set: a scanner per file must not rebuild them (1 MiB each). */

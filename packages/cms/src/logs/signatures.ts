@@ -2,7 +2,8 @@ import type { Basis, Status } from '@cms-doctor/core';
 
 /**
  * A log signature: which lines mean what. Data, so the catalogue can be listed,
- * documented and benchmarked (bench/cms-logs.mjs builds its grep -E set from it).
+ * documented and benchmarked (`bench/run.js` rows `logs-sparse`/`logs-dense` build their
+ * `grep -cE` baseline from the anchors, `ANCHORS`).
  */
 export interface Signature {
   id: string;

@@ -378,6 +378,26 @@ describe('large files: chunk boundaries, big records, bounded evidence', () => {
     expect(seen).toBe(sizes.length);
   });
 
+  it('reads a capture given as bytes like the same file: records across step edges, the same error when cut', async () => {
+    const sizes = Array.from({ length: 900 }, (_, i) => (i === 450 ? 1_500_000 : 60 + ((i * 7919) % 9000)));
+    const packets = sizes.map((n, i) => Buffer.alloc(n, i & 0xff).fill(i & 0xff));
+    const bytes = pcap(1, packets, { le: false, nano: true });
+    const file = write('bytes.pcap', bytes);
+    const fromFile: string[] = [];
+    for await (const p of readCapture(file)) fromFile.push(`${p.frame} ${p.time} ${p.data.length} ${p.data[0]}`);
+    const fromBytes: string[] = [];
+    for await (const p of readCapture(new Uint8Array(bytes))) fromBytes.push(`${p.frame} ${p.time} ${p.data.length} ${p.data[0]}`);
+    expect(fromBytes).toEqual(fromFile);
+    expect(fromBytes).toHaveLength(sizes.length);
+    expect(await scanCapture(bytes, () => undefined)).toBe('pcap');
+    const cut = bytes.subarray(0, bytes.length - 5);
+    const fileErr: unknown = await scanCapture(write('bytes-cut.pcap', cut), () => undefined).catch((e: unknown) => e);
+    const bytesErr: unknown = await scanCapture(cut, () => undefined).catch((e: unknown) => e);
+    expect(isCmsDoctorError(bytesErr) && bytesErr.code).toBe('CMSD_PARSE');
+    expect((bytesErr as Error).message).toBe((fileErr as Error).message);
+    await expect(scanCapture(new Uint8Array(0), () => undefined)).rejects.toMatchObject({ code: 'CMSD_PARSE' });
+  });
+
   it('a truncated last record is reported after every earlier packet is handed over', async () => {
     const full = pcap(1, udpExchange('ethernet-vlan'), { le: true, nano: false });
     const file = write('cut.pcap', full.subarray(0, full.length - 5));

@@ -1,3 +1,7 @@
+/**
+ * Reading pcap and pcapng captures in place, by offsets, without an object per packet.
+ * Design: docs/decisions/stun-capture-scan.md.
+ */
 import { open, type FileHandle } from 'node:fs/promises';
 import { CmsDoctorError } from '@cms-doctor/core';
 
@@ -42,9 +46,18 @@ export function captureFormat(head: Uint8Array): CaptureFormat | undefined {
   return undefined;
 }
 
-/** Bytes read per I/O call, and the size of the one buffer reused for the whole file. */
+/** Bytes read per I/O call (and parsed per step when the capture is given as bytes). */
 const CHUNK = 4 << 20;
 const MAX_BLOCK = 64 << 20;
+/** pcap global header, record header; the magic numbers that tell a format (and pcapng's block header). */
+const PCAP_HEADER = 24;
+const PCAP_RECORD_HEADER = 16;
+const PCAPNG_BLOCK_HEADER = 12;
+/**
+ * The pcap header's link-type field keeps the link type in its low 28 bits; the top four
+ * carry the FCS length (pcap format, draft-ietf-opsawg-pcap), not part of the type.
+ */
+const PCAP_LINKTYPE_MASK = 0x0fffffff;
 
 const parseError = (message: string, offset: number, field: string): CmsDoctorError =>
   new CmsDoctorError('CMSD_PARSE', message, { place: { offset, field } });
@@ -75,12 +88,19 @@ function tsResolution(b: Buffer, from: number, to: number, le: boolean): number 
   return 1e6;
 }
 
+/** What a file ends inside of: an index into INCOMPLETE. */
+const AT_MAGIC = 0;
+const AT_PCAP_HEADER = 1;
+const AT_PCAP_RECORD_HEADER = 2;
+const AT_PCAP_RECORD_DATA = 3;
+const AT_PCAPNG_BLOCK_HEADER = 4;
+const AT_PCAPNG_BLOCK = 5;
 /** Messages for a file that ends inside a record: [message, field, offset from the record start]. */
 const INCOMPLETE: readonly (readonly [string, string, number])[] = [
   ['file too short for a capture header', 'magic', 0],
   ['pcap global header truncated', 'header', 0],
   ['pcap record header truncated', 'record', 0],
-  ['pcap record data truncated', 'record', 16],
+  ['pcap record data truncated', 'record', PCAP_RECORD_HEADER],
   ['pcapng block header truncated', 'block', 0],
   ['pcapng block truncated', 'block', 0],
 ];
@@ -92,12 +112,12 @@ const INCOMPLETE: readonly (readonly [string, string, number])[] = [
  */
 class RecordParser {
   format: CaptureFormat | undefined;
-  need = 12;
+  need = PCAPNG_BLOCK_HEADER;
   /**
    * What the first incomplete record is (an index into INCOMPLETE) and where it starts: plain
    * numbers, set on the way out of the hot loops (an object built there costs a deoptimisation).
    */
-  incompleteKind = 0;
+  incompleteKind = AT_MAGIC;
   incompleteAt = 0;
   get incomplete(): { message: string; field: string; at: number } {
     const [message, field, skip] = INCOMPLETE[this.incompleteKind]!;
@@ -112,19 +132,19 @@ class RecordParser {
   /** `base` is the file offset of buf[0]. */
   run(buf: Buffer, pos: number, end: number, base: number, sink: PacketSink): number {
     if (this.format === undefined) {
-      if (end - pos < 12) return pos;
-      const format = captureFormat(buf.subarray(pos, pos + 12));
+      if (end - pos < PCAPNG_BLOCK_HEADER) return pos;
+      const format = captureFormat(buf.subarray(pos, pos + PCAPNG_BLOCK_HEADER));
       if (format === undefined) throw parseError('not a pcap or pcapng file (unknown magic number)', 0, 'magic');
       if (format === 'pcap') {
-        this.need = 24;
-        this.incompleteKind = 1;
+        this.need = PCAP_HEADER;
+        this.incompleteKind = AT_PCAP_HEADER;
         this.incompleteAt = 0;
-        if (end - pos < 24) return pos;
+        if (end - pos < PCAP_HEADER) return pos;
         const magicBE = be32(buf, pos);
         this.le = magicBE === 0xd4c3b2a1 || magicBE === 0x4d3cb2a1;
         this.div = magicBE === 0xa1b23c4d || magicBE === 0x4d3cb2a1 ? 1e9 : 1e6;
-        this.linkType = (this.le ? le32(buf, pos + 20) : be32(buf, pos + 20)) & 0x0fffffff;
-        pos += 24;
+        this.linkType = (this.le ? le32(buf, pos + 20) : be32(buf, pos + 20)) & PCAP_LINKTYPE_MASK;
+        pos += PCAP_HEADER;
       }
       this.format = format;
     }
@@ -136,33 +156,33 @@ class RecordParser {
     const div = this.div;
     const linkType = this.linkType;
     for (;;) {
-      if (end - pos < 16) {
-        this.need = 16;
-        this.incompleteKind = 2;
+      if (end - pos < PCAP_RECORD_HEADER) {
+        this.need = PCAP_RECORD_HEADER;
+        this.incompleteKind = AT_PCAP_RECORD_HEADER;
         this.incompleteAt = base + pos;
         return pos;
       }
       const incl = le ? le32(buf, pos + 8) : be32(buf, pos + 8);
       if (incl > MAX_BLOCK) throw parseError(`pcap record length ${incl} is implausible`, base + pos + 8, 'incl_len');
-      if (end - pos < 16 + incl) {
-        this.need = 16 + incl;
-        this.incompleteKind = 3;
+      if (end - pos < PCAP_RECORD_HEADER + incl) {
+        this.need = PCAP_RECORD_HEADER + incl;
+        this.incompleteKind = AT_PCAP_RECORD_DATA;
         this.incompleteAt = base + pos;
         return pos;
       }
       const sec = le ? le32(buf, pos) : be32(buf, pos);
       const frac = le ? le32(buf, pos + 4) : be32(buf, pos + 4);
       const orig = le ? le32(buf, pos + 12) : be32(buf, pos + 12);
-      sink(linkType, buf, pos + 16, incl, ++this.frame, sec + frac / div, orig);
-      pos += 16 + incl;
+      sink(linkType, buf, pos + PCAP_RECORD_HEADER, incl, ++this.frame, sec + frac / div, orig);
+      pos += PCAP_RECORD_HEADER + incl;
     }
   }
 
   private pcapng(buf: Buffer, pos: number, end: number, base: number, sink: PacketSink): number {
     for (;;) {
-      if (end - pos < 12) {
-        this.need = 12;
-        this.incompleteKind = 4;
+      if (end - pos < PCAPNG_BLOCK_HEADER) {
+        this.need = PCAPNG_BLOCK_HEADER;
+        this.incompleteKind = AT_PCAPNG_BLOCK_HEADER;
         this.incompleteAt = base + pos;
         return pos;
       }
@@ -183,7 +203,7 @@ class RecordParser {
       if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK) throw parseError(`pcapng block length ${len} is invalid`, at + 4, 'block-length');
       if (end - pos < len) {
         this.need = len;
-        this.incompleteKind = 5;
+        this.incompleteKind = AT_PCAPNG_BLOCK;
         this.incompleteAt = at;
         return pos;
       }
@@ -251,8 +271,12 @@ async function fill(fh: FileHandle, buf: Buffer, at: number, fileOffset: number)
  * this one is parsed. Yields after each chunk, when every packet handed to the sink so far
  * is still in its buffer; the step after next overwrites it.
  */
-async function* parseChunks(path: string, sink: PacketSink): AsyncGenerator<CaptureFormat | undefined> {
-  const fh = await open(path, 'r');
+async function* parseChunks(source: CaptureSource, sink: PacketSink): AsyncGenerator<CaptureFormat | undefined> {
+  if (typeof source !== 'string') {
+    yield* parseBytes(source, sink);
+    return;
+  }
+  const fh = await open(source, 'r');
   let inflight: Promise<Filled> | undefined;
   try {
     const parser = new RecordParser();
@@ -303,22 +327,48 @@ async function* parseChunks(path: string, sink: PacketSink): AsyncGenerator<Capt
 }
 
 /**
- * Streams every packet of a pcap or pcapng file (format by magic number, never by name) to
+ * A capture held in memory, parsed in place CHUNK bytes at a time (a record that ends past
+ * the step waits for the next one), yielding between steps like the file reader.
+ */
+async function* parseBytes(bytes: Uint8Array, sink: PacketSink): AsyncGenerator<CaptureFormat | undefined> {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parser = new RecordParser();
+  let pos = 0;
+  let end = 0;
+  do {
+    end = Math.min(buf.length, end + CHUNK);
+    pos = parser.run(buf, pos, end, 0, sink);
+    yield parser.format;
+  } while (end < buf.length);
+  if (pos < end || parser.format === undefined) {
+    const { message, field, at } = parser.incomplete;
+    throw parseError(message, at, field);
+  }
+}
+
+/** Longest stretch of parsing between two turns of the event loop. */
+const YIELD_MS = 20;
+
+/** A capture: a file's path, or its bytes. */
+export type CaptureSource = string | Uint8Array;
+
+/**
+ * Streams every packet of a pcap or pcapng file or its bytes (format by magic number, never by name) to
  * `sink`, allocation-free per packet. Resolves with the format; rejects with CMSD_PARSE when
  * the file is not a capture or breaks off, after handing over every packet before the break.
  */
 export async function scanCapture(
-  path: string,
+  source: CaptureSource,
   sink: PacketSink,
   onFormat?: (f: CaptureFormat) => void,
   signal?: AbortSignal,
 ): Promise<CaptureFormat> {
   let format: CaptureFormat | undefined;
   let lastTurn = performance.now();
-  for await (const f of parseChunks(path, sink)) {
-    // Timers get a turn every 20 ms of parsing (a read from the page cache may not wait),
+  for await (const f of parseChunks(source, sink)) {
+    // Timers get a turn every YIELD_MS of parsing (a read from the page cache may not wait),
     // so the deadline fires on time in a starved process; then it stops the scan.
-    if (performance.now() - lastTurn > 20) {
+    if (performance.now() - lastTurn > YIELD_MS) {
       await new Promise(setImmediate);
       lastTurn = performance.now();
     }
@@ -331,21 +381,21 @@ export async function scanCapture(
   return format!;
 }
 
-/** Streams packets from a pcap or pcapng file (format by magic number, never by name). */
-export async function* readCapture(path: string): AsyncGenerator<CapturedPacket> {
-  for await (const batch of readCaptureBatches(path)) yield* batch;
+/** Streams packets from a pcap or pcapng file or its bytes (format by magic number, never by name). */
+export async function* readCapture(source: CaptureSource): AsyncGenerator<CapturedPacket> {
+  for await (const batch of readCaptureBatches(source)) yield* batch;
 }
 
 /**
  * The same, a chunk's worth of packets at a time. The packets' `data` views the reader's
  * buffer, which the next batch overwrites: copy what you keep.
  */
-export async function* readCaptureBatches(path: string): AsyncGenerator<CapturedPacket[]> {
+export async function* readCaptureBatches(source: CaptureSource): AsyncGenerator<CapturedPacket[]> {
   let batch: CapturedPacket[] = [];
   const sink: PacketSink = (linkType, buf, start, length, frame, time, originalLength) => {
     batch.push({ frame, linkType, time, data: buf.subarray(start, start + length), originalLength });
   };
-  for await (const _ of parseChunks(path, sink)) {
+  for await (const _ of parseChunks(source, sink)) {
     if (batch.length > 0) {
       yield batch;
       batch = [];
