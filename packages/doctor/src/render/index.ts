@@ -4,11 +4,24 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderJunit } from './junit.js';
 import { printableReport } from './printable.js';
+import type { Redaction } from './redact-report.js';
 
 export type Format = 'text' | 'json' | 'markdown' | 'junit';
 export const FORMATS: readonly Format[] = ['text', 'json', 'markdown', 'junit'];
 
-export function render(raw: Report, format: Format, opts: { color: boolean; verbose?: boolean }): string {
+export interface RenderOptions {
+  color: boolean;
+  verbose?: boolean;
+  /** `--redact`: names and addresses replaced by tokens before anything is rendered. */
+  redaction?: Redaction;
+}
+
+export function render(given: Report, format: Format, opts: RenderOptions): string {
+  let raw = given;
+  if (opts.redaction) {
+    opts.redaction.collect(given);
+    raw = opts.redaction.apply(given);
+  }
   // Text and Markdown reach terminals and tickets: strings from outside are made printable.
   const report = format === 'text' || format === 'markdown' ? printableReport(raw) : raw;
   switch (format) {
@@ -24,3 +37,4 @@ export function render(raw: Report, format: Format, opts: { color: boolean; verb
 }
 
 export { renderText, renderJson, renderMarkdown, renderJunit };
+export { createRedaction, redactReport, redactReports, type Redaction, type RedactionMap } from './redact-report.js';
