@@ -90,7 +90,8 @@ export function withoutCatalogueText(out: string, report: Report): string {
   let s = out;
   const texts = Object.values(report.fixes).flatMap((f) => [f.title, ...f.steps, f.reference ?? '']);
   for (const t of texts.filter(Boolean).sort((a, b) => b.length - a.length))
-    for (const form of [t, JSON.stringify(t).slice(1, -1), xmlEscape(t), t.replace(/\|/g, '\\|')]) s = s.split(form).join('');
+    for (const form of [t, JSON.stringify(t).slice(1, -1), xmlEscape(t), xmlEscape(t).replace(/&apos;/g, '&#39;'), t.replace(/\|/g, '\\|')])
+      s = s.split(form).join('');
   return s;
 }
 

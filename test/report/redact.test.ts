@@ -4,7 +4,7 @@
  * from the un-redacted JSON report of the same run) and keep their verdicts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,7 @@ describe('--redact on triage', () => {
       const red = await cliJson(['triage', path, '--redact']);
       expect(red.code).toBe(plain.code);
       expect(verdicts(red.report)).toEqual(verdicts(plain.report));
-      for (const format of ['text', 'markdown', 'junit']) {
+      for (const format of ['text', 'markdown', 'junit', 'html']) {
         const r = await runCli(['triage', path, '--redact', '--format', format]);
         expect(leaks(withoutCatalogueText(r.stdout, plain.report), originalsOf(plain.report)), format).toEqual([]);
       }
@@ -90,5 +90,16 @@ describe('--redact on triage', () => {
     expect(server).toMatch(/^ip-\d+:\d+$/);
     expect(capture.detail).toContain(server);
     expect(r.stdout + r.stderr).not.toContain('"127.');
+  });
+});
+
+describe('--format html with --inventory', () => {
+  it('is refused with a clear message (one page draws one deployment)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cms-doctor-inv-html-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'fleet.yaml'), '- name: a\n  external: cmsweb.example.com\n');
+    const r = await runCli(['run', '--inventory', join(dir, 'fleet.yaml'), '--format', 'html']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--format html draws one deployment/);
   });
 });

@@ -56,6 +56,9 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   const concurrency = Number(argv.concurrency ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new ExitError(2, '--concurrency must be a whole number from 1 to 256');
+  // One HTML page draws one deployment; a fleet is a table (text, markdown) or data (json, junit).
+  if (argv.format === 'html')
+    throw new ExitError(2, '--format html draws one deployment; for --inventory use text, markdown, json or junit');
   // Secrets for a fleet come from files or variables only: no prompts mid-run.
   const targets = await Promise.all(
     deployments.map(async (d) => ({
