@@ -82,13 +82,17 @@ const xmlEscape = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 /**
- * The output without the fix catalogue's text, which quotes the source document's own example
+ * The output without the fix catalogue's text and the problem titles (the code table's), which quotes the source document's own example
  * names (cmsweb.cms.octavio.local, turnuser): verdict text, the same for every deployment and
  * left unredacted on purpose. The lab uses those very names, so they are cut before searching.
  */
 export function withoutCatalogueText(out: string, report: Report): string {
   let s = out;
-  const texts = Object.values(report.fixes).flatMap((f) => [f.title, ...f.steps, f.reference ?? '']);
+  const texts = [
+    ...Object.values(report.fixes).flatMap((f) => [f.title, ...f.steps, f.reference ?? '']),
+    // A problem's title is its code table's title: verdict text too.
+    ...report.findings.filter((f) => ['warn', 'fail', 'error'].includes(f.status)).map((f) => f.title),
+  ];
   for (const t of texts.filter(Boolean).sort((a, b) => b.length - a.length))
     for (const form of [t, JSON.stringify(t).slice(1, -1), xmlEscape(t), xmlEscape(t).replace(/&apos;/g, '&#39;'), t.replace(/\|/g, '\\|')])
       s = s.split(form).join('');

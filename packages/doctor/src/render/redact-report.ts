@@ -26,6 +26,8 @@ export interface Redaction {
 
 type Kind = 'host' | 'domain' | 'ip' | 'user' | 'space' | 'call' | 'id';
 
+const PROBLEM = new Set(['warn', 'fail', 'error']);
+
 /** Evidence keys whose values are fixed vocabulary, never data. */
 const VOCABULARY_KEYS = new Set(['kind']);
 
@@ -201,7 +203,8 @@ export function createRedaction(): Redaction {
         // Verdicts (check, code, status, fixes, basis, source, needs) are kept as they are.
         findings: report.findings.map((f) => ({
           ...f,
-          title: redactString(f.title),
+          // A problem's title is its code table's title (verdict text, names go in detail); others are free text.
+          title: PROBLEM.has(f.status) ? f.title : redactString(f.title),
           ...(f.detail !== undefined ? { detail: redactString(f.detail) } : {}),
           ...(f.subject !== undefined ? { subject: redactString(f.subject) } : {}),
           evidence: redactDeep(f.evidence) as Report['findings'][number]['evidence'],
