@@ -120,7 +120,15 @@ describe.skipIf(!HAVE_CHROMIUM)('html report in headless Chromium', () => {
       await page.screenshot({ path: target, fullPage: false });
       expect(statSync(target).size).toBeGreaterThan(10_000);
       // Prints: the print stylesheet applies without error and yields a PDF.
+      const foldedOnScreen = await page.evaluate(() => document.querySelector('details pre')?.checkVisibility() ?? false);
+      expect(foldedOnScreen).toBe(false);
       await page.emulateMedia({ media: 'print' });
+      // On paper the folded parts (passing checks, evidence) are shown.
+      const foldedVisible = await page.evaluate(() => {
+        const pre = document.querySelector('details pre');
+        return pre ? pre.checkVisibility() : true;
+      });
+      expect(foldedVisible).toBe(true);
       expect((await page.pdf({ format: 'A4' })).length).toBeGreaterThan(1000);
       await page.close();
     },

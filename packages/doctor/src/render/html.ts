@@ -92,7 +92,7 @@ code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}pre{
 .warning{border:2px solid var(--fail);padding:.4rem .8rem;font-weight:700}
 svg{max-width:100%;height:auto}svg a:focus rect{stroke-width:5}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}
-@media print{body{max-width:none;padding:0;font-size:11pt}details{display:block}details>*{display:block}summary{list-style:none}a{color:inherit;text-decoration:none}.finding,figure{break-inside:avoid}pre{white-space:pre-wrap}}
+@media print{body{max-width:none;padding:0;font-size:11pt}details::details-content{content-visibility:visible;display:block}summary{list-style:none}a{color:inherit;text-decoration:none}.finding,figure{break-inside:avoid}pre{white-space:pre-wrap}}
 `;
 
 interface Box {
