@@ -92,7 +92,7 @@ export function withReportOptions<T>(y: Argv<T>, io?: CliIo): Argv<T & GlobalArg
     })
     .option('redact-map', {
       type: 'string',
-      describe: 'With --redact: write the original -> token mapping to this local file (mode 0600); never printed',
+      describe: 'Redact (implies --redact) and write the original -> token mapping to this local file (mode 0600); never printed',
       group: 'Output:',
     })
     .middleware(async (argv) => resolveOptionSources(argv as Record<string | symbol, unknown>, io?.env ?? process.env)) as unknown as Argv<
