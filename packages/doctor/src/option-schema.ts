@@ -23,7 +23,7 @@ const port = { type: 'integer', min: 1, max: 65_535, what: 'a port number' } as 
 /** Options other than the target ones: output, fleet and triage limits. */
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionType>> = {
   timeout: { type: 'seconds', max: MAX_TIMEOUT_S },
-  format: { type: 'choice', choices: ['text', 'json', 'markdown', 'junit'] },
+  format: { type: 'choice', choices: ['text', 'json', 'markdown', 'junit', 'html'] },
   only: { type: 'strings' },
   verbose: { type: 'boolean' },
   color: { type: 'boolean' },

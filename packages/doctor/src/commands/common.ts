@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { AREAS, CmsDoctorError, exitCodeFor, type Area, type Report, type Target } from '@cms-doctor/core';
-import { FORMATS, render, type Format } from '../render/index.js';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { FORMATS, createRedaction, render, type Format } from '../render/index.js';
 import { TARGET_OPTIONS, FORBIDDEN_FLAGS } from '../target-options.js';
 import { loadConfigFile, type ConfigValues } from '../config.js';
 import { buildTarget, mergeSources } from '../target.js';
@@ -18,6 +19,8 @@ export interface GlobalArgs {
   only?: string[];
   verbose?: boolean;
   progress?: boolean;
+  redact?: boolean;
+  'redact-map'?: string;
 }
 
 export const DEFAULT_TIMEOUT_S = 15;
@@ -79,6 +82,17 @@ export function withReportOptions<T>(y: Argv<T>, io?: CliIo): Argv<T & GlobalArg
     .option('progress', {
       type: 'boolean',
       describe: 'Per-check progress lines on stderr even when it is not a terminal (a terminal always shows a spinner)',
+      group: 'Output:',
+    })
+    .option('redact', {
+      type: 'boolean',
+      describe:
+        'Replace host names, domains, addresses, user and space names and call ids by consistent tokens (host-1.domain-1, ip-1, user-1)',
+      group: 'Output:',
+    })
+    .option('redact-map', {
+      type: 'string',
+      describe: 'Redact (implies --redact) and write the original -> token mapping to this local file (mode 0600); never printed',
       group: 'Output:',
     })
     .middleware(async (argv) => resolveOptionSources(argv as Record<string | symbol, unknown>, io?.env ?? process.env)) as unknown as Argv<
@@ -161,10 +175,28 @@ export async function runLive(target: Target, argv: GlobalArgs, io: CliIo, only?
   }
 }
 
-/** Prints the report and throws the exit code the contract gives it. */
+/** Prints the report (redacted with --redact) and throws the exit code the contract gives it. */
 export function emit(report: Report, argv: GlobalArgs, io: CliIo): never {
-  io.stdout(render(report, argv.format, { color: argv.format === 'text' && useColor(io, argv.color), verbose: argv.verbose ?? false }));
+  const redaction = argv.redact || argv['redact-map'] ? createRedaction() : undefined;
+  const text = render(report, argv.format, {
+    color: argv.format === 'text' && useColor(io, argv.color),
+    verbose: argv.verbose ?? false,
+    ...(redaction ? { redaction } : {}),
+  });
+  if (redaction && argv['redact-map']) writeRedactionMap(argv['redact-map'], redaction.map());
+  io.stdout(text);
   throw new ExitError(exitCodeFor(report));
+}
+
+/** The mapping only goes to the file the user named, readable by them alone. */
+export function writeRedactionMap(path: string, map: Record<string, string>): void {
+  try {
+    writeFileSync(path, JSON.stringify(map, null, 2) + '\n', { mode: 0o600 });
+    // An existing file keeps its mode on write: narrow it too.
+    chmodSync(path, 0o600);
+  } catch (e) {
+    throw new ExitError(2, `--redact-map ${path}: ${(e as Error).message}`);
+  }
 }
 
 export function checkTimeout(argv: GlobalArgs): void {

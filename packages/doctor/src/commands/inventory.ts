@@ -5,12 +5,12 @@ import { validateConfig } from '../option-schema.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { diagnoseLive } from '../diagnose.js';
 import { loadCatalogue } from '../catalogue.js';
-import { renderJson, renderJunit, renderMarkdown, renderText } from '../render/index.js';
+import { redactReports, renderJson, renderJunit, renderMarkdown, renderText } from '../render/index.js';
 import { printableReport } from '../render/printable.js';
 import { withTransportWarnings } from '../render/clear-text.js';
 import { useColor, type CliIo } from '../io.js';
 import { ExitError } from '../exit.js';
-import type { GlobalArgs } from './common.js';
+import { writeRedactionMap, type GlobalArgs } from './common.js';
 
 /** Deployments at once when no flag, CMS_DOCTOR_CONCURRENCY or config key says. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -56,6 +56,9 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   const concurrency = Number(argv.concurrency ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new ExitError(2, '--concurrency must be a whole number from 1 to 256');
+  // One HTML page draws one deployment; a fleet is a table (text, markdown) or data (json, junit).
+  if (argv.format === 'html')
+    throw new ExitError(2, '--format html draws one deployment; for --inventory use text, markdown, json or junit');
   // Secrets for a fleet come from files or variables only: no prompts mid-run.
   const targets = await Promise.all(
     deployments.map(async (d) => ({
@@ -67,7 +70,7 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
   if (missing) throw new ExitError(2, `${path}: deployment "${missing.name}" has no external name`);
   // Loaded once, not once per deployment: under load that work stretched every deadline.
   const catalogue = await loadCatalogue();
-  const reports = await mapBounded(targets, concurrency, async ({ name, target }) => {
+  const diagnosed = await mapBounded(targets, concurrency, async ({ name, target }) => {
     // The deadline is a promise about wall time from when a deployment is admitted.
     const timeoutMs = argv.timeout * 1000;
     const report = await diagnoseLive(target, {
@@ -79,6 +82,10 @@ export async function runInventory(path: string, argv: GlobalArgs & Record<strin
     report.target = withTransportWarnings({ name, ...report.target });
     return report;
   });
+  // --redact: one mapping across the fleet, so a shared name has one token in every report.
+  const redacted = argv.redact || argv['redact-map'] ? redactReports(diagnosed) : undefined;
+  if (redacted && argv['redact-map']) writeRedactionMap(argv['redact-map'], redacted.map);
+  const reports = redacted?.reports ?? diagnosed;
   const color = argv.format === 'text' && useColor(io, argv.color);
   if (argv.format === 'json') io.stdout(renderJson(reports));
   else if (argv.format === 'junit') io.stdout(renderJunit(reports));

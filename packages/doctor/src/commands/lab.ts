@@ -6,13 +6,11 @@ import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { exitCodeFor, type Area, type Report } from '@cms-doctor/core';
 import type { CliIo } from '../io.js';
-import { useColor } from '../io.js';
 import { ExitError } from '../exit.js';
 import { loadConfigFile } from '../config.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { diagnoseLive } from '../diagnose.js';
-import { render } from '../render/index.js';
-import { checkTimeout, parseOnly, withReportOptions, type GlobalArgs } from './common.js';
+import { checkTimeout, emit, parseOnly, withReportOptions, type GlobalArgs } from './common.js';
 
 /** What the CLI uses of @cms-doctor/lab (typed here so the CLI states its expectations). */
 interface LabModule {
@@ -132,8 +130,7 @@ export const demoCommand = (io: CliIo): CommandModule => ({
     if (!argv.tour) {
       await assertScenario(argv.scenario);
       const { report } = await diagnoseScenario(lab, argv.scenario, argv.timeout * 1000, only);
-      io.stdout(render(report, argv.format, { color: argv.format === 'text' && useColor(io, argv.color), verbose: argv.verbose ?? false }));
-      throw new ExitError(exitCodeFor(report));
+      emit(report, argv, io);
     }
     const rows: {
       scenario: string;
