@@ -71,6 +71,15 @@ describe('commands load only what their input needs', () => {
       const impl = await implementationModules();
       expect(impl.length).toBeGreaterThan(10);
       expect(impl.filter((p) => modules.some((m) => m.includes(p)))).toEqual([]);
+      // The plain lookups skip the argument parser (packages/doctor/src/fast-path.ts).
+      const parser = modules.some((m) => m.includes('/node_modules/yargs/'));
+      expect(parser).toBe(args[0] === '--help');
     }, 60_000);
   }
+
+  it('explain of an unknown name goes through the full CLI and says so', async () => {
+    const { code, modules } = await loadedBy(['explain', 'no/such-code']);
+    expect(code).toBe(2);
+    expect(modules.some((m) => m.includes('/node_modules/yargs/'))).toBe(true);
+  }, 60_000);
 });
