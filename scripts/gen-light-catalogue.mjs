@@ -19,7 +19,14 @@ function jsFiles(dir) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
       if (name !== 'testing') out.push(...jsFiles(p));
-    } else if (name.endsWith('.js') && !name.endsWith('.test.js') && !/worker|thread/.test(name) && name !== 'index.js' && name !== 'plugin.js' && name !== 'light.js')
+    } else if (
+      name.endsWith('.js') &&
+      !name.endsWith('.test.js') &&
+      !/worker|thread/.test(name) &&
+      name !== 'index.js' &&
+      name !== 'plugin.js' &&
+      name !== 'light.js'
+    )
       out.push(p);
   }
   return out;
