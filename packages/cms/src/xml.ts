@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XMLParserType } from 'fast-xml-parser';
 import { CmsDoctorError } from '@cms-doctor/core';
 
 /** A parsed XML element: attributes and child elements by name; text under `#text`. */
@@ -30,7 +31,18 @@ const REPEATED = new Set([
   'node',
 ]);
 
-const parser = new XMLParser({
+// fast-xml-parser loads on the first document, not with the package: triage of a log or a
+// capture never parses XML (docs/decisions/lazy-loading.md). Its CommonJS build keeps parsing sync.
+type Fxp = typeof import('fast-xml-parser');
+let fxp: { lib: Fxp; parser: XMLParserType } | undefined;
+function xmlLib(): { lib: Fxp; parser: XMLParserType } {
+  if (fxp) return fxp;
+  const lib = createRequire(import.meta.url)('fast-xml-parser') as Fxp;
+  fxp = { lib, parser: new lib.XMLParser(PARSER_OPTIONS) };
+  return fxp;
+}
+
+const PARSER_OPTIONS: ConstructorParameters<Fxp['XMLParser']>[0] = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   parseTagValue: false,
@@ -43,7 +55,7 @@ const parser = new XMLParser({
   // A leaf with a repeated name (e.g. `<callBridge>guid</callBridge>` inside a turnServer) is an
   // array too; text() reads the first item, so both shapes read the same.
   isArray: (name, _jpath, _leaf, isAttribute) => !isAttribute && REPEATED.has(name),
-});
+};
 
 /**
  * Parses one CMS API XML document. Validates first (fast-xml-parser silently repairs
@@ -64,13 +76,13 @@ export function parseCmsXml(text: string, source = 'XML'): XmlNode {
       place: { line },
     });
   }
-  const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
+  const valid = xmlLib().lib.XMLValidator.validate(body, { allowBooleanAttributes: false });
   if (valid !== true) {
     const { msg, line, col } = valid.err;
     throw new CmsDoctorError('CMSD_PARSE', `${source}: not well-formed XML at line ${line}, column ${col}: ${msg}`, { place: { line } });
   }
   try {
-    return parser.parse(body) as XmlNode;
+    return xmlLib().parser.parse(body) as XmlNode;
   } catch (e) {
     throw new CmsDoctorError('CMSD_PARSE', `${source}: ${(e as Error).message}`, { cause: e });
   }

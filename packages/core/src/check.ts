@@ -64,3 +64,21 @@ export interface Plugin {
 }
 
 export type { Finding };
+
+/** A check's identity and inputs without its code: what listing, planning and skipping need. */
+export type CheckMeta = Omit<Check<unknown>, 'run'>;
+
+/**
+ * A check whose implementation module is imported on its first run: the catalogue lists every
+ * check, but a command loads only the code (and the libraries) of the checks it runs.
+ */
+export function lazyCheck(meta: CheckMeta, load: () => Promise<Check<unknown>>): Check<unknown> {
+  let loaded: Promise<Check<unknown>> | undefined;
+  return {
+    ...meta,
+    async run(ctx) {
+      loaded ??= load();
+      return (await loaded).run(ctx);
+    },
+  };
+}

@@ -12,20 +12,23 @@ export interface Catalogue {
 const PLUGINS = ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway'] as const;
 
 async function importPlugin(name: (typeof PLUGINS)[number]): Promise<Plugin> {
-  // Literal specifiers so bundlers and tsc see every import; loaded lazily to keep --help fast.
+  // Literal specifiers so bundlers and tsc see every import. Each package's `light` entry is its
+  // plugin as metadata: a check's code (and the libraries it needs) loads when the check first
+  // runs, so `checks` loads none and `triage` only what its inputs need
+  // (docs/decisions/lazy-loading.md). The package index still exports the full plugin.
   switch (name) {
     case 'dns':
-      return (await import('@cms-doctor/dns')).plugin;
+      return (await import('@cms-doctor/dns/light')).plugin;
     case 'certs':
-      return (await import('@cms-doctor/certs')).plugin;
+      return (await import('@cms-doctor/certs/light')).plugin;
     case 'turn':
-      return (await import('@cms-doctor/turn')).plugin;
+      return (await import('@cms-doctor/turn/light')).plugin;
     case 'cms':
-      return (await import('@cms-doctor/cms')).plugin;
+      return (await import('@cms-doctor/cms/light')).plugin;
     case 'trust':
-      return (await import('@cms-doctor/trust')).plugin;
+      return (await import('@cms-doctor/trust/light')).plugin;
     case 'expressway':
-      return (await import('@cms-doctor/expressway')).plugin;
+      return (await import('@cms-doctor/expressway/light')).plugin;
   }
 }
 

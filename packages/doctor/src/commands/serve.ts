@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import type { CommandModule } from 'yargs';
 import { describeError, type Target } from '@cms-doctor/core';
-import { createExporter, parseModules, DEFAULT_MODULES } from '@cms-doctor/exporter';
 import { loadYaml } from '../config.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { diagnoseLive } from '../diagnose.js';
@@ -63,6 +62,8 @@ export const serveCommand = (io: CliIo): CommandModule => ({
     if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) throw new ExitError(2, '--concurrency must be a positive integer');
     if (!(argv['timeout-offset'] >= 0)) throw new ExitError(2, '--timeout-offset must be zero or more seconds');
     if (!(argv.timeout > 0)) throw new ExitError(2, '--timeout must be a positive number of seconds');
+    // The exporter (prom-client, OpenTelemetry) loads only for `serve`, not for every command's parse.
+    const { createExporter, parseModules, DEFAULT_MODULES } = await import('@cms-doctor/exporter');
     const deployments = await readInventory(argv.inventory);
     // Modules from the inventory file (when it is a mapping with `modules:`), then --modules.
     const inventoryDoc = await loadYaml(argv.inventory);

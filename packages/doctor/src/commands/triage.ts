@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { setMaxKdfIterations } from '@cms-doctor/certs';
 import type { CliIo } from '../io.js';
 import { diagnoseOffline } from '../diagnose.js';
 import { createProgress } from '../progress.js';
@@ -49,7 +48,8 @@ export const triageCommand = (io: CliIo): CommandModule => ({
     const argv = raw as unknown as GlobalArgs & { inputs: string[] } & Record<string, unknown>;
     checkTimeout(argv);
     const only = parseOnly(argv.only);
-    if (typeof argv['max-kdf-iterations'] === 'number') setMaxKdfIterations(argv['max-kdf-iterations']);
+    // Loaded only when asked for: the certs package pulls the x509 and PKCS#12 libraries.
+    if (typeof argv['max-kdf-iterations'] === 'number') (await import('@cms-doctor/certs')).setMaxKdfIterations(argv['max-kdf-iterations']);
     // The clock starts here, before anything is read: extraction counts against the deadline.
     const timeoutMs = argv.timeout * 1000;
     const deadline = AbortSignal.timeout(timeoutMs);

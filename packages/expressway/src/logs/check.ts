@@ -1,10 +1,9 @@
-import { codeOf, CORE_CODES, defineCheck, emitterFor, type FindingDraft, type Recogniser, type TriageFile } from '@cms-doctor/core';
+import { codeOf, CORE_CODES, defineCheck, emitterFor, type FindingDraft, type TriageFile } from '@cms-doctor/core';
 import { EXPRESSWAY_CODES } from '../catalogue.js';
 import { guestUriIsInternal } from '../pages/checks.js';
-import { cleanHumanLine, decodeHumanText, humanLines, isUtf16Text } from './human-text.js';
+import { cleanHumanLine, decodeHumanText, isUtf16Text } from './human-text.js';
 import {
   collectEdgeCmsServers,
-  isExpresswayRecord,
   parseAlarm,
   parseCmsCheckFailed,
   parseTcpClose,
@@ -18,21 +17,13 @@ import {
 import { tlsFixesFor, tlsPeerOf } from './tls-peer.js';
 import { parseTlsNegotiationError, tlsCause, type TlsNegotiationError } from './tvcs-log.js';
 
-export const EXPRESSWAY_LOG = 'expressway-log';
+import { EXPRESSWAY_LOG } from './recognise.js';
+
+export { EXPRESSWAY_LOG };
 const MAX_EVIDENCE = 5;
 const MAX_UTF16_BYTES = 64 * 1024 * 1024;
 
-/** Recognised by its records anywhere in the head, after taking off what people put in front of lines. */
-export const expresswayLogRecogniser: Recogniser = {
-  kind: EXPRESSWAY_LOG,
-  area: 'expressway',
-  description: 'Expressway diagnostic or event log (tvcs, clusterdb, httpd web, alarm and management key="value" records)',
-  priority: 12,
-  recognise(head) {
-    if (head.subarray(0, 512).includes(0) && !isUtf16Text(head)) return false;
-    return humanLines(decodeHumanText(head)).slice(0, 400).some(isExpresswayRecord);
-  },
-};
+export { expresswayLogRecogniser } from './recognise.js';
 
 const emit = emitterFor(CORE_CODES, EXPRESSWAY_CODES);
 

@@ -1,34 +1,9 @@
-import { codeOf, defineCheck, type FindingDraft, type Recogniser } from '@cms-doctor/core';
-import { decodeHumanText, humanLines, isUtf16Text } from '../logs/human-text.js';
-import { looksLikeXConfiguration, looksLikeXStatus, parseXSettings, zoneTlsVerify } from './parse.js';
+import { codeOf, defineCheck, type FindingDraft } from '@cms-doctor/core';
+import { decodeHumanText, humanLines } from '../logs/human-text.js';
+import { parseXSettings, zoneTlsVerify } from './parse.js';
 
-export const EXPRESSWAY_XCONFIG = 'expressway-xconfiguration';
-export const EXPRESSWAY_XSTATUS = 'expressway-xstatus';
-
-const headText = (head: Uint8Array): string | undefined =>
-  head.subarray(0, 512).includes(0) && !isUtf16Text(head) ? undefined : humanLines(decodeHumanText(head)).join('\n');
-
-export const expresswayXConfigRecogniser: Recogniser = {
-  kind: EXPRESSWAY_XCONFIG,
-  area: 'expressway',
-  description: 'Expressway xConfiguration output (CLI, or xconf_dump_*.txt of the diagnostic log archive)',
-  priority: 13,
-  recognise(head) {
-    const t = headText(head);
-    return t !== undefined && looksLikeXConfiguration(t);
-  },
-};
-
-export const expresswayXStatusRecogniser: Recogniser = {
-  kind: EXPRESSWAY_XSTATUS,
-  area: 'expressway',
-  description: 'Expressway xStatus output (CLI, or xstat_dump_*.txt of the diagnostic log archive)',
-  priority: 13,
-  recognise(head) {
-    const t = headText(head);
-    return t !== undefined && looksLikeXStatus(t) && !looksLikeXConfiguration(t);
-  },
-};
+import { EXPRESSWAY_XCONFIG } from './recognise.js';
+export { EXPRESSWAY_XCONFIG, EXPRESSWAY_XSTATUS, expresswayXConfigRecogniser, expresswayXStatusRecogniser } from './recognise.js';
 
 /**
  * Reads the settings whose paths a Cisco document shows (zone TLS verify mode and subject name,

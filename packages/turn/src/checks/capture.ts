@@ -1,19 +1,8 @@
-import { defineCheck, type FindingDraft, type Recogniser } from '@cms-doctor/core';
+import { defineCheck, type FindingDraft } from '@cms-doctor/core';
 import { analyseCapture } from '../capture/analyse.js';
 import { captureFindings } from '../capture/verdict.js';
-import { captureFormat } from '../capture/pcap-reader.js';
 
-/** pcap and pcapng by magic number (nDPI ships pcapng files named .pcap). */
-export const captureRecognisers: Recogniser[] = [
-  {
-    kind: 'pcap',
-    area: 'turn',
-    description: 'libpcap capture (µs or ns, either byte order)',
-    priority: 10,
-    recognise: (head) => captureFormat(head) === 'pcap',
-  },
-  { kind: 'pcapng', area: 'turn', description: 'pcapng capture', priority: 10, recognise: (head) => captureFormat(head) === 'pcapng' },
-];
+export { captureRecognisers } from './recognise.js';
 
 export const captureCheck = defineCheck({
   id: 'turn.capture',

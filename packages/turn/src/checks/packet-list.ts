@@ -1,6 +1,6 @@
-import { codeOf, defineCheck, type FindingDraft, type Recogniser } from '@cms-doctor/core';
-import { looksLikePacketList, parsePacketListLine, type PacketListRow } from '../capture/packet-list-text.js';
-import { DissectionReader, looksLikeDissection } from '../capture/packet-dissection-text.js';
+import { codeOf, defineCheck, type FindingDraft } from '@cms-doctor/core';
+import { parsePacketListLine, type PacketListRow } from '../capture/packet-list-text.js';
+import { DissectionReader } from '../capture/packet-dissection-text.js';
 import { ALLOCATE_ERROR_CODES, emit } from '../probe/verdict.js';
 
 const MAX_EVIDENCE = 20;
@@ -8,16 +8,7 @@ const MAX_EVIDENCE = 20;
 /** Frame number when the copy kept the No. column, else the line of the file. */
 const where = (r: PacketListRow): string => (r.frame !== undefined ? `frame ${r.frame}` : `line ${r.line}`);
 
-export const packetListRecogniser: Recogniser = {
-  kind: 'stun-packet-list',
-  area: 'turn',
-  description: 'Wireshark/tshark packet list or packet details (tshark -V, Export Packet Dissections) as text, with STUN',
-  priority: 5,
-  recognise: (head) => {
-    const text = Buffer.from(head).toString('utf8');
-    return !text.includes('\u0000') && (looksLikePacketList(text) || looksLikeDissection(text));
-  },
-};
+export { packetListRecogniser } from './recognise.js';
 
 /**
  * The live prober's verdicts from rows of a packet list: an Allocate error response decides

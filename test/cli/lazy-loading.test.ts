@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+
+// What a command loads, recorded by a module hook (test/helpers/record-modules.mjs): the catalogue
+// is light metadata and each check's code loads when it runs (docs/decisions/lazy-loading.md).
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RECORDER = fileURLToPath(new URL('../helpers/record-modules.mjs', import.meta.url));
+const SMALL_LOG = join(ROOT, 'fixtures/cms/logs/cms-edge-syslog_tac221729_webrtc-join.txt');
+const HEAVY = ['undici', '@peculiar/x509', 'reflect-metadata', 'node-forge', 'ssh2', 'dns2', 'prom-client'];
+
+let dir: string | undefined;
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function loadedBy(args: string[]): Promise<{ code: number; modules: string[] }> {
+  dir ??= await mkdtemp(join(tmpdir(), 'cms-doctor-modules-'));
+  const log = join(dir, `${(await readdir(dir)).length}.txt`);
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', RECORDER, BIN, ...args], {
+      env: { PATH: process.env.PATH, CMS_DOCTOR_MODULE_LOG: log },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    child.on('error', reject);
+    child.on('exit', (c) => resolve(c ?? -1));
+  });
+  const modules = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return { code, modules };
+}
+
+const libsIn = (modules: readonly string[]): string[] => HEAVY.filter((lib) => modules.some((m) => m.includes(`/node_modules/${lib}/`)));
+
+/** The check modules each package's light entry imports only when a check runs. */
+async function implementationModules(): Promise<string[]> {
+  const out: string[] = [];
+  for (const pkg of ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway']) {
+    const light = await readFile(join(ROOT, 'packages', pkg, 'src', 'light.ts'), 'utf8');
+    const eager = new Set([...light.matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]));
+    for (const m of light.matchAll(/import\('\.\/([^']+)'\)/g)) {
+      if (!eager.has(m[1]!)) out.push(`/packages/${pkg}/dist/${m[1]}`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+describe('commands load only what their input needs', () => {
+  it('the recorder sees modules (else the assertions below prove nothing)', async () => {
+    const { code, modules } = await loadedBy(['triage', SMALL_LOG, '--format', 'json']);
+    expect([0, 1]).toContain(code); // a report, not a usage error or a crash
+    expect(modules.some((m) => m.includes('/packages/cms/dist/checks/offline.js'))).toBe(true);
+    expect(modules.some((m) => m.includes('/node_modules/yargs/'))).toBe(true);
+  }, 60_000);
+
+  it('triage of a small CMS log loads no HTTP, x509, PKCS#12, SSH or DNS library, nor the live checks', async () => {
+    const { modules } = await loadedBy(['triage', SMALL_LOG, '--format', 'json']);
+    expect(libsIn(modules)).toEqual([]);
+    const live = ['/packages/turn/dist/checks/live.js', '/packages/cms/dist/checks/live.js', '/packages/certs/dist/checks.js'];
+    expect(live.filter((p) => modules.some((m) => m.includes(p)))).toEqual([]);
+  }, 60_000);
+
+  for (const args of [['checks'], ['checks', '--format', 'json'], ['explain', 'turn/integrity-check-failure'], ['--help']]) {
+    it(`${args.join(' ')} loads no check implementation and no heavy library`, async () => {
+      const { code, modules } = await loadedBy(args);
+      expect(code).toBe(0);
+      expect(libsIn(modules)).toEqual([]);
+      const impl = await implementationModules();
+      expect(impl.length).toBeGreaterThan(10);
+      expect(impl.filter((p) => modules.some((m) => m.includes(p)))).toEqual([]);
+      // The plain lookups skip the argument parser (packages/doctor/src/fast-path.ts).
+      const parser = modules.some((m) => m.includes('/node_modules/yargs/'));
+      expect(parser).toBe(args[0] === '--help');
+    }, 60_000);
+  }
+
+  it('explain of an unknown name goes through the full CLI and says so', async () => {
+    const { code, modules } = await loadedBy(['explain', 'no/such-code']);
+    expect(code).toBe(2);
+    expect(modules.some((m) => m.includes('/node_modules/yargs/'))).toBe(true);
+  }, 60_000);
+});
