@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSshd, startSshd, type RealSshd } from '../../packages/cms/test/sshd.js';
-import { MMP_STATUS_COMMANDS, sha256Fingerprint } from '@cms-doctor/cms';
+import { MMP_STATUS_COMMANDS } from '@cms-doctor/cms';
 import { spawnCli, runCli } from '../helpers/cli.js';
 
 const TRANSCRIPT = readFileSync(join(import.meta.dirname, '../../fixtures/cms/mmp/doc-webbridge-trust-none.txt'), 'utf8');
@@ -28,7 +28,7 @@ describe.skipIf(!hasSshd())('run --cms-ssh against a real sshd', () => {
     sshd = await startSshd({ prompt: 'proxyWebRTC', screens: { webbridge: WEBBRIDGE }, clientKeyPassphrase: PASSPHRASE });
     dir = await mkdtemp(join(tmpdir(), 'cmsd-mmp-'));
     await writeFile(join(dir, 'passphrase'), `${PASSPHRASE}\n`);
-    const pin = sha256Fingerprint(Buffer.from(sshd.hostPublicKey.split(' ')[1]!, 'base64'));
+    const pin = sshd.hostKeyFingerprint;
     args = [
       'run',
       '--external',
@@ -149,7 +149,7 @@ describe.skipIf(!hasSshd())('run --cms-ssh compares the trust bundle with the ca
         files: { 'callbridge.cer': callbridge, 'trusted-cb.cer': bundle },
       });
       try {
-        const pin = sha256Fingerprint(Buffer.from(sshd.hostPublicKey.split(' ')[1]!, 'base64'));
+        const pin = sshd.hostKeyFingerprint;
         const r = await runCli([
           'run',
           '--external',

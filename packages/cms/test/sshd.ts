@@ -5,6 +5,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256Fingerprint } from '../src/mmp-ssh/host-key.js';
 
 export const SSHD = '/usr/sbin/sshd';
 const SHELL = fileURLToPath(new URL('./fake-mmp-shell.mjs', import.meta.url));
@@ -14,6 +15,8 @@ export interface RealSshd {
   dir: string;
   /** The server's public host key line (`ssh-ed25519 AAAA...`). */
   hostPublicKey: string;
+  /** Its SHA256 fingerprint, as `--cms-ssh-host-key` takes it. */
+  hostKeyFingerprint: string;
   /** A client key pair whose public half is authorised. */
   clientKeyPath: string;
   /** Every line the fake MMP received, in order. */
@@ -113,6 +116,7 @@ export async function startSshd(opts: {
     port,
     dir,
     hostPublicKey,
+    hostKeyFingerprint: sha256Fingerprint(Buffer.from(hostPublicKey.split(' ')[1] ?? '', 'base64')),
     clientKeyPath: join(dir, 'client_ed25519'),
     received: async () =>
       (await readFile(logPath, 'utf8'))

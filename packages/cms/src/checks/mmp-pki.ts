@@ -2,51 +2,10 @@ import { codeOf, CORE_CODES, defineCheck, emitterFor, type FindingDraft } from '
 import { KINDS } from '../recognisers.js';
 import { MMP_SSH_CODES } from '../mmp-ssh/codes.js';
 import { parsePkiList } from '../mmp/pki.js';
-import { parseMmpCallbridge } from '../mmp/callbridge.js';
-import { parseMmpWebbridge } from '../mmp/webbridge.js';
-import { parseMmpWebbridge3 } from '../mmp/webbridge3.js';
+import { namedFiles } from '../mmp/named-files.js';
 import { sectionsOf } from './offline.js';
 
 const emit = emitterFor(CORE_CODES, MMP_SSH_CODES);
-
-const attempt = <T>(f: () => T): T | undefined => {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
-};
-
-/** The files each status screen names, by the field that names them. */
-function namedFiles(screens: { command: string; text: string }[]): { file: string; by: string }[] {
-  const out: { file: string; by: string }[] = [];
-  const add = (command: string, field: string, v: string | null | undefined): void => {
-    if (v) out.push({ file: v, by: `${command} "${field}"` });
-  };
-  for (const s of screens) {
-    const cb = s.command === 'callbridge' ? attempt(() => parseMmpCallbridge(s.text)) : undefined;
-    if (cb) {
-      add('callbridge', 'Key file', cb.keyFile);
-      add('callbridge', 'Certificate file', cb.certificateFile);
-      add('callbridge', 'CA Bundle file', cb.caBundleFile);
-      add('callbridge', 'C2W trusted certs', cb.c2wTrustedCerts);
-    }
-    const wb = s.command === 'webbridge' ? attempt(() => parseMmpWebbridge(s.text)) : undefined;
-    if (wb) {
-      add('webbridge', 'Key file', wb.keyFile);
-      add('webbridge', 'Certificate file', wb.certificateFile);
-      add('webbridge', 'CA Bundle file', wb.caBundleFile);
-      add('webbridge', 'Trust bundle', wb.trustBundle);
-    }
-    const wb3 = s.command === 'webbridge3' ? attempt(() => parseMmpWebbridge3(s.text)) : undefined;
-    if (wb3) {
-      add('webbridge3', 'C2W Key file', wb3.c2wKeyFile);
-      add('webbridge3', 'C2W Full chain certificate file', wb3.c2wCertificateFile);
-      add('webbridge3', 'C2W Trust bundle', wb3.c2wTrustBundle);
-    }
-  }
-  return out;
-}
 
 /**
  * MMP `pki list` against the files the status screens name: a service that names a certificate,
@@ -72,13 +31,19 @@ export const mmpPkiCheck = defineCheck({
       )
     ).flat();
     const named = namedFiles(screens);
-    const list = lists.flatMap((l) => attempt(() => parsePkiList(l.text, l.firstLine)) ?? []);
+    const list = lists.flatMap((l) => {
+      try {
+        return parsePkiList(l.text, l.firstLine);
+      } catch {
+        return []; // a section without the list header holds no file names
+      }
+    });
     if (lists.length === 0 || named.length === 0 || list.length === 0) return [];
     const held = new Set(list.map((e) => e.name.toLowerCase()));
     const missing = named.filter((n) => !held.has(n.file.toLowerCase()));
     const evidence = [
       { kind: 'mmp-pki-list', files: list.map((e) => e.name), source: lists[0]!.file.path },
-      { kind: 'mmp-named-files', files: named },
+      { kind: 'mmp-named-files', files: named.map(({ file, by }) => ({ file, by })) },
     ];
     if (missing.length === 0)
       return [

@@ -15,9 +15,7 @@ import {
 import { MMP_STATUS_COMMANDS } from '../mmp-ssh/allow-list.js';
 import { MMP_SSH_CODES } from '../mmp-ssh/codes.js';
 import { collectMmp, type MmpSshResult } from '../mmp-ssh/session.js';
-import { parseMmpCallbridge } from '../mmp/callbridge.js';
-import { parseMmpWebbridge } from '../mmp/webbridge.js';
-import { parseMmpWebbridge3 } from '../mmp/webbridge3.js';
+import { namedFiles } from '../mmp/named-files.js';
 import { KINDS } from '../recognisers.js';
 
 export const MMP_SSH_CHECK = 'cms.mmp-ssh';
@@ -31,23 +29,11 @@ export function parseSshTarget(s: string): { user: string; host: string; port: n
   return { user: m[1]!, host: m[2]!.replace(/^\[|\]$/g, ''), port };
 }
 
-const attempt = <T>(f: () => T): T | undefined => {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
-};
-
 /** The certificate files the status screens name: what the trust checks compare by fingerprint. */
-export function certificateFilesNamed(outputs: ReadonlyMap<string, string>): string[] {
-  const cb = attempt(() => parseMmpCallbridge(outputs.get('callbridge') ?? ''));
-  const wb = attempt(() => parseMmpWebbridge(outputs.get('webbridge') ?? ''));
-  const wb3 = attempt(() => parseMmpWebbridge3(outputs.get('webbridge3') ?? ''));
-  return [cb?.certificateFile, cb?.c2wTrustedCerts, wb?.trustBundle, wb3?.c2wCertificateFile, wb3?.c2wTrustBundle].filter(
-    (n): n is string => typeof n === 'string',
-  );
-}
+export const certificateFilesNamed = (outputs: ReadonlyMap<string, string>): string[] =>
+  namedFiles(['callbridge', 'webbridge', 'webbridge3'].map((command) => ({ command, text: outputs.get(command) ?? '' })))
+    .filter((f) => f.compared)
+    .map((f) => f.file);
 
 /** What was collected, as the inputs triage would have: one transcript, the certificate files. */
 export function collectedFiles(where: string, r: MmpSshResult): TriageFile[] {

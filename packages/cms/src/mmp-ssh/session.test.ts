@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Secret } from '@cms-doctor/core';
 import { collectMmp, type MmpSshOptions } from './session.js';
-import { sha256Fingerprint } from './host-key.js';
 import { hasSshd, startSshd, type RealSshd } from '../../test/sshd.js';
 
 const WEBBRIDGE = `Enabled                : true
@@ -32,7 +31,7 @@ describe.skipIf(!hasSshd())('MMP over SSH against a real sshd', () => {
       passwordUser: { name: 'cmsdtest', password: PASSWORD },
       files: { 'callbridge.cer': CERT },
     });
-    pin = sha256Fingerprint(Buffer.from(sshd.hostPublicKey.split(' ')[1]!, 'base64'));
+    pin = sshd.hostKeyFingerprint;
   });
   afterAll(async () => sshd?.close());
 
