@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.lab/**'] },
+  { ignores: ['**/dist/**', 'packages/doctor/bundle/**', '**/node_modules/**', 'coverage/**', '.lab/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -3,11 +3,12 @@ import { CmsDoctorError, type ErrorCode, type Secret } from '@cms-doctor/core';
 import { getMaxKdfIterations, type Pkcs12Contents } from './pkcs12.js';
 import type { Pkcs12Job, Pkcs12Reply } from './pkcs12-worker.js';
 
-// Built code runs dist/pkcs12-worker.js beside this file; tests run the TypeScript sources,
-// where no .js sibling exists, so they use the built worker of the same package.
+// The worker is the package's own dist/pkcs12-worker.js, found through the package's exports:
+// the CLI runs this code from its bundle (packages/doctor/bundle), far from that file. Tests run
+// the TypeScript sources, which the export does not name, so they use the built worker directly.
 const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('../dist/pkcs12-worker.js', import.meta.url)
-  : new URL('./pkcs12-worker.js', import.meta.url);
+  : new URL(import.meta.resolve('@cms-doctor/certs/pkcs12-worker'));
 
 let running = 0;
 /** Worker threads decoding PKCS#12 right now (tests assert none is left behind). */

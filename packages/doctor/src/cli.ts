@@ -2,13 +2,10 @@ import { describeError, isCmsDoctorError } from '@cms-doctor/core';
 import { processIo, type CliIo } from './io.js';
 import { ExitError, usageExit } from './exit.js';
 import { VERSION } from './version.js';
-import { refuseArgvPasswords } from './commands/common.js';
-import { runCommand } from './commands/run.js';
-import { triageCommand } from './commands/triage.js';
-import { probeCommand } from './commands/probe.js';
-import { explainCommand } from './commands/explain.js';
-import { checksCommand } from './commands/checks.js';
-import { labCommand, demoCommand } from './commands/lab.js';
+import { refuseArgvPasswords } from './commands/refuse-argv-passwords.js';
+import { COMMANDS } from './commands/registry.js';
+import { fastDispatch } from './parse/fast-dispatch.js';
+import { helpWidth, renderedHelp } from './help/rendered-help.js';
 
 const EPILOG = `Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage or input, 3 a check could not decide.
 Passwords: --*-password-file or CMS_DOCTOR_TURN_PASSWORD / CMS_DOCTOR_CMS_PASSWORD; never on the command line.
@@ -32,18 +29,22 @@ export function withoutCamelTwins(message: string): string {
 export async function main(rawArgs: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
     refuseArgvPasswords(rawArgs);
-    const { default: yargs } = await import('yargs');
-    const parser = yargs([...rawArgs])
+    const help = await renderedHelp(rawArgs, io.columns);
+    if (help !== undefined) {
+      io.stdout(help);
+      return 0;
+    }
+    const fast = await fastDispatch(rawArgs, io);
+    if (fast) {
+      await fast();
+      return 0;
+    }
+    const [{ default: yargs }, commands] = await Promise.all([import('yargs'), Promise.all(COMMANDS.map((c) => c.load()))]);
+    let parser = yargs([...rawArgs])
       .scriptName('cms-doctor')
-      .usage('cms-doctor: diagnose proxy WebRTC for Cisco Meeting Server through Expressway-C/E\n\nUsage: $0 <command> [options]')
-      .command(runCommand(io))
-      .command(triageCommand(io))
-      .command(probeCommand(io))
-      .command(explainCommand(io))
-      .command(checksCommand(io))
-      .command(labCommand(io))
-      .command(demoCommand(io))
-      .command((await import('./commands/serve.js')).serveCommand(io))
+      .usage('cms-doctor: diagnose proxy WebRTC for Cisco Meeting Server through Expressway-C/E\n\nUsage: $0 <command> [options]');
+    for (const command of commands) parser = parser.command(command(io));
+    parser = parser
       .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
       .demandCommand(1, 'name a command, e.g. cms-doctor run --external cmsweb.example.com')
       .recommendCommands()
@@ -52,7 +53,7 @@ export async function main(rawArgs: readonly string[], io: CliIo = processIo()):
       .help()
       .alias('h', 'help')
       .epilog(EPILOG)
-      .wrap(Math.min(110, process.stdout.columns || 100))
+      .wrap(helpWidth(io.columns))
       .exitProcess(false)
       .fail((msg: string | null, err: Error | undefined) => {
         throw err ?? new ExitError(2, msg ?? 'invalid usage');

@@ -46,6 +46,8 @@ export interface CliIo {
   stdinTty: boolean;
   prompt(question: string): Promise<string>;
   cwd: string;
+  /** The terminal's width when stdout is one; `--help` wraps to it. */
+  columns?: number;
 }
 
 /** Reads a line from the terminal without echoing it. */
@@ -75,6 +77,7 @@ export function processIo(): CliIo {
     stdinTty: Boolean(process.stdin.isTTY),
     prompt: promptHidden,
     cwd: process.cwd(),
+    ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { AREAS, CmsDoctorError, exitCodeFor, type Area, type Report, type Target } from '@cms-doctor/core';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { FORMATS, createRedaction, render, type Format } from '../render/index.js';
-import { TARGET_OPTIONS, FORBIDDEN_FLAGS } from '../target-options.js';
+import { TARGET_OPTIONS } from '../target-options.js';
 import { loadConfigFile, type ConfigValues } from '../config.js';
 import { buildTarget, mergeSources } from '../target.js';
 import { useColor, type CliIo } from '../io.js';
@@ -122,17 +122,6 @@ export function typedFlags(argv: Record<string, unknown>): ConfigValues {
   const out: ConfigValues = {};
   for (const o of TARGET_OPTIONS) if (argv[o.flag] !== undefined) out[o.flag] = argv[o.flag];
   return out;
-}
-
-export function refuseArgvPasswords(raw: readonly string[]): void {
-  for (const a of raw) {
-    const name = a.replace(/^--?/, '').split('=')[0] ?? '';
-    if (a.startsWith('-') && FORBIDDEN_FLAGS.includes(name))
-      throw new ExitError(
-        2,
-        `passwords are never taken from the command line (--${name}); use a --*-password-file or the CMS_DOCTOR_*_PASSWORD variable`,
-      );
-  }
 }
 
 /** Flags > CMS_DOCTOR_* variables > --config file. */

@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+
+/** yargs wraps `--help` to the terminal, at most 110 columns, and to 100 when stdout is no terminal. */
+export const helpWidth = (columns: number | undefined): number => Math.min(110, columns || 100);
+
+/** The widths whose help the build renders in advance: no terminal (100), wide terminals (110), the classic 80. */
+export const RENDERED_WIDTHS = [80, 100, 110] as const;
+
+/** Help texts by command path ('' for the top level, 'probe turn'), as yargs rendered them at build time. */
+export type RenderedHelp = Record<string, string>;
+
+export const renderedHelpFile = (width: number): URL => new URL(`./help-${width}.json`, import.meta.url);
+
+/** `[...command words, --help|-h]` → the command path; anything else (help among other flags too) → undefined. */
+export function helpPath(args: readonly string[]): string | undefined {
+  const last = args[args.length - 1];
+  if (last !== '--help' && last !== '-h') return undefined;
+  const words = args.slice(0, -1);
+  return words.every((w) => /^[a-z]+$/.test(w)) ? words.join(' ') : undefined;
+}
+
+/**
+ * `--help` as yargs printed it when the CLI was built (scripts/bundle-cli.mjs writes the files
+ * beside the bundle), without loading yargs and every command: yargs costs more than node's own
+ * start. Undefined when this width or path was not rendered, or no file is there (running
+ * from dist or the sources): yargs then renders it, the same text.
+ */
+export async function renderedHelp(args: readonly string[], columns: number | undefined): Promise<string | undefined> {
+  const path = helpPath(args);
+  const width = helpWidth(columns);
+  if (path === undefined || !(RENDERED_WIDTHS as readonly number[]).includes(width)) return undefined;
+  try {
+    const texts = JSON.parse(await readFile(renderedHelpFile(width), 'utf8')) as RenderedHelp;
+    return Object.hasOwn(texts, path) ? texts[path] : undefined;
+  } catch {
+    return undefined;
+  }
+}

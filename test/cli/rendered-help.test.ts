@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../packages/doctor/src/cli.js';
+import { RENDERED_WIDTHS, helpPath, type RenderedHelp } from '../../packages/doctor/src/help/rendered-help.js';
+import type { CliIo } from '../../packages/doctor/src/io.js';
+import { spawnCli } from '../helpers/cli.js';
+
+// `--help` is printed from texts yargs rendered when the CLI was built (scripts/bundle-cli.mjs):
+// they must be what yargs renders from today's sources, at every width they were rendered for.
+const BUNDLE = fileURLToPath(new URL('../../packages/doctor/bundle/', import.meta.url));
+
+async function yargsHelp(path: string, columns: number): Promise<string> {
+  let text = '';
+  const io: CliIo = {
+    stdout: (t) => (text += t),
+    stderr: () => {},
+    env: {},
+    stdoutTty: false,
+    stderrTty: false,
+    stdinTty: false,
+    prompt: async () => '',
+    cwd: '/',
+    columns,
+  };
+  expect(await main([...(path ? path.split(' ') : []), '--help'], io)).toBe(0);
+  return text;
+}
+
+describe('help rendered at build time', () => {
+  it('equals what yargs renders from the sources, for every command and width', async () => {
+    for (const width of RENDERED_WIDTHS) {
+      const texts = JSON.parse(await readFile(`${BUNDLE}help-${width}.json`, 'utf8')) as RenderedHelp;
+      expect(Object.keys(texts)).toEqual(
+        expect.arrayContaining(['', 'run', 'triage', 'probe turn', 'probe dns', 'probe cert', 'explain', 'checks', 'serve']),
+      );
+      for (const [path, text] of Object.entries(texts)) expect(text, `${path} --help at ${width}`).toBe(await yargsHelp(path, width));
+    }
+  }, 60_000);
+
+  it('answers only `[command words] --help|-h`', () => {
+    expect(helpPath(['--help'])).toBe('');
+    expect(helpPath(['probe', 'turn', '-h'])).toBe('probe turn');
+    expect(helpPath(['triage', 'a.log', '--help'])).toBeUndefined();
+    expect(helpPath(['triage', '--format', 'json', '--help'])).toBeUndefined();
+    expect(helpPath(['triage'])).toBeUndefined();
+  });
+
+  it('the process prints it as yargs does, also for a path it was not rendered for', async () => {
+    const r = await spawnCli(['probe', 'turn', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(await yargsHelp('probe turn', 100));
+    const other = await spawnCli(['triage', 'a.log', '--help']);
+    expect(other.code).toBe(0);
+    expect(other.stdout).toContain('cms-doctor triage <inputs..>');
+  }, 30_000);
+});
