@@ -7,8 +7,8 @@ export default defineConfig({
   resolve: {
     // Tests run against the sources, so a package's tests need no build of the packages it imports.
     alias: [
-      { find: /^@cms-doctor\/([a-z]+)\/meta$/, replacement: fileURLToPath(new URL('./packages/$1/src/meta.ts', import.meta.url)) },
-      { find: /^@cms-doctor\/([a-z]+)\/light$/, replacement: fileURLToPath(new URL('./packages/$1/src/light.ts', import.meta.url)) },
+      // Subpath exports (`@cms-doctor/cms/mmp-screens`, `/meta`, `/light`) name a module of the package's src.
+      { find: /^@cms-doctor\/([a-z]+)\/([a-z0-9-]+)$/, replacement: fileURLToPath(new URL('./packages/$1/src/$2.ts', import.meta.url)) },
       { find: '@cms-doctor/doctor/cli', replacement: fileURLToPath(new URL('./packages/doctor/src/cli.ts', import.meta.url)) },
       ...pkgs.map((p) => ({
         find: `@cms-doctor/${p}`,

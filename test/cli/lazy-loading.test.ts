@@ -77,6 +77,14 @@ describe('commands load only what their input needs', () => {
     expect(live.filter((p) => modules.some((m) => m.includes(p)))).toEqual([]);
   }, 60_000);
 
+  it('triage of a ticket bundle without certificates (capture, dig, MMP, logs) loads none of them either', async () => {
+    const { code, modules } = await loadedBy(['triage', join(ROOT, 'fixtures/bundles/media-never-flows'), '--format', 'json']);
+    expect([0, 1]).toContain(code);
+    // The trust checks read MMP text through @cms-doctor/cms/mmp-screens and load the certificate
+    // libraries only for certificate files; the DNS checks load dns2 only to query.
+    expect(libsIn(modules)).toEqual([]);
+  }, 60_000);
+
   for (const args of [['checks'], ['checks', '--format', 'json'], ['explain', 'turn/integrity-check-failure'], ['--help']]) {
     it(`${args.join(' ')} loads no check implementation and no heavy library`, async () => {
       const { code, modules } = await loadedBy(args);

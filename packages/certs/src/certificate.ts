@@ -192,6 +192,11 @@ export class Certificate {
       return false;
     }
   }
+
+  /** This certificate as evidence (certificateEvidence): callers need no import of this package to show one. */
+  evidence(position?: number): Record<string, unknown> & { kind: 'certificate' } {
+    return certificateEvidence(this, position);
+  }
 }
 
 /** Evidence for one certificate: plain JSON, no key material beyond the public key's type and size. */

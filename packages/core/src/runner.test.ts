@@ -202,6 +202,21 @@ describe('run budget', () => {
     expect(Date.now() - t0).toBeLessThan(1500);
   });
 
+  it('keeps back at most levelReserveMs per level: a slow prerequisite may use the rest of the budget', async () => {
+    // A parser that needs 70% of the budget (a loaded machine), and a cheap dependent.
+    const slow = pass('dns.parse', {
+      run: async (ctx) => {
+        await new Promise((r) => setTimeout(r, 700));
+        return [{ code: 'dns/parse', status: 'pass', title: `done, ${ctx.signal.aborted ? 'aborted' : 'in time'}` }];
+      },
+    });
+    const combine = pass('cert.combine', { after: ['dns.parse'] });
+    const equalShare = await runChecks([slow, combine], { target: {}, mode: 'live', budgetMs: 1000 });
+    expect(equalShare.findings[0]).toMatchObject({ status: 'error', code: 'dns/check-error' });
+    const capped = await runChecks([slow, combine], { target: {}, mode: 'live', budgetMs: 1000, levelReserveMs: 200 });
+    expect(capped.findings.map((f) => f.status)).toEqual(['pass', 'pass']);
+  });
+
   it('counts the levels of checks waiting on each check', async () => {
     const { dependentLevels } = await import('./runner.js');
     const levels = dependentLevels([

@@ -1,6 +1,6 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, isIP, type Socket } from 'node:net';
-import { Packet } from 'dns2';
+import { createRequire } from 'node:module';
 import { CmsDoctorError } from '@cms-doctor/core';
 import { formatServer, type DnsServer } from './server-address.js';
 import { firstUndecodable } from './wire-check.js';
@@ -39,14 +39,22 @@ export interface QueryOptions {
   recursive?: boolean;
 }
 
-type Wire = ReturnType<typeof Packet.parse>;
+// dns2 loads on the first query, not with the module: the offline checks share this module with
+// the live ones and read dig text only (docs/decisions/lazy-loading.md). Its CommonJS build keeps
+// the encoders sync. About 40-65 ms to load on the 2-core machine.
+type PacketClass = (typeof import('dns2'))['Packet'];
+let packetClass: PacketClass | undefined;
+const dnsPacket = (): PacketClass => (packetClass ??= (createRequire(import.meta.url)('dns2') as typeof import('dns2')).Packet);
+
+type Wire = ReturnType<PacketClass['parse']>;
 
 /**
  * Type mnemonic of a type code (`TYPE99` when unknown). dns2 3.0.0, the newest release that
  * runs on Node 20 (docs/decisions/dns-client.md), has no `Packet.typeName`.
  */
-const TYPE_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Packet.TYPE).map(([k, v]) => [v as number, k]));
-export const typeName = (code: number): string => TYPE_NAMES.get(code) ?? `TYPE${code}`;
+let typeNames: ReadonlyMap<number, string> | undefined;
+export const typeName = (code: number): string =>
+  (typeNames ??= new Map(Object.entries(dnsPacket().TYPE).map(([k, v]) => [v as number, k]))).get(code) ?? `TYPE${code}`;
 
 const TYPE_CODES: Readonly<Record<RecordType, number>> = {
   A: 1,
@@ -62,6 +70,7 @@ const TYPE_CODES: Readonly<Record<RecordType, number>> = {
 
 /** Builds the query message. Pure. */
 export function encodeQuery(id: number, name: string, type: RecordType, recursive = true): Buffer {
+  const Packet = dnsPacket();
   const packet = new Packet();
   packet.header.id = id;
   packet.header.rd = recursive ? 1 : 0;
@@ -108,7 +117,7 @@ function toResponse(server: DnsServer, name: string, type: RecordType, transport
     aa: msg.header.aa === 1,
     tc: msg.header.tc === 1,
     ra: msg.header.ra === 1,
-    answers: msg.answers.filter((r) => r.type !== Packet.TYPE.EDNS).map(toRecord),
+    answers: msg.answers.filter((r) => r.type !== dnsPacket().TYPE.EDNS).map(toRecord),
     authorities: msg.authorities.map(toRecord),
     rttMs,
   };
@@ -217,7 +226,7 @@ function netError(server: DnsServer, transport: string, err: Error): CmsDoctorEr
 function decode(server: DnsServer, bytes: Buffer): Wire {
   let msg: Wire;
   try {
-    msg = Packet.parse(bytes);
+    msg = dnsPacket().parse(bytes);
   } catch (e) {
     throw new CmsDoctorError('CMSD_PROTOCOL', `undecodable answer from ${formatServer(server)}: ${(e as Error).message}`, { cause: e });
   }
@@ -241,7 +250,7 @@ function decode(server: DnsServer, bytes: Buffer): Wire {
 export async function query(server: DnsServer, name: string, type: RecordType, opts: QueryOptions = {}): Promise<DnsResponse> {
   const timeoutMs = opts.timeoutMs ?? 3000;
   const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
-  const id = Packet.uuid();
+  const id = dnsPacket().uuid();
   const bytes = encodeQuery(id, name, type, opts.recursive ?? true);
   const started = performance.now();
   const rtt = (): number => Math.round((performance.now() - started) * 10) / 10;

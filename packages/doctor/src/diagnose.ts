@@ -49,6 +49,9 @@ function pick(checks: readonly Check<unknown>[], only?: readonly Area[]): Check<
   return checks.filter((c) => only.includes(c.area) || (c.collects ?? []).some((k) => wanted.has(k)));
 }
 
+/** Offline dependents only combine parsed results: one second per level is ample, even on a loaded machine. */
+const OFFLINE_LEVEL_RESERVE_MS = 1000;
+
 /** Per-check deadline: the overall deadline minus a margin for rendering, at least one second. */
 const perCheck = (timeoutMs: number): number => Math.max(1000, timeoutMs - 250);
 
@@ -77,6 +80,7 @@ async function runToReport(
     ...(files ? { files: files.triage } : {}),
     checkTimeoutMs: perCheck(opts.timeoutMs),
     budgetMs: perCheck(opts.timeoutMs),
+    ...(mode === 'offline' ? { levelReserveMs: OFFLINE_LEVEL_RESERVE_MS } : {}),
     signal: linked.signal,
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),

@@ -1,7 +1,7 @@
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
-import { certificateEvidence, type Certificate } from '@cms-doctor/certs';
+import type { Certificate } from '@cms-doctor/certs';
 import { emit } from './emit.js';
-import type { MmpCallbridge, MmpWebbridge3 } from '@cms-doctor/cms';
+import type { MmpCallbridge, MmpWebbridge3 } from '@cms-doctor/cms/mmp-screens';
 import { certificateFileEvidence, type NamedCertificates } from './judge.js';
 
 /** One MMP `webbridge3` screen and the file it came from. */
@@ -135,7 +135,7 @@ export function judgeC2wTrust(inp: C2wTrustInputs): FindingDraft[] {
     }
     const leaf = presented.certificates[0];
     const certEv: Evidence[] = [
-      { ...certificateEvidence(leaf, 0), role: 'web bridge 3 C2W certificate', file: presented.path },
+      { ...leaf.evidence(0), role: 'web bridge 3 C2W certificate', file: presented.path },
       certificateFileEvidence('call bridge C2W trusted certs', trusted),
     ];
     const anchor = c2wAnchor(presented.certificates, trusted.certificates);

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { defineCheck, type CheckContext, type FindingDraft } from '@cms-doctor/core';
-import { CERT_FILE_KINDS, loadCertificatesAsync } from '@cms-doctor/certs';
-import { parseMmpCallbridge, parseMmpWebbridge, parseMmpWebbridge3, type MmpCallbridge } from '@cms-doctor/cms';
+import { CERT_FILE_KINDS } from '@cms-doctor/certs/recognise';
+import { parseMmpCallbridge, parseMmpWebbridge, parseMmpWebbridge3, type MmpCallbridge } from '@cms-doctor/cms/mmp-screens';
 import { judgeTrust, type NamedCertificates } from './judge.js';
 import { judgeC2wTrust, type Webbridge3Screen } from './c2w.js';
 import { MMP_KINDS } from './kinds.js';
@@ -25,7 +25,11 @@ const mmpTexts = async (ctx: CheckContext): Promise<{ path: string; text: string
  */
 async function bundleCertificates(ctx: CheckContext): Promise<Map<string, NamedCertificates>> {
   const certs = new Map<string, NamedCertificates>();
-  for (const f of ctx.files(...CERT_FILE_KINDS)) {
+  const files = ctx.files(...CERT_FILE_KINDS);
+  if (files.length === 0) return certs;
+  // The certificate libraries (x509, PKCS#12) load only when the bundle holds certificates.
+  const { loadCertificatesAsync } = await import('@cms-doctor/certs');
+  for (const f of files) {
     let loaded;
     try {
       loaded = await loadCertificatesAsync(await f.bytes(), {

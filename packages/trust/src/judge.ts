@@ -1,7 +1,7 @@
 import type { Evidence, FindingDraft } from '@cms-doctor/core';
-import { certificateEvidence, type Certificate } from '@cms-doctor/certs';
+import type { Certificate } from '@cms-doctor/certs';
 import { emit } from './emit.js';
-import type { MmpCallbridge, MmpWebbridge, MmpWebbridge3 } from '@cms-doctor/cms';
+import type { MmpCallbridge, MmpWebbridge, MmpWebbridge3 } from '@cms-doctor/cms/mmp-screens';
 
 /** A certificate file of the bundle, by the base name MMP output refers to it with. */
 export interface NamedCertificates {
@@ -90,7 +90,7 @@ export function judgeTrust(inp: TrustInputs): FindingDraft[] {
     // 3.x accepts the CA of the call bridge certificate on the C2W link.
     const issuer = version === '3.x' && !holdsLeaf ? trust.certificates.find((c) => c.isCa && leaf.issuedBy(c)) : undefined;
     const certEv: Evidence[] = [
-      { ...certificateEvidence(leaf, 0), role: 'call bridge certificate', file: cb.path },
+      { ...leaf.evidence(0), role: 'call bridge certificate', file: cb.path },
       certificateFileEvidence('web bridge trust bundle', trust),
     ];
     if (holdsLeaf || issuer) {
