@@ -99,16 +99,8 @@ const { main } = await import(dist('cli.js'));
 const { COMMANDS } = await import(dist('commands/registry.js'));
 const { recordCommand } = await import(dist('parse/command-shape.js'));
 const { RENDERED_WIDTHS } = await import(dist('help/rendered-help.js'));
-const quietIo = {
-  stdout: () => {},
-  stderr: () => {},
-  env: {},
-  stdoutTty: false,
-  stderrTty: false,
-  stdinTty: false,
-  prompt: async () => '',
-  cwd: root,
-};
+const { bufferedIo } = await import(dist('io.js'));
+const quietIo = bufferedIo({ cwd: root }).io;
 const paths = [''];
 for (const entry of COMMANDS) {
   paths.push(entry.name);
@@ -118,11 +110,10 @@ paths.push('completion');
 for (const width of RENDERED_WIDTHS) {
   const texts = {};
   for (const path of paths) {
-    let text = '';
-    const io = { ...quietIo, columns: width, stdout: (t) => (text += t) };
+    const { io, stdout } = bufferedIo({ cwd: root, columns: width });
     const code = await main([...(path ? path.split(' ') : []), '--help'], io);
-    if (code !== 0 || !text) throw new Error(`cms-doctor ${path} --help exited ${code}`);
-    texts[path] = text;
+    if (code !== 0 || !stdout()) throw new Error(`cms-doctor ${path} --help exited ${code}`);
+    texts[path] = stdout();
   }
   writeFileSync(`${out}help-${width}.json`, JSON.stringify(texts) + '\n');
 }

@@ -4,21 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../packages/doctor/src/commands/registry.js';
 import { recordCommand, type CommandShape } from '../../packages/doctor/src/parse/command-shape.js';
 import { fastParse } from '../../packages/doctor/src/parse/fast-parse.js';
-import type { CliIo } from '../../packages/doctor/src/io.js';
+import { leafCommand } from '../../packages/doctor/src/parse/fast-dispatch.js';
+import { bufferedIo } from '../../packages/doctor/src/io.js';
 
 // The fast path must hand a command's handler exactly what yargs hands it, or step aside: every
 // command line here goes through both, and they must agree (packages/doctor/src/parse/).
 
-const io: CliIo = {
-  stdout: () => {},
-  stderr: () => {},
-  env: {},
-  stdoutTty: false,
-  stderrTty: false,
-  stdinTty: false,
-  prompt: async () => '',
-  cwd: '/',
-};
+const { io } = bufferedIo();
 
 type Outcome = { argv: Record<string, unknown> } | { error: string };
 
@@ -63,18 +55,9 @@ async function viaYargs(args: string[]): Promise<Outcome> {
 
 /** undefined: the fast path stepped aside. */
 async function viaFastPath(args: string[]): Promise<Outcome | undefined> {
-  const entry = COMMANDS.find((c) => c.name === args[0]);
-  if (!entry) return undefined;
-  let shape: CommandShape = recordCommand((await entry.load())(io));
-  const words = [args[0]!];
-  let rest = args.slice(1);
-  while (shape.subcommands.size) {
-    const sub = shape.subcommands.get(rest[0] ?? '');
-    if (!sub) return undefined;
-    words.push(rest[0]!);
-    rest = rest.slice(1);
-    shape = recordCommand(sub);
-  }
+  const leaf = await leafCommand(args, io);
+  if (!leaf) return undefined;
+  const { shape, words, rest } = leaf;
   const parsed = fastParse(shape, words, rest);
   if (!('argv' in parsed)) return undefined;
   try {

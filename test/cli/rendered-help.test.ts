@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../packages/doctor/src/cli.js';
 import { RENDERED_WIDTHS, helpPath, type RenderedHelp } from '../../packages/doctor/src/help/rendered-help.js';
-import type { CliIo } from '../../packages/doctor/src/io.js';
+import { bufferedIo } from '../../packages/doctor/src/io.js';
 import { spawnCli } from '../helpers/cli.js';
 
 // `--help` is printed from texts yargs rendered when the CLI was built (scripts/bundle-cli.mjs):
@@ -11,20 +11,9 @@ import { spawnCli } from '../helpers/cli.js';
 const BUNDLE = fileURLToPath(new URL('../../packages/doctor/bundle/', import.meta.url));
 
 async function yargsHelp(path: string, columns: number): Promise<string> {
-  let text = '';
-  const io: CliIo = {
-    stdout: (t) => (text += t),
-    stderr: () => {},
-    env: {},
-    stdoutTty: false,
-    stderrTty: false,
-    stdinTty: false,
-    prompt: async () => '',
-    cwd: '/',
-    columns,
-  };
+  const { io, stdout } = bufferedIo({ columns });
   expect(await main([...(path ? path.split(' ') : []), '--help'], io)).toBe(0);
-  return text;
+  return stdout();
 }
 
 describe('help rendered at build time', () => {

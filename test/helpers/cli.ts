@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main, type CliIo } from '@cms-doctor/doctor';
+import { bufferedIo, main } from '@cms-doctor/doctor';
 
 export const BIN = fileURLToPath(new URL('../../bin/cms-doctor.js', import.meta.url));
 
@@ -12,26 +12,9 @@ export interface CliResult {
 
 /** Runs the CLI in-process with captured output and no terminal. */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: { ...env },
-    stdoutTty: false,
-    stderrTty: false,
-    stdinTty: false,
-    prompt: async () => {
-      throw new Error('no prompt in tests');
-    },
-    cwd: process.cwd(),
-  };
+  const { io, stdout, stderr } = bufferedIo({ env: { ...env } });
   const code = await main(args, io);
-  return { code, stdout, stderr };
+  return { code, stdout: stdout(), stderr: stderr() };
 }
 
 /** Runs bin/cms-doctor.js as a user would (needs `npm run build` first). */

@@ -4,4 +4,4 @@ export { loadCatalogue, mergePlugins, type Catalogue } from './catalogue.js';
 export { render, renderText, renderJson, renderMarkdown, renderJunit, type Format } from './render/index.js';
 export { buildTarget, mergeSources } from './target.js';
 export { loadConfigFile } from './config.js';
-export type { CliIo } from './io.js';
+export { bufferedIo, type CliIo } from './io.js';

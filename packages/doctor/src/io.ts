@@ -81,6 +81,33 @@ export function processIo(): CliIo {
   };
 }
 
+/**
+ * An io with no terminal that keeps what is printed: for running the CLI in-process (tests,
+ * the build's help rendering). `overrides` set the environment, width or a prompt.
+ */
+export function bufferedIo(overrides: Partial<CliIo> = {}): { io: CliIo; stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    env: {},
+    stdoutTty: false,
+    stderrTty: false,
+    stdinTty: false,
+    prompt: async () => {
+      throw new Error('no terminal to prompt on');
+    },
+    cwd: process.cwd(),
+    ...overrides,
+  };
+  return { io, stdout: () => out, stderr: () => err };
+}
+
 /** Colour on a terminal unless NO_COLOR or --no-color; FORCE_COLOR forces it on. */
 export function useColor(io: CliIo, flag: boolean | undefined): boolean {
   if (flag === false) return false;

@@ -1,6 +1,6 @@
 import type { CliIo } from '../io.js';
 import { COMMANDS } from '../commands/registry.js';
-import { recordCommand } from './command-shape.js';
+import { recordCommand, type CommandShape } from './command-shape.js';
 import { fastParse } from './fast-parse.js';
 
 /**
@@ -12,6 +12,24 @@ import { fastParse } from './fast-parse.js';
  * parse (help, completion, a usage error, anything fastParse does not reproduce).
  */
 export async function fastDispatch(args: readonly string[], io: CliIo): Promise<(() => Promise<void>) | undefined> {
+  const leaf = await leafCommand(args, io);
+  if (!leaf) return undefined;
+  const { shape, words, rest } = leaf;
+  const parsed = fastParse(shape, words, rest);
+  if (!('argv' in parsed)) return undefined;
+  const { argv } = parsed;
+  const { middlewares, handler } = shape;
+  return async () => {
+    for (const m of middlewares) await m(argv);
+    await handler(argv as never);
+  };
+}
+
+/** The command the words at the start of `args` name (`probe turn`), its declarations and what follows. */
+export async function leafCommand(
+  args: readonly string[],
+  io: CliIo,
+): Promise<{ shape: CommandShape; words: string[]; rest: string[] } | undefined> {
   const entry = COMMANDS.find((c) => c.name === args[0]);
   if (!entry) return undefined;
   let shape = recordCommand((await entry.load())(io));
@@ -26,12 +44,5 @@ export async function fastDispatch(args: readonly string[], io: CliIo): Promise<
     rest = rest.slice(1);
     shape = recordCommand(sub);
   }
-  const parsed = fastParse(shape, words, rest);
-  if (!('argv' in parsed)) return undefined;
-  const { argv } = parsed;
-  const { middlewares, handler } = shape;
-  return async () => {
-    for (const m of middlewares) await m(argv);
-    await handler(argv as never);
-  };
+  return { shape, words, rest };
 }
