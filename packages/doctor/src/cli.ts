@@ -43,6 +43,7 @@ export async function main(rawArgs: readonly string[], io: CliIo = processIo()):
       .command(checksCommand(io))
       .command(labCommand(io))
       .command(demoCommand(io))
+      .command((await import('./commands/verify.js')).verifyCommand(io))
       .command((await import('./commands/serve.js')).serveCommand(io))
       .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
       .demandCommand(1, 'name a command, e.g. cms-doctor run --external cmsweb.example.com')
