@@ -30,6 +30,9 @@ export interface IceTransportResult {
   channelOpen: boolean;
   sent: number;
   rttsMs: number[];
+  /** Milliseconds from the offer to the first relay candidate and to the open data channel. */
+  firstRelayMs?: number;
+  openMs?: number;
   /** The nominated pair's local and remote candidate types, from getStats. */
   pair?: { local: string; remote: string; relayProtocol?: string };
 }
@@ -40,13 +43,17 @@ async function one(t) {
   const cfg = { iceServers: [{ urls: [t.url], username: args.username, credential: args.credential }], iceTransportPolicy: 'relay' };
   const a = new RTCPeerConnection(cfg);
   const b = new RTCPeerConnection(cfg);
+  const t0 = performance.now();
+  const ms = () => Math.round(performance.now() - t0);
   const out = { transport: t.transport, url: t.url, relays: [], errors: [], gatheringComplete: false, channelOpen: false, sent: 0, rttsMs: [] };
-  let gathered;
+  let gathered, relayed;
   const done = new Promise((r) => (gathered = r));
+  const firstRelay = new Promise((r) => (relayed = r));
   a.onicecandidate = (e) => {
     if (!e.candidate) { out.gatheringComplete = true; gathered(); return; }
     const c = e.candidate;
-    if (c.type === 'relay') out.relays.push((c.address || '') + ':' + (c.port || ''));
+    if (c.type === 'relay' && out.firstRelayMs === undefined) out.firstRelayMs = ms();
+    if (c.type === 'relay') { out.relays.push((c.address || '') + ':' + (c.port || '')); relayed(); }
     b.addIceCandidate(c).catch(() => undefined);
   };
   b.onicecandidate = (e) => { if (e.candidate) a.addIceCandidate(e.candidate).catch(() => undefined); };
@@ -59,10 +66,11 @@ async function one(t) {
     await b.setRemoteDescription(a.localDescription);
     await b.setLocalDescription();
     await a.setRemoteDescription(b.localDescription);
-    // Done as soon as the channel opens; gathering that ends without a relay ends the wait too.
-    const noRelay = done.then(() => (out.relays.length === 0 ? false : sleep(args.connectMs).then(() => false)));
-    out.channelOpen = await Promise.race([open, noRelay, sleep(args.gatherMs + args.connectMs).then(() => false)]);
+    // The first relay candidate (or the end of gathering) ends the wait for relays; then the channel has connectMs to open.
+    await Promise.race([firstRelay, done, sleep(args.gatherMs)]);
+    if (out.relays.length > 0) out.channelOpen = await Promise.race([open, sleep(args.connectMs).then(() => false)]);
     if (out.channelOpen) {
+      out.openMs = ms();
       const waiting = new Map();
       dc.onmessage = (m) => { const w = waiting.get(String(m.data)); if (w) w(); };
       for (let i = 0; i < args.pings; i++) {

@@ -8,9 +8,12 @@ import {
   type CheckContext,
   type TurnReachabilityData,
 } from '@cms-doctor/core';
-import { planTurn, splitHostPort, type TurnPlan } from '@cms-doctor/turn';
-import { browserHome, findChromium, launchChromium } from './chromium.js';
-import { bracketed, hostResolverRules } from './host-rules.js';
+import type { Browser } from 'playwright-core';
+import { planTurn, type TurnPlan } from '@cms-doctor/turn';
+import { findChromium } from './chromium.js';
+import { bracketed } from './host-rules.js';
+import { runHostRules } from './rules.js';
+import { withBrowser } from './session.js';
 import { ICE_PAGE_BODY, type IceArgs, type IceTransportResult } from './ice-page.js';
 import { MEDIA_CHECK, judgeMedia } from './media-verdict.js';
 
@@ -27,18 +30,18 @@ export function turnUrls(plan: TurnPlan): IceArgs['transports'] {
   return out;
 }
 
-async function runIce(ctx: CheckContext, executable: string, hostRules: string, home: string, args: IceArgs): Promise<IceTransportResult[]> {
-  const browser = await launchChromium({ executable, hostRules, home, timeoutMs: Math.min(10_000, Math.max(1000, remainingMs(ctx.deadline) - 500)) });
-  const abort = (): void => void browser.close().catch(() => undefined);
+async function runIce(ctx: CheckContext, browser: Browser, args: IceArgs): Promise<IceTransportResult[]> {
+  const context = await browser.newContext();
+  const abort = (): void => void context.close().catch(() => undefined);
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {
-    const page = await browser.newPage();
+    const page = await context.newPage();
     // The function's text holds no secret; the credentials travel as its argument over the DevTools pipe.
     const fn = new Function('args', ICE_PAGE_BODY) as (a: IceArgs) => Promise<IceTransportResult[]>;
     return await page.evaluate(fn, args);
   } finally {
     ctx.signal.removeEventListener('abort', abort);
-    await browser.close().catch(() => undefined);
+    await context.close().catch(() => undefined);
   }
 }
 
@@ -65,29 +68,29 @@ export const mediaCheck = defineCheck({
       transports,
       username: plan.username,
       credential: password.reveal(),
-      gatherMs: Math.min(10_000, Math.floor(budget * 0.6)),
+      // A TURN server answers an Allocate within a round trip or two; 8 s covers Chromium's retransmissions to a slow one.
+      gatherMs: Math.min(8_000, Math.floor(budget * 0.6)),
       connectMs: Math.min(5_000, Math.floor(budget * 0.25)),
       pings: PINGS,
       pingTimeoutMs: 1000,
     };
-    const home = await browserHome([...(ctx.target.ca ?? [])], ctx.signal);
-    try {
-      const external = ctx.target.external;
-      const edge = ctx.target.edge;
-      const rules = hostResolverRules(external && edge ? { name: external, to: splitHostPort(edge, 443).host } : undefined, [plan.host]);
-      const results = await runIce(ctx, chromium.path, rules, home.home, args);
-      const allocate = ctx.get<TurnReachabilityData>(TURN_ALLOCATE);
-      return judgeMedia(results, {
-        server: `${bracketed(plan.host)}:${plan.ports.udp}`,
-        username: plan.username,
-        usernameFrom: plan.usernameFrom === 'cms.turn-servers' ? 'the CMS API /api/v1/turnServers entry' : '--turn-user',
-        passwordFrom: password.from ?? 'the password given to cms-doctor',
-        tcpExpected: plan.tcpExpected,
-        tlsExpected: plan.tlsExpected,
-        ...(allocate ? { allocate } : {}),
-      });
-    } finally {
-      await home.dispose();
-    }
+    const session = {
+      executable: chromium.path,
+      hostRules: runHostRules(ctx),
+      caFiles: ctx.target.ca ?? [],
+      timeoutMs: Math.min(10_000, Math.max(1000, remainingMs(ctx.deadline) - 500)),
+      signal: ctx.signal,
+    };
+    const results = await withBrowser(session, (browser) => runIce(ctx, browser, args));
+    const allocate = ctx.get<TurnReachabilityData>(TURN_ALLOCATE);
+    return judgeMedia(results, {
+      server: `${bracketed(plan.host)}:${plan.ports.udp}`,
+      username: plan.username,
+      usernameFrom: plan.usernameFrom === 'cms.turn-servers' ? 'the CMS API /api/v1/turnServers entry' : '--turn-user',
+      passwordFrom: password.from ?? 'the password given to cms-doctor',
+      tcpExpected: plan.tcpExpected,
+      tlsExpected: plan.tlsExpected,
+      ...(allocate ? { allocate } : {}),
+    });
   },
 });

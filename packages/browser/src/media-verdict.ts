@@ -42,6 +42,8 @@ function evidenceOf(r: IceTransportResult, c: MediaContext): Evidence {
     pingsSent: r.sent,
     pingsAnswered: answered,
     ...(answered ? { rttMedianMs: median(r.rttsMs), lossPercent: lossPercent(r.sent, answered) } : {}),
+    ...(r.firstRelayMs !== undefined ? { firstRelayMs: r.firstRelayMs } : {}),
+    ...(r.openMs !== undefined ? { dataChannelOpenMs: r.openMs } : {}),
     ...(r.pair ? { nominatedPair: r.pair } : {}),
   };
 }
@@ -53,7 +55,7 @@ const errorsText = (r: IceTransportResult): string =>
  * One transport's problem finding, or undefined when media flowed (or the transport is not one
  * this deployment needs and failed without credential evidence: a note of the pass instead).
  */
-export function judgeTransport(r: IceTransportResult, c: MediaContext): FindingDraft | undefined {
+export function judgeTransport(r: IceTransportResult, c: MediaContext, all: readonly IceTransportResult[] = [r]): FindingDraft | undefined {
   const subject = `${c.server}/${r.transport} (Chromium WebRTC, relay only)`;
   const evidence = [evidenceOf(r, c)];
   const who = `user "${c.username}" (${c.usernameFrom}) and the password from ${c.passwordFrom}`;
@@ -92,6 +94,17 @@ export function judgeTransport(r: IceTransportResult, c: MediaContext): FindingD
           ...(r.transport === 'udp' ? {} : { status: 'warn' as const }),
         })
       : undefined;
+  // The same credentials allocated over another transport: they are right, so this port is the problem.
+  const other = all.find((o) => o !== r && o.relays.length > 0);
+  if (other)
+    return expected
+      ? emit('turn/unreachable', {
+          subject,
+          detail: `${said}, while the same credentials allocated relay ${other.relays[0]} over ${other.transport}: the credentials are right, ${r.transport} to the TURN port is not getting through.`,
+          evidence: [...evidence, evidenceOf(other, c)],
+          ...(r.transport === 'udp' ? {} : { status: 'warn' as const }),
+        })
+      : undefined;
   if (codes.includes(NO_CONNECTION) && r.transport !== 'udp')
     // A TCP connection Chromium could not open is the port, not the credentials.
     return expected
@@ -107,7 +120,7 @@ export function judgeTransport(r: IceTransportResult, c: MediaContext): FindingD
 
 /** Every transport's finding, plus one pass when UDP media flowed (the relay guests need). */
 export function judgeMedia(results: readonly IceTransportResult[], c: MediaContext): FindingDraft[] {
-  const problems = results.map((r) => judgeTransport(r, c)).filter((f): f is FindingDraft => f !== undefined);
+  const problems = results.map((r) => judgeTransport(r, c, results)).filter((f): f is FindingDraft => f !== undefined);
   const ok = results.filter((r) => r.relays.length > 0 && r.channelOpen && r.rttsMs.length === r.sent && r.sent > 0);
   const notes = results.filter((r) => !ok.includes(r) && !problems.some((p) => p.subject?.startsWith(`${c.server}/${r.transport} `)));
   const line = (r: IceTransportResult): string =>

@@ -12,8 +12,11 @@ import {
 } from '@cms-doctor/core';
 import { EXPRESSWAY_CODES, classifyAnswer, edgeOf } from '@cms-doctor/expressway';
 import { BROWSER_CODES } from './codes.js';
-import { browserHome, findChromium, launchChromium } from './chromium.js';
-import { bracketed, hostResolverRules } from './host-rules.js';
+import { findChromium } from './chromium.js';
+import { bracketed } from './host-rules.js';
+import { runHostRules } from './rules.js';
+import { withBrowser } from './session.js';
+import type { Browser } from 'playwright-core';
 import { navigationVerdict, netErrorOf } from './net-error.js';
 
 export const PAGE_CHECK = 'browser.page';
@@ -139,15 +142,14 @@ export function judgePage(v: PageVisit, c: PageContext): FindingDraft {
   }
 }
 
-/** Opens the URL in a fresh page; every failure comes back as data. */
-async function visit(ctx: CheckContext, c: PageContext, hostRules: string, home: string): Promise<PageVisit> {
+/** Opens the URL in a fresh page of the run's browser; every failure comes back as data. */
+async function visit(ctx: CheckContext, c: PageContext, browser: Browser): Promise<PageVisit> {
   const url = externalUrl(c.external, c.edge.port);
-  const budget = Math.max(1000, remainingMs(ctx.deadline) - 700);
-  const browser = await launchChromium({ executable: c.chromium, hostRules, home, timeoutMs: Math.min(10_000, budget) });
-  const abort = (): void => void browser.close().catch(() => undefined);
+  const context = await browser.newContext();
+  const abort = (): void => void context.close().catch(() => undefined);
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {
-    const page = await browser.newPage();
+    const page = await context.newPage();
     let response;
     try {
       response = await page.goto(url, { timeout: Math.max(500, remainingMs(ctx.deadline) - 700), waitUntil: 'load' });
@@ -160,7 +162,8 @@ async function visit(ctx: CheckContext, c: PageContext, hostRules: string, home:
     const redirects: { url: string; status: number; location?: string }[] = [];
     for (let r = response.request().redirectedFrom(); r; r = r.redirectedFrom()) {
       const res = await r.response();
-      if (res) redirects.unshift({ url: r.url(), status: res.status(), ...(res.headers()['location'] ? { location: res.headers()['location'] } : {}) });
+      const location = res?.headers()['location'];
+      if (res) redirects.unshift({ url: r.url(), status: res.status(), ...(location ? { location } : {}) });
     }
     const body = (await response.body().catch(() => Buffer.alloc(0))).subarray(0, 65_536).toString('latin1');
     const sec = await response.securityDetails().catch(() => null);
@@ -179,7 +182,7 @@ async function visit(ctx: CheckContext, c: PageContext, hostRules: string, home:
     };
   } finally {
     ctx.signal.removeEventListener('abort', abort);
-    await browser.close().catch(() => undefined);
+    await context.close().catch(() => undefined);
   }
 }
 
@@ -208,13 +211,16 @@ export const pageCheck = defineCheck({
     if (!chromium.found)
       return [{ code: codeOf(PAGE_CHECK), status: 'skip', title: 'Browser page check skipped: Chromium not found', detail: chromium.detail, needs: ['chromium'] }];
     const ca = ctx.target.ca ?? [];
-    const home = await browserHome(ca, ctx.signal);
-    try {
-      const c: PageContext = { external, edge, caLoaded: home.caLoaded, caGiven: ca.length, chromium: chromium.path };
-      const rules = hostResolverRules({ name: external, to: edge.host }, [edge.host]);
-      return [judgePage(await visit(ctx, c, rules, home.home), c)];
-    } finally {
-      await home.dispose();
-    }
+    const session = {
+      executable: chromium.path,
+      hostRules: runHostRules(ctx),
+      caFiles: ca,
+      timeoutMs: Math.min(10_000, Math.max(1000, remainingMs(ctx.deadline) - 700)),
+      signal: ctx.signal,
+    };
+    return withBrowser(session, async (browser, caLoaded) => {
+      const c: PageContext = { external, edge, caLoaded, caGiven: ca.length, chromium: chromium.path };
+      return [judgePage(await visit(ctx, c, browser), c)];
+    });
   },
 });
