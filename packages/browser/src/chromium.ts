@@ -13,17 +13,17 @@ export const DEFAULT_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser
 export type ChromiumLookup = { found: true; path: string; from: string } | { found: false; detail: string };
 
 /** `--chromium` (or CMS_DOCTOR_CHROMIUM / the config key) when given, else Debian's path. */
-export function findChromium(given: string | undefined): ChromiumLookup {
+export function findChromium(given: string | undefined, candidates: readonly string[] = DEFAULT_CHROMIUM): ChromiumLookup {
   if (given !== undefined)
     return existsSync(given)
       ? { found: true, path: given, from: '--chromium' }
       : { found: false, detail: `--chromium ${given} does not exist. Give the path of a Chromium executable, or install the Debian package chromium.` };
-  const path = DEFAULT_CHROMIUM.find((p) => existsSync(p));
+  const path = candidates.find((p) => existsSync(p));
   return path
     ? { found: true, path, from: 'the Debian package chromium' }
     : {
         found: false,
-        detail: `No Chromium at ${DEFAULT_CHROMIUM.join(' or ')}: install the Debian package chromium (apt-get install chromium), or give --chromium <path>.`,
+        detail: `No Chromium at ${candidates.join(' or ')}: install the Debian package chromium (apt-get install chromium), or give --chromium <path>.`,
       };
 }
 
