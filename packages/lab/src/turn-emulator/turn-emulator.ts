@@ -161,7 +161,12 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
   /** ChannelBind (RFC 8656 §12.2): binds or refreshes a channel, and installs the peer's permission. */
   const bindChannel = (flow: Flow, req: StunMessage, a: Allocation, key: Buffer): void => {
     const number = findAttribute(req, ATTR.CHANNEL_NUMBER)?.value.readUInt16BE(0);
-    const peer = readFacts(req).peer;
+    let peer;
+    try {
+      peer = readFacts(req).peer;
+    } catch {
+      peer = undefined; // a malformed XOR-PEER-ADDRESS is a bad request, answered as such
+    }
     if (number === undefined || !validChannel(number) || !peer) return error(flow, req, 400);
     const bound = a.channels.get(number);
     const other = a.channelOf.get(peerKey(peer));
