@@ -11,7 +11,7 @@ import type { Report } from '@cms-doctor/core';
 import { runCli } from '../helpers/cli.js';
 import { hasPeer } from '../helpers/peers.js';
 
-const HAVE_CHROMIUM = hasPeer('chromium');
+const HAVE_CHROMIUM = hasPeer('chromium') && hasPeer('certutil');
 const PROBLEM = new Set(['warn', 'fail', 'error']);
 
 /** scenario -> the problem codes the browser alone must report (nothing else may be a problem). */

@@ -15,7 +15,7 @@ import { hasPeer } from '../helpers/peers.js';
 import { schemaErrors } from '../helpers/schema.js';
 import { startCoturn } from '../../packages/turn/test/coturn.js';
 
-const HAVE_CHROMIUM = hasPeer('chromium');
+const HAVE_CHROMIUM = hasPeer('chromium') && hasPeer('certutil');
 const HAVE_COTURN = HAVE_CHROMIUM && hasPeer('turnserver');
 
 describe.skipIf(!HAVE_CHROMIUM)('cms-doctor verify', () => {

@@ -5,16 +5,15 @@ import { ExitError } from '../exit.js';
 import { checkTimeout, emit, resolveTarget, runLive, withReportOptions, withTargetOptions, type GlobalArgs } from './common.js';
 import { withTransportWarnings } from '../render/clear-text.js';
 
-const DESCRIBE = `The document's Verify step in headless Chromium, as a guest's browser does it:
-  1. browser.page  opens https://<external>/ with the name pinned to the edge (--edge, or the external DNS
-                   answer with --external-dns; no system DNS change) and reports Chromium's own certificate
-                   verdict (net::ERR_CERT_*), the HTTP status, and whether the page is the CMS web app,
-                   "Bad Request", or something else.
-  2. browser.media connects two WebRTC peers that may only use TURN relay candidates (UDP, TCP, and TLS where
-                   expected) and sends pings through a data channel: relay addresses, round-trip time, loss.
-Chromium comes from the Debian package chromium (/usr/bin/chromium; --chromium <path> for another one);
-nothing is downloaded. --ca certificates are trusted by this run's Chromium only (needs certutil, Debian
-package libnss3-tools). Without Chromium both checks are skipped with a notice.`;
+const DESCRIBE = [
+  "The document's Verify step in headless Chromium, as a guest's browser does it. Two checks:",
+  '',
+  'browser.page: opens https://<external>/ with the name pinned to the edge (--edge, or the external DNS answer when --external-dns is given; the system DNS is not changed) and reports Chromium\'s own certificate verdict (net::ERR_CERT_*), the HTTP status, and whether the page is the CMS web app, "Bad Request" (the guest account client URI) or something else.',
+  '',
+  'browser.media: two WebRTC peers that may use only TURN relay candidates connect through the TURN server (UDP, TCP, and TLS where expected) and exchange ten pings on a data channel: relay addresses, median round trip, loss. Needs --turn-user and --turn-password-file or CMS_DOCTOR_TURN_PASSWORD (run --browser also takes the user CMS names through --cms-api).',
+  '',
+  'Chromium is the Debian package chromium (/usr/bin/chromium; --chromium <path> for another); nothing is downloaded. The --ca certificates are trusted by this run\'s Chromium only, through a private NSS database (needs certutil from the Debian package libnss3-tools). Without Chromium both checks are skipped with a notice. Findings carry the same codes as cms-doctor run: cms-doctor explain <code>.',
+].join('\n');
 
 export const verifyCommand = (io: CliIo): CommandModule => ({
   command: 'verify',
