@@ -46,8 +46,18 @@ describe.skipIf(!HAVE_CHROMIUM)('cms-doctor verify', () => {
     const lab = await startLab({ scenario: 'healthy', dir });
     // A password that cannot occur by chance in a report, on a TURN server of our own.
     const password = 'Vrfy-Secret-7f3a9c';
-    const good = await startTurnEmulator({ host: LAB.edgeNat, realm: DOCUMENT.turnRealm, users: { turnuser: password }, relayHost: LAB.edgeNat });
-    const bad = await startTurnEmulator({ host: LAB.edgeNat, realm: DOCUMENT.turnRealm, users: { turnuser: 'other' }, relayHost: LAB.edgeNat });
+    const good = await startTurnEmulator({
+      host: LAB.edgeNat,
+      realm: DOCUMENT.turnRealm,
+      users: { turnuser: password },
+      relayHost: LAB.edgeNat,
+    });
+    const bad = await startTurnEmulator({
+      host: LAB.edgeNat,
+      realm: DOCUMENT.turnRealm,
+      users: { turnuser: 'other' },
+      relayHost: LAB.edgeNat,
+    });
     try {
       // The lab's configuration with the password taken from the environment and this TURN server.
       const config = join(dir, 'secret.yaml');
@@ -71,9 +81,10 @@ describe.skipIf(!HAVE_CHROMIUM)('cms-doctor verify', () => {
           if (format === 'json') {
             // The emulator's TCP listener is on another port than --turn: only UDP is judged here.
             const media = (JSON.parse(r.stdout) as Report).findings.filter((f) => f.check === 'browser.media');
-            expect(media.map((f) => f.code), JSON.stringify(media).slice(0, 1500)).toContain(
-              accepted ? 'browser/media' : 'turn/integrity-check-failure',
-            );
+            expect(
+              media.map((f) => f.code),
+              JSON.stringify(media).slice(0, 1500),
+            ).toContain(accepted ? 'browser/media' : 'turn/integrity-check-failure');
           }
         }
       }
@@ -85,7 +96,19 @@ describe.skipIf(!HAVE_CHROMIUM)('cms-doctor verify', () => {
 
   it('without Chromium both checks are skipped, naming the Debian package', { timeout: 30_000 }, async () => {
     const r = await runCli(
-      ['verify', '--external', 'cmsweb.example.com', '--edge', '127.0.0.1:9', '--turn', '127.0.0.1:9', '--turn-user', 'u', '--format', 'json'],
+      [
+        'verify',
+        '--external',
+        'cmsweb.example.com',
+        '--edge',
+        '127.0.0.1:9',
+        '--turn',
+        '127.0.0.1:9',
+        '--turn-user',
+        'u',
+        '--format',
+        'json',
+      ],
       { CMS_DOCTOR_TURN_PASSWORD: 'x', CMS_DOCTOR_CHROMIUM: '/nonexistent/chromium' },
     );
     expect(r.code).toBe(0);
@@ -104,7 +127,20 @@ describe.skipIf(!HAVE_COTURN)('cms-doctor verify with real coturn as the TURN se
     try {
       const args = (pw: string) =>
         runCli(
-          ['verify', '--external', 'cmsweb.example.com', '--edge', '127.0.0.1:9', '--turn', `127.0.0.1:${coturn.port}`, '--turn-user', 'turnuser', '--turn-tcp-expected', '--format', 'json'],
+          [
+            'verify',
+            '--external',
+            'cmsweb.example.com',
+            '--edge',
+            '127.0.0.1:9',
+            '--turn',
+            `127.0.0.1:${coturn.port}`,
+            '--turn-user',
+            'turnuser',
+            '--turn-tcp-expected',
+            '--format',
+            'json',
+          ],
           { CMS_DOCTOR_TURN_PASSWORD: pw },
         );
       const [ok, wrong] = await Promise.all([args('cisco'), args('not-the-password')]);

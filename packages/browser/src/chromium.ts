@@ -17,7 +17,10 @@ export function findChromium(given: string | undefined, candidates: readonly str
   if (given !== undefined)
     return existsSync(given)
       ? { found: true, path: given, from: '--chromium' }
-      : { found: false, detail: `--chromium ${given} does not exist. Give the path of a Chromium executable, or install the Debian package chromium.` };
+      : {
+          found: false,
+          detail: `--chromium ${given} does not exist. Give the path of a Chromium executable, or install the Debian package chromium.`,
+        };
   const path = candidates.find((p) => existsSync(p));
   return path
     ? { found: true, path, from: 'the Debian package chromium' }

@@ -26,7 +26,8 @@ export function turnUrls(plan: TurnPlan): IceArgs['transports'] {
   if (plan.transports.includes('udp')) out.push({ transport: 'udp', url: `turn:${host}:${plan.ports.udp}?transport=udp` });
   if (plan.transports.includes('tcp')) out.push({ transport: 'tcp', url: `turn:${host}:${plan.ports.tcp}?transport=tcp` });
   // TURN over TLS only where it is expected: otherwise Chromium would only show a port nobody uses.
-  if (plan.transports.includes('tls') && plan.tlsExpected) out.push({ transport: 'tls', url: `turns:${host}:${plan.ports.tls}?transport=tcp` });
+  if (plan.transports.includes('tls') && plan.tlsExpected)
+    out.push({ transport: 'tls', url: `turns:${host}:${plan.ports.tls}?transport=tcp` });
   return out;
 }
 
@@ -55,11 +56,22 @@ export const mediaCheck = defineCheck({
   timeoutMs: 25_000,
   async run(ctx) {
     const plan = planTurn(ctx);
-    const skip = (title: string, detail: string, needs: string[]) => [{ code: codeOf(MEDIA_CHECK), status: 'skip' as const, title, detail, needs }];
-    if (!plan) return skip('Browser media check skipped: no TURN address', 'Give --turn or --edge, or let dns.webbridge resolve the external name.', ['turn']);
+    const skip = (title: string, detail: string, needs: string[]) => [
+      { code: codeOf(MEDIA_CHECK), status: 'skip' as const, title, detail, needs },
+    ];
+    if (!plan)
+      return skip(
+        'Browser media check skipped: no TURN address',
+        'Give --turn or --edge, or let dns.webbridge resolve the external name.',
+        ['turn'],
+      );
     const password = ctx.target.turnPassword;
     if (plan.username === undefined || password === undefined)
-      return skip('Browser media check skipped: no TURN credentials', 'Give --turn-user (or --cms-api so CMS names the user) and --turn-password-file or CMS_DOCTOR_TURN_PASSWORD.', plan.missing);
+      return skip(
+        'Browser media check skipped: no TURN credentials',
+        'Give --turn-user (or --cms-api so CMS names the user) and --turn-password-file or CMS_DOCTOR_TURN_PASSWORD.',
+        plan.missing,
+      );
     const chromium = findChromium(ctx.target.chromium);
     if (!chromium.found) return skip('Browser media check skipped: Chromium not found', chromium.detail, ['chromium']);
     const transports = turnUrls(plan);

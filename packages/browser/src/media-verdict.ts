@@ -78,11 +78,19 @@ export function judgeTransport(r: IceTransportResult, c: MediaContext, all: read
   const codes = r.errors.map((e) => e.code);
   const said = `Chromium gathered no relay candidate over ${r.transport} from ${r.url} with ${who} (candidate errors: ${errorsText(r)})`;
   if (codes.includes(431))
-    return emit('turn/integrity-check-failure', { subject, detail: `${said}: the server answered 431, the password does not match its own for this user.`, evidence });
+    return emit('turn/integrity-check-failure', {
+      subject,
+      detail: `${said}: the server answered 431, the password does not match its own for this user.`,
+      evidence,
+    });
   if (codes.includes(441))
     return emit('turn/wrong-credentials', { subject, detail: `${said}: the server answered 441 Wrong Credentials.`, evidence });
   if (codes.includes(401))
-    return emit('turn/credentials-rejected', { subject, detail: `${said}: the server answered 401 to the authenticated request.`, evidence });
+    return emit('turn/credentials-rejected', {
+      subject,
+      detail: `${said}: the server answered 401 to the authenticated request.`,
+      evidence,
+    });
   const expected = expectedOf(r.transport, c);
   const probed = c.allocate?.transports.find((t) => t.transport === r.transport);
   if (probed && !probed.answered)

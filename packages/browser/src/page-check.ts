@@ -87,7 +87,11 @@ export function judgePage(v: PageVisit, c: PageContext): FindingDraft {
   const evidence = evidenceOf(v, c);
   if (!v.ok) {
     if (!v.netError)
-      return emit('browser/check-error', { subject, detail: `Chromium did not finish opening ${v.url}: ${v.error.split('\n')[0]}`, evidence });
+      return emit('browser/check-error', {
+        subject,
+        detail: `Chromium did not finish opening ${v.url}: ${v.error.split('\n')[0]}`,
+        evidence,
+      });
     const verdict = navigationVerdict(v.netError);
     const said = `Chromium, opening ${v.url} with the name pinned to ${bracketed(c.edge.host)} (${c.edge.from}), stopped with net::${v.netError}`;
     if (verdict.kind === 'cert') {
@@ -209,7 +213,15 @@ export const pageCheck = defineCheck({
       ];
     const chromium = findChromium(ctx.target.chromium);
     if (!chromium.found)
-      return [{ code: codeOf(PAGE_CHECK), status: 'skip', title: 'Browser page check skipped: Chromium not found', detail: chromium.detail, needs: ['chromium'] }];
+      return [
+        {
+          code: codeOf(PAGE_CHECK),
+          status: 'skip',
+          title: 'Browser page check skipped: Chromium not found',
+          detail: chromium.detail,
+          needs: ['chromium'],
+        },
+      ];
     const ca = ctx.target.ca ?? [];
     const session = {
       executable: chromium.path,

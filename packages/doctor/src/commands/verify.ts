@@ -12,7 +12,7 @@ const DESCRIBE = [
   '',
   'browser.media: two WebRTC peers that may use only TURN relay candidates connect through the TURN server (UDP, TCP, and TLS where expected) and exchange ten pings on a data channel: relay addresses, median round trip, loss. Needs --turn-user and --turn-password-file or CMS_DOCTOR_TURN_PASSWORD (run --browser also takes the user CMS names through --cms-api).',
   '',
-  'Chromium is the Debian package chromium (/usr/bin/chromium; --chromium <path> for another); nothing is downloaded. The --ca certificates are trusted by this run\'s Chromium only, through a private NSS database (needs certutil from the Debian package libnss3-tools). Without Chromium both checks are skipped with a notice. Findings carry the same codes as cms-doctor run: cms-doctor explain <code>.',
+  "Chromium is the Debian package chromium (/usr/bin/chromium; --chromium <path> for another); nothing is downloaded. The --ca certificates are trusted by this run's Chromium only, through a private NSS database (needs certutil from the Debian package libnss3-tools). Without Chromium both checks are skipped with a notice. Findings carry the same codes as cms-doctor run: cms-doctor explain <code>.",
 ].join('\n');
 
 export const verifyCommand = (io: CliIo): CommandModule => ({

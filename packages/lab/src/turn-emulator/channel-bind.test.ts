@@ -62,7 +62,10 @@ async function client(port: number) {
 
 const channel = (n: number) => ({ type: ATTR.CHANNEL_NUMBER, value: Buffer.from([n >> 8, n & 0xff, 0, 0]) });
 // For IPv4, XOR-PEER-ADDRESS is XORed with the magic cookie only: any transaction id gives the same bytes.
-const peerAttr = (address: string, port: number) => ({ type: ATTR.XOR_PEER_ADDRESS, value: addressValue({ address, port }, Buffer.alloc(12)) });
+const peerAttr = (address: string, port: number) => ({
+  type: ATTR.XOR_PEER_ADDRESS,
+  value: addressValue({ address, port }, Buffer.alloc(12)),
+});
 
 describe('TURN emulator ChannelBind and ChannelData (RFC 8656 §12)', () => {
   it('binds a channel, which installs the permission, and relays ChannelData both ways', async () => {

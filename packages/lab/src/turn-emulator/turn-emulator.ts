@@ -215,7 +215,14 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
       const transport = findAttribute(req, ATTR.REQUESTED_TRANSPORT)?.value[0];
       if (transport !== 17) return error(flow, req, transport === undefined ? 400 : 442);
       const { socket, port } = await openRelay();
-      const allocation: Allocation = { relay: socket, relayPort: port, permissions: new Set(), key, channels: new Map(), channelOf: new Map() };
+      const allocation: Allocation = {
+        relay: socket,
+        relayPort: port,
+        permissions: new Set(),
+        key,
+        channels: new Map(),
+        channelOf: new Map(),
+      };
       flow.allocation = allocation;
       relays.add(socket);
       socket.on('message', (data, rinfo) => {
