@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-const pkgs = ['core', 'dns', 'certs', 'turn', 'cms', 'trust', 'expressway', 'exporter', 'lab', 'doctor'];
+const pkgs = ['core', 'dns', 'certs', 'turn', 'cms', 'trust', 'expressway', 'browser', 'exporter', 'lab', 'doctor'];
 
 export default defineConfig({
   resolve: {

@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = fileURLToPath(new URL('../packages/doctor/bundle/', import.meta.url));
 const dist = (path, pkg = 'doctor') => fileURLToPath(new URL(`../packages/${pkg}/dist/${path}`, import.meta.url));
 /** The plugin packages: their codes and fixes (meta) and their checks as metadata (light, docs/decisions/lazy-loading.md). */
-const PLUGIN_PACKAGES = ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway'];
+const PLUGIN_PACKAGES = ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway', 'browser'];
 /** Bundled: our packages, and yargs-parser, which every command line goes through (five small files). */
 const isBundled = (id) =>
   id.startsWith('@cms-doctor/') || id === 'yargs-parser' || id.startsWith('.') || id.startsWith('/') || id.startsWith('\0');

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const PACKAGES = ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway'];
+export const PACKAGES = ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway', 'browser'];
 const META_KEYS = ['id', 'title', 'area', 'modes', 'needs', 'needsAny', 'after', 'collects', 'timeoutMs'];
 
 function jsFiles(dir) {

@@ -36,7 +36,7 @@ describe('docs', async () => {
   it('check ids are unique and well formed', () => {
     const ids = checks.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^(dns|cert|turn|cms|webbridge|expressway|triage)\.[a-z0-9.-]+$/);
+    for (const id of ids) expect(id).toMatch(/^(dns|cert|turn|cms|webbridge|expressway|triage|browser)\.[a-z0-9.-]+$/);
   });
 });
 

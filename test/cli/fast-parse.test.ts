@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import yargs, { type Argv, type CommandModule, type Options } from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../packages/doctor/src/commands/registry.js';
 import { recordCommand, type CommandShape } from '../../packages/doctor/src/parse/command-shape.js';
@@ -136,28 +136,55 @@ describe('the fast parser agrees with yargs', () => {
         ? [...s.subcommands.values()].map((m) => ({ words: [s.name, recordCommand(m).name], shape: recordCommand(m) }))
         : [{ words: [s.name], shape: s }],
     );
-    const value = fc.oneof(
+    const anyValue = fc.oneof(
       fc.constantFrom('1', '0', '2.5', 'x', 'json', 'text', 'udp', 'dns,turn', '-1', 'true', 'false', ''),
       fc.string({ maxLength: 6 }),
     );
-    const flagOf = (shape: CommandShape) =>
-      fc
-        .tuple(fc.constantFrom(...shape.options.keys(), 'no-such-flag', 'v', 'h'), fc.constantFrom('--', '--no-', '-'), fc.boolean(), value)
-        .map(([k, dash, eq, v]) => {
-          const name = dash === '-' && k.length > 1 ? `--${k}` : `${dash}${k}`;
-          return eq ? [`${name}=${v}`] : [name, v];
-        });
+    /** A value of the option's kind most of the time, anything now and then. */
+    const valueFor = (def: Options): fc.Arbitrary<string> => {
+      const typed =
+        def.choices !== undefined
+          ? fc.constantFrom(...(def.choices as readonly unknown[]).map(String))
+          : def.type === 'number'
+            ? fc.constantFrom('1', '0', '2.5', '-1', '1e3')
+            : fc.constantFrom('a', '127.0.0.1:3478', 'x.example.com', 'dns,turn');
+      return fc.oneof({ arbitrary: typed, weight: 4 }, { arbitrary: anyValue, weight: 1 });
+    };
+    /** One flag as a user may type it: declared (mostly) or not, `--k v`, `--k=v`, `--no-k`, `-k`. */
+    const flagOf = (shape: CommandShape): fc.Arbitrary<string[]> => {
+      const stray = fc.tuple(fc.constantFrom('--no-such-flag', '-v', '-h', '--', '-x'), anyValue).map(([f, v]) => [f, v]);
+      if (shape.options.size === 0) return stray;
+      return fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc
+            .constantFrom(...shape.options.entries())
+            .chain(([key, def]) =>
+              def.type === 'boolean'
+                ? fc.constantFrom([`--${key}`], [`--no-${key}`], [`--${key}=true`], [`--${key}=false`], [`--${key}`, 'maybe'])
+                : fc.tuple(fc.boolean(), valueFor(def)).map(([eq, v]) => (eq ? [`--${key}=${v}`] : [`--${key}`, v])),
+            ),
+        },
+        { weight: 1, arbitrary: stray },
+      );
+    };
+    /** As many positionals as the command declares most of the time, any number (0-3) now and then. */
+    const positionalsFor = (shape: CommandShape): fc.Arbitrary<string[]> => {
+      const word = fc.constantFrom('a.log', 'b', '127.0.0.1:3478');
+      const declared = shape.positionals.length;
+      const variadic = shape.positionals.some((p) => p.variadic);
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.array(word, { minLength: declared, maxLength: variadic ? declared + 2 : declared }) },
+        { weight: 1, arbitrary: fc.array(word, { maxLength: 3 }) },
+      );
+    };
     let fast = 0;
     await fc.assert(
       fc.asyncProperty(
         fc
           .integer({ min: 0, max: leaves.length - 1 })
           .chain((i) =>
-            fc.tuple(
-              fc.constant(leaves[i]!),
-              fc.array(flagOf(leaves[i]!.shape), { maxLength: 5 }),
-              fc.array(fc.constantFrom('a.log', 'b', '127.0.0.1:3478'), { maxLength: 3 }),
-            ),
+            fc.tuple(fc.constant(leaves[i]!), fc.array(flagOf(leaves[i]!.shape), { maxLength: 5 }), positionalsFor(leaves[i]!.shape)),
           ),
         async ([leaf, flags, positionals]) => {
           if ((await agree([...leaf.words, ...positionals, ...flags.flat()])) === 'fast') fast++;
@@ -166,6 +193,6 @@ describe('the fast parser agrees with yargs', () => {
       { numRuns: 400 },
     );
     // The property says something only if the fast path answered a fair share of the lines.
-    expect(fast).toBeGreaterThan(40);
+    expect(fast).toBeGreaterThan(120);
   }, 120_000);
 });

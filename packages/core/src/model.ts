@@ -1,6 +1,6 @@
 /** The vocabulary shared by every package: what a check reports and how. */
 
-export const AREAS = ['dns', 'cert', 'turn', 'cms', 'webbridge', 'expressway', 'triage'] as const;
+export const AREAS = ['dns', 'cert', 'turn', 'cms', 'webbridge', 'expressway', 'triage', 'browser'] as const;
 export type Area = (typeof AREAS)[number];
 
 /** `error` means the check itself could not decide (timeout, crash, refused input). */

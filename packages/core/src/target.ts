@@ -54,6 +54,8 @@ export interface Target {
   /** Extra trust anchors, PEM file paths. */
   ca?: readonly string[];
   insecure?: boolean;
+  /** Chromium executable for the browser area (default: Debian's /usr/bin/chromium). */
+  chromium?: string;
 }
 
 export type TargetKey = keyof Target;

@@ -9,7 +9,7 @@ export interface Catalogue {
 }
 
 /** The order checks appear in reports: the order of this list, then each plugin's own order. */
-const PLUGINS = ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway'] as const;
+const PLUGINS = ['dns', 'certs', 'turn', 'cms', 'trust', 'expressway', 'browser'] as const;
 
 async function importPlugin(name: (typeof PLUGINS)[number]): Promise<Plugin> {
   // Literal specifiers so bundlers and tsc see every import. Each package's `light` entry is its
@@ -29,6 +29,8 @@ async function importPlugin(name: (typeof PLUGINS)[number]): Promise<Plugin> {
       return (await import('@cms-doctor/trust/light')).plugin;
     case 'expressway':
       return (await import('@cms-doctor/expressway/light')).plugin;
+    case 'browser':
+      return (await import('@cms-doctor/browser/light')).plugin;
   }
 }
 

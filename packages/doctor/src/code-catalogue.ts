@@ -22,6 +22,7 @@ export async function loadCodeCatalogue(): Promise<CodeCatalogue> {
     import('@cms-doctor/cms/meta'),
     import('@cms-doctor/trust/meta'),
     import('@cms-doctor/expressway/meta'),
+    import('@cms-doctor/browser/meta'),
   ]);
   return mergeMeta(metas);
 }

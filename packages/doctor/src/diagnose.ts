@@ -23,6 +23,8 @@ export interface DiagnoseOptions {
   /** Overall deadline of the run in ms. */
   timeoutMs: number;
   only?: readonly Area[];
+  /** Live: include the `browser` area (headless Chromium), as `run --browser` and `verify` ask. */
+  browser?: boolean;
   onStart?: (check: Check<unknown>) => void;
   onSettled?: (record: CheckRecord, findings: readonly Finding[]) => void;
   catalogue?: Catalogue;
@@ -100,7 +102,10 @@ async function runToReport(
 export async function diagnoseLive(target: Target, opts: DiagnoseOptions): Promise<Report> {
   const since = started();
   const catalogue = opts.catalogue ?? (await loadCatalogue());
-  return runToReport(pick(catalogue.checks, opts.only), 'live', target, opts, catalogue, since);
+  // Launching a browser is heavy: the browser area runs only when asked for by name.
+  const withBrowser = opts.browser === true || (opts.only ?? []).includes('browser');
+  const checks = pick(catalogue.checks, opts.only).filter((c) => withBrowser || c.area !== 'browser');
+  return runToReport(checks, 'live', target, opts, catalogue, since);
 }
 
 /** Lists every unreadable input as a `triage/unreadable-file` warning, after the checks that may reject files. */

@@ -28,6 +28,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionType>> = {
   verbose: { type: 'boolean' },
   color: { type: 'boolean' },
   inventory: { type: 'string' },
+  browser: { type: 'boolean' },
   concurrency: { type: 'integer', min: 1, max: 256, what: 'a number of deployments at once' },
   'max-extract-bytes': { type: 'integer', min: 1, max: 2 ** 50, what: 'a number of bytes' },
   'max-extract-entries': { type: 'integer', min: 1, max: 10_000_000, what: 'a number of archive members' },

@@ -103,6 +103,11 @@ export const TARGET_OPTIONS: readonly TargetOption[] = [
       group: 'Target:',
     },
   },
+  {
+    flag: 'chromium',
+    field: 'chromium',
+    def: str('Chromium executable for verify and run --browser (default /usr/bin/chromium, from the Debian package chromium)'),
+  },
 ];
 
 /** Secret fields: flag of the file option, env variable, prompt text. */

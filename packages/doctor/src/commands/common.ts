@@ -26,6 +26,8 @@ export interface GlobalArgs {
 export const DEFAULT_TIMEOUT_S = 15;
 /** Offline runs read big logs: their default deadline is longer than for live probes. */
 export const DEFAULT_TRIAGE_TIMEOUT_S = 600;
+/** verify launches Chromium (about a second) and waits for TURN relay candidates: a longer default. */
+export const DEFAULT_VERIFY_TIMEOUT_S = 30;
 
 /** The config file's values, loaded once by the option middleware. */
 const CONFIG = Symbol('config');
@@ -42,7 +44,7 @@ export async function resolveOptionSources(argv: Record<string | symbol, unknown
   const fromEnv = envOptions(env);
   const command = Array.isArray(argv._) ? String(argv._[0]) : '';
   const defaults: Record<string, unknown> = {
-    timeout: command === 'triage' ? DEFAULT_TRIAGE_TIMEOUT_S : DEFAULT_TIMEOUT_S,
+    timeout: command === 'triage' ? DEFAULT_TRIAGE_TIMEOUT_S : command === 'verify' ? DEFAULT_VERIFY_TIMEOUT_S : DEFAULT_TIMEOUT_S,
     format: 'text',
   };
   for (const key of Object.keys(GLOBAL_OPTIONS)) {
@@ -58,7 +60,7 @@ export function withReportOptions<T>(y: Argv<T>, io?: CliIo): Argv<T & GlobalArg
     .option('format', { choices: FORMATS, describe: 'Output format (default text)', group: 'Output:' })
     .option('timeout', {
       type: 'number',
-      describe: `Overall deadline in seconds, at most 86400 (default ${DEFAULT_TIMEOUT_S}; triage ${DEFAULT_TRIAGE_TIMEOUT_S})`,
+      describe: `Overall deadline in seconds, at most 86400 (default ${DEFAULT_TIMEOUT_S}; verify ${DEFAULT_VERIFY_TIMEOUT_S}; triage ${DEFAULT_TRIAGE_TIMEOUT_S})`,
       group: 'Output:',
     })
     .option('config', { type: 'string', describe: 'YAML file with target options (keys as the flags)', group: 'Output:' })
@@ -150,12 +152,13 @@ export function refusePlainHttp(values: ConfigValues): void {
       );
 }
 
-export async function runLive(target: Target, argv: GlobalArgs, io: CliIo, only?: readonly Area[]): Promise<Report> {
+export async function runLive(target: Target, argv: GlobalArgs, io: CliIo, only?: readonly Area[], browser = false): Promise<Report> {
   const progress = await createProgress(io, argv);
   try {
     return await diagnoseLive(target, {
       timeoutMs: argv.timeout * 1000,
       ...(only ? { only } : {}),
+      ...(browser ? { browser } : {}),
       onStart: (c) => progress.onStart(c),
       onSettled: (r) => progress.onSettled(r),
     });

@@ -15,6 +15,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', load: async () => (await import('./run.js')).runCommand },
   { name: 'triage', load: async () => (await import('./triage.js')).triageCommand },
   { name: 'probe', load: async () => (await import('./probe.js')).probeCommand },
+  { name: 'verify', load: async () => (await import('./verify.js')).verifyCommand },
   { name: 'explain', load: async () => (await import('./explain.js')).explainCommand },
   { name: 'checks', load: async () => (await import('./checks.js')).checksCommand },
   { name: 'lab', load: async () => (await import('./lab.js')).labCommand },

@@ -13,6 +13,11 @@ export const runCommand = (io: CliIo): CommandModule => ({
       .option('inventory', { type: 'string', describe: 'YAML list of deployments (name + config keys); runs each', group: 'Fleet:' })
       // No yargs default: it would hide CMS_DOCTOR_CONCURRENCY and a config `concurrency:` key,
       // which the option middleware fills only when the flag is absent. runInventory falls back to 4.
+      .option('browser', {
+        type: 'boolean',
+        describe: 'Also run the browser area: the Verify step in headless Chromium (see cms-doctor verify --help)',
+        group: 'Checks:',
+      })
       .option('concurrency', { type: 'number', describe: 'Deployments diagnosed at once with --inventory (default 4)', group: 'Fleet:' })
       .example(
         '$0 run --external cmsweb.octavio.com --internal-dns 172.16.85.162 --edge-nat-address 10.88.246.156',
@@ -31,7 +36,7 @@ export const runCommand = (io: CliIo): CommandModule => ({
     const target = await resolveTarget(argv, io);
     if (!target.external)
       throw new ExitError(2, 'run needs --external <fqdn> (the web bridge name guests use), in flags, --config or CMS_DOCTOR_EXTERNAL');
-    const report = await runLive(target, argv, io, only);
+    const report = await runLive(target, argv, io, only, argv.browser === true);
     report.target = withTransportWarnings(report.target);
     emit(report, argv, io);
   },

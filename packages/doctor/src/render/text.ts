@@ -18,6 +18,7 @@ const AREA_TITLE: Record<Area, string> = {
   webbridge: 'Web bridge',
   expressway: 'Expressway',
   triage: 'Input files',
+  browser: 'Browser (Verify step in Chromium)',
 };
 
 const paint = (c: ChalkInstance, s: Status, text: string): string =>

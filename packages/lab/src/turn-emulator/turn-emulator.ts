@@ -6,8 +6,11 @@ import {
   METHOD,
   StreamFramer,
   addressValue,
+  decodeChannelData,
   decodeMessage,
+  encodeChannelData,
   encodeMessage,
+  isChannelDataStart,
   errorCodeValue,
   finalize,
   findAttribute,
@@ -43,6 +46,9 @@ interface Allocation {
   relayPort: number;
   permissions: Set<string>;
   key: Buffer;
+  /** Channel bindings (RFC 8656 §12): number -> peer `ip:port`, and back. */
+  channels: Map<number, { address: string; port: number }>;
+  channelOf: Map<string, number>;
 }
 
 /** How the emulator answers one client flow (a UDP 5-tuple or a TCP connection). */
@@ -50,7 +56,19 @@ interface Flow {
   id: string;
   peer: { address: string; port: number };
   send(bytes: Buffer): void;
+  /** TCP: ChannelData is padded to 4 bytes (RFC 8656 §12.5). */
+  stream: boolean;
   allocation?: Allocation;
+}
+
+/** RFC 8656 §12: channel numbers 0x4000 through 0x4FFF. */
+const validChannel = (n: number): boolean => n >= 0x4000 && n <= 0x4fff;
+const peerKey = (p: { address: string; port: number }): string => `${p.address}:${p.port}`;
+
+function channelFrame(channel: number, data: Buffer, stream: boolean): Buffer {
+  const frame = encodeChannelData(channel, data);
+  const padded = stream ? (frame.length + 3) & ~3 : frame.length;
+  return padded === frame.length ? frame : Buffer.concat([frame, Buffer.alloc(padded - frame.length)]);
 }
 
 const DEFAULT_LIFETIME = 600;
@@ -126,12 +144,47 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
     delete flow.allocation;
   };
 
+  /** ChannelData from the client goes to the channel's peer, if a permission covers it. */
+  const relayChannelData = (flow: Flow, bytes: Buffer): void => {
+    const a = flow.allocation;
+    if (!a) return;
+    let frame;
+    try {
+      frame = decodeChannelData(bytes);
+    } catch {
+      return;
+    }
+    const peer = a.channels.get(frame.channel);
+    if (peer && a.permissions.has(peer.address)) a.relay.send(frame.data, peer.port, peer.address);
+  };
+
+  /** ChannelBind (RFC 8656 §12.2): binds or refreshes a channel, and installs the peer's permission. */
+  const bindChannel = (flow: Flow, req: StunMessage, a: Allocation, key: Buffer): void => {
+    const number = findAttribute(req, ATTR.CHANNEL_NUMBER)?.value.readUInt16BE(0);
+    let peer;
+    try {
+      peer = readFacts(req).peer;
+    } catch {
+      peer = undefined; // a malformed XOR-PEER-ADDRESS is a bad request, answered as such
+    }
+    if (number === undefined || !validChannel(number) || !peer) return error(flow, req, 400);
+    const bound = a.channels.get(number);
+    const other = a.channelOf.get(peerKey(peer));
+    // A channel is bound to one peer and a peer to one channel for the allocation's life.
+    if ((bound && peerKey(bound) !== peerKey(peer)) || (other !== undefined && other !== number)) return error(flow, req, 400);
+    a.channels.set(number, { address: peer.address, port: peer.port });
+    a.channelOf.set(peerKey(peer), number);
+    a.permissions.add(peer.address);
+    reply(flow, req, 'success', [], key);
+  };
+
   const handle = async (flow: Flow, bytes: Buffer): Promise<void> => {
+    if (bytes.length > 0 && isChannelDataStart(bytes[0]!)) return relayChannelData(flow, bytes);
     let req: StunMessage;
     try {
       req = decodeMessage(bytes);
     } catch {
-      return; // not STUN (ChannelData is not emulated): dropped
+      return; // neither STUN nor ChannelData: dropped
     }
     if (req.cls === 'indication') {
       if (req.method === METHOD.Send && flow.allocation) {
@@ -146,7 +199,12 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
       reply(flow, req, 'success', [{ type: ATTR.XOR_MAPPED_ADDRESS, value: addressValue(flow.peer, req.transactionId) }]);
       return;
     }
-    if (req.method !== METHOD.Allocate && req.method !== METHOD.Refresh && req.method !== METHOD.CreatePermission) {
+    if (
+      req.method !== METHOD.Allocate &&
+      req.method !== METHOD.Refresh &&
+      req.method !== METHOD.CreatePermission &&
+      req.method !== METHOD.ChannelBind
+    ) {
       error(flow, req, 400);
       return;
     }
@@ -157,11 +215,20 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
       const transport = findAttribute(req, ATTR.REQUESTED_TRANSPORT)?.value[0];
       if (transport !== 17) return error(flow, req, transport === undefined ? 400 : 442);
       const { socket, port } = await openRelay();
-      const allocation: Allocation = { relay: socket, relayPort: port, permissions: new Set(), key };
+      const allocation: Allocation = {
+        relay: socket,
+        relayPort: port,
+        permissions: new Set(),
+        key,
+        channels: new Map(),
+        channelOf: new Map(),
+      };
       flow.allocation = allocation;
       relays.add(socket);
       socket.on('message', (data, rinfo) => {
         if (mode === 'relay-blackhole' || !allocation.permissions.has(rinfo.address)) return;
+        const channel = allocation.channelOf.get(peerKey(rinfo));
+        if (channel !== undefined) return flow.send(channelFrame(channel, data, flow.stream));
         const tid = randomBytes(12);
         flow.send(
           encodeMessage({
@@ -195,6 +262,7 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
       reply(flow, req, 'success', [{ type: ATTR.LIFETIME, value: u32Value(Math.min(lifetime, 3600)) }], key);
       return;
     }
+    if (req.method === METHOD.ChannelBind) return bindChannel(flow, req, flow.allocation, key);
     // CreatePermission: every XOR-PEER-ADDRESS installs a permission for its IP.
     for (const a of req.attributes) {
       if (a.type !== ATTR.XOR_PEER_ADDRESS) continue;
@@ -218,7 +286,7 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
     const id = `udp/${rinfo.address}/${rinfo.port}`;
     let flow = flows.get(id);
     if (!flow) {
-      flow = { id, peer: { address: rinfo.address, port: rinfo.port }, send: (b) => udp.send(b, rinfo.port, rinfo.address) };
+      flow = { id, peer: { address: rinfo.address, port: rinfo.port }, stream: false, send: (b) => udp.send(b, rinfo.port, rinfo.address) };
       flows.set(id, flow);
     }
     void handle(flow, msg).catch(() => undefined);
@@ -231,6 +299,7 @@ export async function startTurnEmulator(opts: TurnEmulatorOptions): Promise<Turn
     const flow: Flow = {
       id,
       peer: { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0 },
+      stream: true,
       send: (b) => {
         if (!sock.destroyed) sock.write(b);
       },

@@ -1,0 +1,10 @@
+export { plugin } from './plugin.js';
+export { BROWSER_CODES, BROWSER_FIXES } from './codes.js';
+export { findChromium, chromiumArgs, browserHome, DEFAULT_CHROMIUM, type ChromiumLookup } from './chromium.js';
+export { hostResolverRules, bracketed } from './host-rules.js';
+export { navigationVerdict, netErrorOf, type NavigationVerdict } from './net-error.js';
+export { judgePage, pageCheck, externalUrl, PAGE_CHECK, type PageVisit, type PageContext } from './page-check.js';
+export { judgeMedia, judgeTransport, MEDIA_CHECK, type MediaContext } from './media-verdict.js';
+export { mediaCheck, turnUrls } from './media-check.js';
+export { median, lossPercent } from './icetest-stats.js';
+export type { IceArgs, IceTransportResult } from './ice-page.js';
