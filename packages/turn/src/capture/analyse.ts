@@ -126,7 +126,8 @@ const endpoint = (addr: string, port: number): string => (addr.includes(':') ? `
  * servers and events by caps, the scanner's flows by its own bounds.
  */
 export async function analyseCapture(path: string, signal?: AbortSignal): Promise<CaptureAnalysis> {
-  const pending = new Map<string, Pending>();
+  // Keyed by transaction id hashes (CapturedStun.transactionHash): no string per message.
+  const pending = new Map<number, Pending>();
   // Keyed by the endpoint numbers the scanner gives, so no string is made per message.
   const servers = new Map<number, ServerTally>();
   const out: CaptureAnalysis = {
@@ -152,7 +153,7 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
     }
     return t;
   };
-  const forget = (key: string): void => {
+  const forget = (key: number): void => {
     const p = pending.get(key);
     if (p && !p.answered) out.unanswered++;
     pending.delete(key);
@@ -172,10 +173,10 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
   };
 
   /** Binding transaction id -> answered; bounded like the TURN map, oldest dropped first. */
-  const bindings = new Map<string, boolean>();
+  const bindings = new Map<number, boolean>();
   const onBinding = (c: CapturedStun, cls: number): void => {
     if (c.icmp) return;
-    const key = c.transactionKey;
+    const key = c.transactionHash;
     const b = out.binding;
     if (cls === CLS_REQUEST) {
       b.transmissions++;
@@ -202,7 +203,7 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
       return;
     }
     const method = methodOf(c.type);
-    const key = c.transactionKey;
+    const key = c.transactionHash;
     if (cls === CLS_REQUEST) {
       const t = tally(c, false);
       if (c.icmp) {

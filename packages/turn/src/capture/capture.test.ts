@@ -351,7 +351,7 @@ describe('synthetic captures: every link layer, byte order and resolution', () =
 
 describe('large files: chunk boundaries, big records, bounded evidence', () => {
   it('a file of several chunks, with records cut at every boundary and one larger than the tail room, reads whole', async () => {
-    // Sizes chosen so records straddle the 4 MiB chunk edges at varied offsets; one of 1.5 MiB.
+    // Sizes chosen so records straddle the 1 MiB chunk edges at varied offsets; one of 1.5 MiB (larger than the tail room).
     const sizes: number[] = [];
     for (let i = 0; sizes.reduce((a, b) => a + b + 16, 24) < 10 << 20; i++) sizes.push(i === 300 ? 1_500_000 : 60 + ((i * 7919) % 9000));
     const packets = sizes.map((n, i) => {
@@ -767,6 +767,8 @@ describe('issue 12: Binding pairs, MS-TURN, open relays, STUN off its port', () 
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 65535 }), fc.boolean(), (bytes, port, overTcp) => {
         const scanner = new StunScanner((c) => {
           void c.transactionKey;
+          void c.transactionHash;
+          void c.srcKey;
           void c.attributeText(ATTR.USERNAME);
           try {
             void c.message;
