@@ -35,7 +35,13 @@ if (process.argv[2] === '--one') {
     cpu0 = process.cpuUsage();
     const r = await scanFile(file, new LogScanner());
     const total = r.aggregates.reduce((n, a) => n + a.count, 0);
-    summary = { importMs: tImport - t0, scanMs: performance.now() - tImport, lines: r.lines, matches: total, aggregates: r.aggregates.length };
+    summary = {
+      importMs: tImport - t0,
+      scanMs: performance.now() - tImport,
+      lines: r.lines,
+      matches: total,
+      aggregates: r.aggregates.length,
+    };
   }
   // CPU time (user + system) of the scan: steadier than wall time on a shared machine.
   const cpu = process.cpuUsage(cpu0);
@@ -60,7 +66,12 @@ if (files.length === 0)
     if (existsSync(path.join(cache, f))) files.push(path.join(cache, f));
 
 const after = path.join(repo, 'packages');
-const sides = before ? [['before', before], ['after', after]] : [['after', after]];
+const sides = before
+  ? [
+      ['before', before],
+      ['after', after],
+    ]
+  : [['after', after]];
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const once = (root, file) => {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', root, file], { encoding: 'utf8' });

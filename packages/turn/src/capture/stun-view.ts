@@ -5,16 +5,14 @@
  */
 import { HEADER_LENGTH } from '../codec/constants.js';
 import { decodeMessage, type StunMessage } from '../codec/message.js';
-import { endpointKey, hashWords } from './flow-keys.js';
+import { endpointKey, transactionHash } from './flow-keys.js';
 import { ipv4String, ipv6String, type TransportLocation } from './packet.js';
-import { cookieAt, u16, u32 } from './stun-bytes.js';
+import { cookieAt, u16 } from './stun-bytes.js';
 
 const IPPROTO_TCP = 6;
 /** Where the transaction id starts: after the cookie (96 bits), or after the length in RFC 3489 (128 bits). */
 const ID_AT = 8;
 const CLASSIC_ID_AT = 4;
-/** Words of the transaction id hashed for `transactionHash`, read into one scratch array for every view. */
-const idWords = new Int32Array(4);
 
 /**
  * One STUN message found in a capture, handed to the scanner's callback. `message` is
@@ -42,12 +40,7 @@ export interface CapturedStun {
   error?: string | undefined;
   /** The transaction id in hex, as `transactionKey` gives it for the decoded message. */
   readonly transactionKey: string;
-  /**
-   * The transaction id as a 53-bit hash (`hashWords`): a map key without making a string.
-   * Two different ids share it with odds of 2^-53 per pair: among the ≤ 50,000 ids a
-   * capture analysis holds at once, a new id is mistaken for a held one about once in
-   * 10^11 lookups (a 256 MiB capture makes about 10^6).
-   */
+  /** The transaction id as a 53-bit number (`transactionHash` of flow-keys.ts): a map key without a string. */
   readonly transactionHash: number;
   /**
    * Numbers naming the source and destination endpoints with the transport (address, port,
@@ -157,10 +150,7 @@ export class StunView implements CapturedStun {
     this.check();
     const { buf, off, len } = this;
     if (len < HEADER_LENGTH) return 0;
-    const at = cookieAt(buf, off, len) ? ID_AT : CLASSIC_ID_AT;
-    const n = (HEADER_LENGTH - at) >> 2;
-    for (let i = 0; i < n; i++) idWords[i] = u32(buf, off + at + 4 * i) | 0;
-    return hashWords(idWords, n);
+    return transactionHash(buf, off, cookieAt(buf, off, len));
   }
   /** Offset of the value of the first attribute of `type` in `buf` (its length at offset - 2), or -1. */
   private find(type: number): number {
