@@ -85,7 +85,7 @@ for (const file of files) {
   const row = { file: path.basename(file) };
   for (const [name] of sides) {
     const rs = seen[name];
-    const { scanMs, cpuMs, importMs, maxRssMB, ...counts } = rs[0];
+    const counts = Object.fromEntries(Object.entries(rs[0]).filter(([k]) => !['scanMs', 'cpuMs', 'importMs', 'maxRssMB'].includes(k)));
     row[name] = {
       scanMs: Math.round(median(rs.map((r) => r.scanMs))),
       cpuMs: Math.round(median(rs.map((r) => r.cpuMs))),
