@@ -102,10 +102,13 @@ export class CallTimelines {
     const sl = this.slots;
     switch (kind) {
       case 'login': {
-        const req = own(g('req') ?? g('req2') ?? '?');
-        let t = this.logins.get(req);
+        // Most login lines are for a request already open: its key is copied (`own`) only
+        // when it is stored, not for every lookup.
+        const found = g('req') ?? g('req2') ?? '?';
+        let t = this.logins.get(found);
         const fresh = t < 0;
         if (fresh) {
+          const req = own(found);
           t = sl.alloc();
           sl.req[t] = req;
           this.evictedLogins += this.logins.set(req, t);
