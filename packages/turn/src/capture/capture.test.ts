@@ -652,6 +652,21 @@ function tsharkPairs(file: string, binding: boolean, extra: string[] = []): [num
 }
 
 describe('issue 12: Binding pairs, MS-TURN, open relays, STUN off its port', () => {
+  it('Binding checks beyond the 50,000 held are forgotten oldest first: a later copy of the first counts anew, of the last as a retransmission', async () => {
+    const held = 50_000;
+    const bindingRequest = (n: number): Buffer => {
+      const m = Buffer.alloc(20);
+      m.writeUInt16BE(0x0001, 0);
+      m.writeUInt32BE(0x2112a442, 4);
+      m.writeUInt32BE(n, 16);
+      return frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(50000, 3478, m)));
+    };
+    const packets = Array.from({ length: held + 1 }, (_, n) => bindingRequest(n + 1));
+    packets.push(bindingRequest(1), bindingRequest(held + 1));
+    const a = await analyseCapture(write('binding-ring.pcap', pcap(101, packets, { le: true, nano: false })));
+    expect(a.binding).toEqual({ requests: held + 2, transmissions: held + 3, answered: 0, responses: 0 });
+  });
+
   it.each([
     ['nDPI_stun_google_meet.pcapng', 44, 43],
     ['nDPI_stun_zoom.pcapng', 6, 6],
