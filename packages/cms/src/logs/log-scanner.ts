@@ -21,9 +21,27 @@ export const MAX_CALLS_LISTED = 20;
 type OpenAggregate = Omit<Aggregate, 'timelines'> & { timelines: PendingTimeline[] };
 
 type GroupIndex = Readonly<Record<TimelineGroup, number>>;
+/** Whether `text` holds one of `anchors` (a loop: no closure per line, as `some` would make). */
+function holdsAny(text: string, anchors: readonly string[]): boolean {
+  for (let k = 0; k < anchors.length; k += 1) if (text.includes(anchors[k]!)) return true;
+  return false;
+}
 /** A named group of a match, by the index PositionalPattern.index gave for it. */
 const group = (c: PositionalPattern, m: RegExpExecArray, k: number, name: string): string | undefined =>
   k > 0 ? m[k] : k === 0 ? undefined : c.group(m, name);
+
+/**
+ * The named groups of the current timeline match, read by name through `get`: one
+ * object and one function for the whole scan rather than a closure per matching line.
+ * The match is dropped once the line is done (it would keep the scanned piece alive).
+ */
+class MatchGroups {
+  c: PositionalPattern | undefined = undefined;
+  m: RegExpExecArray | undefined = undefined;
+  gi: GroupIndex | undefined = undefined;
+  readonly get = (name: TimelineGroup): string | undefined =>
+    this.m === undefined ? undefined : group(this.c!, this.m, this.gi![name], name);
+}
 
 /**
  * The streaming signature scan. Feed it lines (in any order of files, one file per
@@ -42,6 +60,7 @@ export class LogScanner {
   private readonly soleAgg: number[];
   private readonly aggList: OpenAggregate[] = [];
   private readonly timelines: CallTimelines;
+  private readonly current = new MatchGroups();
   /**
    * The latest line of each aggregate while its block is scanned: it changes on
    * every repeat, so it stays a (line, slice) pair here and becomes the latest
@@ -121,17 +140,22 @@ export class LogScanner {
       if ((plan[x]! & 1) === 1) {
         if (this.caseless[i]) {
           lower ??= text.toLowerCase();
-          const l = lower;
-          if (!this.lowerAnchors[i]!.some((a) => l.includes(a))) continue;
-        } else if (!this.signatures[i]!.anchors.some((a) => text.includes(a))) continue;
+          if (!holdsAny(lower, this.lowerAnchors[i]!)) continue;
+        } else if (!holdsAny(text, this.signatures[i]!.anchors)) continue;
       }
       const sig = this.signatures[i]!;
       const c = this.compiled[i]!;
       const m = c.re.exec(text);
       if (!m) continue;
       const gi = this.gi[i]!;
-      if (sig.role === 'timeline') tl.event(sig.event, (name) => group(c, m, gi[name], name), lineNo, text);
-      else this.problem(i, sig, c, gi, m, lineNo, text);
+      if (sig.role === 'timeline') {
+        const g = this.current;
+        g.c = c;
+        g.m = m;
+        g.gi = gi;
+        tl.event(sig.event, g.get, lineNo, text);
+        g.m = undefined;
+      } else this.problem(i, sig, c, gi, m, lineNo, text);
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BoundedKeys, EventSlots } from './open-events.js';
+import { BoundedKeys, EventSlots, slotKey } from './open-events.js';
 
 /** The reference: a Map in insertion order, re-inserting moves a key to the end, the oldest go first. */
 class Model {
@@ -82,5 +82,24 @@ describe('EventSlots', () => {
     const z = zero.alloc();
     zero.push(z, 1, 0, 0, 'x');
     expect(zero.count[z]).toBe(0);
+  });
+});
+
+describe('slotKey: call and request numbers as map keys', () => {
+  it('a short digit string without a leading zero is its number; anything else stays text', () => {
+    expect([slotKey('1000000'), slotKey('0'), slotKey('999999999')]).toEqual([1000000, 0, 999999999]);
+    expect([slotKey('0123'), slotKey('1234567890'), slotKey(''), slotKey('12a'), slotKey('?'), slotKey('-1')]).toEqual([
+      '0123',
+      '1234567890',
+      '',
+      '12a',
+      '?',
+      '-1',
+    ]);
+  });
+
+  it('two strings give the same key exactly when they are equal', () => {
+    const text = fc.oneof(fc.stringMatching(/^\d{0,11}$/), fc.string({ maxLength: 6 }));
+    fc.assert(fc.property(text, text, (a, b) => (slotKey(a) === slotKey(b)) === (a === b)));
   });
 });

@@ -21,7 +21,7 @@ export class EventSlots {
   /** The guest a login or call belongs to. */
   user: (string | undefined)[] = [];
   /** The login request a login came in as (logins only). */
-  req: (string | undefined)[] = [];
+  req: (SlotKey | undefined)[] = [];
   private freeList: number[] = [];
   private used = 0;
 
@@ -95,6 +95,31 @@ export class EventSlots {
 
 const KEEP = {};
 
+/** A key of open calls, logins or users: see `slotKey`. */
+export type SlotKey = string | number;
+/** Digit strings up to this long are below 2^31: small integers in V8 (Smis). */
+const MAX_NUMERIC_KEY_DIGITS = 9;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/**
+ * A call or login request number as a map key: a string of up to nine digits without a
+ * leading zero becomes its number, a small integer that a map hashes without reading
+ * characters and that pins no scanned piece (nothing to copy); anything else stays text.
+ * One string gives one key, and two strings the same key only when they are equal.
+ */
+export function slotKey(s: string): SlotKey {
+  const n = s.length;
+  if (n === 0 || n > MAX_NUMERIC_KEY_DIGITS || (n > 1 && s.charCodeAt(0) === DIGIT_0)) return s;
+  let v = 0;
+  for (let i = 0; i < n; i += 1) {
+    const c = s.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) return s;
+    v = v * 10 + (c - DIGIT_0);
+  }
+  return v;
+}
+
 /**
  * Keys (a call number, a login request, a user) of slots, at most `max`: inserting
  * beyond it evicts the oldest insertion. Insertion order is a ring of keys, entry
@@ -110,8 +135,8 @@ export class BoundedKeys {
    * quarter full, so a map of logins that goes 0 -> 1 -> 0 for every guest made a
    * table per login. A key no log line can produce (an object) keeps it at one.
    */
-  private readonly stamps = new Map<string | object, number>([[KEEP, -1]]);
-  private ringKey: string[] = [];
+  private readonly stamps = new Map<SlotKey | object, number>([[KEEP, -1]]);
+  private ringKey: SlotKey[] = [];
   private ringSlot = new Int32Array(16);
   private head = 0;
   private tail = 0;
@@ -126,13 +151,13 @@ export class BoundedKeys {
   }
 
   /** The slot under `key`, or -1. */
-  get(key: string): number {
+  get(key: SlotKey): number {
     const stamp = this.stamps.get(key);
     return stamp === undefined ? -1 : this.ringSlot[stamp % this.ringSlot.length]!;
   }
 
   /** Puts `slot` under `key` (as the newest); returns how many older keys were evicted. */
-  set(key: string, slot: number): number {
+  set(key: SlotKey, slot: number): number {
     this.store.retain(slot);
     const old = this.stamps.get(key);
     if (old !== undefined) this.store.release(this.ringSlot[old % this.ringSlot.length]!);
@@ -155,7 +180,7 @@ export class BoundedKeys {
   }
 
   /** Removes `key` (not an eviction). */
-  delete(key: string): void {
+  delete(key: SlotKey): void {
     const stamp = this.stamps.get(key);
     if (stamp === undefined) return;
     this.store.release(this.ringSlot[stamp % this.ringSlot.length]!);
@@ -165,7 +190,7 @@ export class BoundedKeys {
   /** Keeps the live ring entries in order; doubles the ring if most of them are live. */
   private compact(): void {
     const cap = this.ringSlot.length;
-    const keys: string[] = [];
+    const keys: SlotKey[] = [];
     const slots: number[] = [];
     for (let s = this.head; s < this.tail; s += 1) {
       const k = this.ringKey[s % cap]!;

@@ -4,7 +4,7 @@
  * `ScanLimits` (open calls and logins are slots, `open-events.ts`). Design:
  * docs/decisions/cms-log-scan-fast-path.md ("Open calls and logins as slots").
  */
-import { BoundedKeys, EventSlots } from './open-events.js';
+import { BoundedKeys, EventSlots, slotKey, type SlotKey } from './open-events.js';
 import { clip, MAX_EVIDENCE_LINE, own, type CallTimeline, type LineRef, type ScanLimits } from './scan-result.js';
 import type { Signature } from './signatures.js';
 
@@ -80,7 +80,7 @@ export class CallTimelines {
 
   /** The open call's timeline so far followed by the current line (texts made in `settleTimeline`). */
   timelineOf(call: string, lineNo: number, text: string): PendingTimeline {
-    const t = this.calls.get(call);
+    const t = this.calls.get(slotKey(call));
     const sl = this.slots;
     const events: PendingLine[] = [];
     if (t >= 0)
@@ -102,10 +102,13 @@ export class CallTimelines {
     const sl = this.slots;
     switch (kind) {
       case 'login': {
-        const req = own(g('req') ?? g('req2') ?? '?');
-        let t = this.logins.get(req);
+        // Most login lines are for a request already open: a text key is copied (`own`)
+        // only when it is stored, not for every lookup; a request number needs no copy.
+        const found = slotKey(g('req') ?? g('req2') ?? '?');
+        let t = this.logins.get(found);
         const fresh = t < 0;
         if (fresh) {
+          const req = typeof found === 'number' ? found : own(found);
           t = sl.alloc();
           sl.req[t] = req;
           this.evictedLogins += this.logins.set(req, t);
@@ -133,7 +136,8 @@ export class CallTimelines {
         return;
       }
       case 'allocated': {
-        const call = own(g('call')!);
+        const found = slotKey(g('call')!);
+        const call = typeof found === 'number' ? found : own(found);
         const u = g('user');
         const user = u === undefined ? undefined : own(u);
         let login = user ? this.users.get(user) : -1;
@@ -141,7 +145,7 @@ export class CallTimelines {
         // The call's story starts with its guest's login (its latest events, leaving room).
         const t = sl.alloc();
         if (user) sl.user[t] = user;
-        let loginReq: string | undefined;
+        let loginReq: SlotKey | undefined;
         if (login >= 0) {
           sl.copyTail(login, t, Math.max(0, Math.min(sl.count[login]!, this.limits.maxEventsPerCall - CALL_OWN_EVENTS)));
           loginReq = sl.req[login];
@@ -156,12 +160,12 @@ export class CallTimelines {
         return;
       }
       case 'media': {
-        const t = this.calls.get(g('call')!);
+        const t = this.calls.get(slotKey(g('call')!));
         if (t >= 0) this.push(t, lineNo, text);
         return;
       }
       case 'teardown':
-        this.calls.delete(g('call')!);
+        this.calls.delete(slotKey(g('call')!));
         return;
       case undefined:
         return;

@@ -95,13 +95,6 @@ const CLS_ERROR = 3;
 const clsOf = (type: number): number => ((type >> 4) & 1) | ((type >> 7) & 2);
 
 const BINDING = 1;
-/**
- * TURN requests and responses make findings; Binding requests and responses are only paired
- * (header and transaction id, never decoded); indications are counted by the scanner alone.
- */
-const wantsTurn = (type: number, kind: 'stun' | 'classic'): boolean =>
-  kind === 'stun' && clsOf(type) !== CLS_INDICATION && (isTurnMethod(methodOf(type)) || methodOf(type) === BINDING);
-
 /** The ERROR-CODE number read in place (class * 100 + number), or undefined. */
 function errorCodeOf(c: CapturedStun): number | undefined {
   const v = c.attribute(ATTR.ERROR_CODE);
@@ -126,7 +119,8 @@ const endpoint = (addr: string, port: number): string => (addr.includes(':') ? `
  * servers and events by caps, the scanner's flows by its own bounds.
  */
 export async function analyseCapture(path: string, signal?: AbortSignal): Promise<CaptureAnalysis> {
-  const pending = new Map<string, Pending>();
+  // Keyed by transaction id hashes (CapturedStun.transactionHash): no string per message.
+  const pending = new Map<number, Pending>();
   // Keyed by the endpoint numbers the scanner gives, so no string is made per message.
   const servers = new Map<number, ServerTally>();
   const out: CaptureAnalysis = {
@@ -152,7 +146,7 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
     }
     return t;
   };
-  const forget = (key: string): void => {
+  const forget = (key: number): void => {
     const p = pending.get(key);
     if (p && !p.answered) out.unanswered++;
     pending.delete(key);
@@ -172,37 +166,54 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
   };
 
   /** Binding transaction id -> answered; bounded like the TURN map, oldest dropped first. */
-  const bindings = new Map<string, boolean>();
-  const onBinding = (c: CapturedStun, cls: number): void => {
-    if (c.icmp) return;
-    const key = c.transactionKey;
+  const bindings = new Map<number, boolean>();
+  /**
+   * The bindings' keys in insertion order, a ring: the oldest is found without
+   * `bindings.keys().next()`, which walks over every entry deleted from the front of the
+   * map since its table was last rebuilt (seconds per million checks once the map is full).
+   */
+  const bindingRing = new Float64Array(MAX_PENDING);
+  let bindingOldest = 0;
+  /**
+   * ICE Binding checks are paired from the header alone, without a view: they are most of
+   * a large capture's messages. Returns whether the message is one of the TURN requests and
+   * responses the findings need a view of.
+   */
+  const onHeader = (type: number, kind: 'stun' | 'classic', key: number, quoted: boolean): boolean => {
+    if (kind !== 'stun') return false;
+    const cls = clsOf(type);
+    if (cls === CLS_INDICATION) return false;
+    const method = methodOf(type);
+    if (method !== BINDING) return isTurnMethod(method);
+    if (quoted) return false;
     const b = out.binding;
     if (cls === CLS_REQUEST) {
       b.transmissions++;
-      if (bindings.has(key)) return;
-      if (bindings.size >= MAX_PENDING) bindings.delete(bindings.keys().next().value!);
+      if (bindings.has(key)) return false;
+      if (bindings.size >= MAX_PENDING) bindings.delete(bindingRing[bindingOldest]!);
+      bindingRing[bindingOldest] = key;
+      bindingOldest = (bindingOldest + 1) % MAX_PENDING;
       bindings.set(key, false);
       b.requests++;
-      return;
+      return false;
     }
     b.responses++;
     if (bindings.get(key) === false) {
       bindings.set(key, true);
       b.answered++;
     }
+    return false;
   };
 
   const onMessage = (c: CapturedStun): void => {
     const cls = clsOf(c.type);
-    // The header alone pairs a Binding check, even when its attributes do not decode.
-    if (methodOf(c.type) === BINDING) return onBinding(c, cls);
     if (c.error !== undefined) {
       // Undecodable (MS-TURN lengths, cut short): the header still says an answer came.
       if ((cls === CLS_SUCCESS || cls === CLS_ERROR) && !c.icmp) tally(c, true).responses++;
       return;
     }
     const method = methodOf(c.type);
-    const key = c.transactionKey;
+    const key = c.transactionHash;
     if (cls === CLS_REQUEST) {
       const t = tally(c, false);
       if (c.icmp) {
@@ -283,7 +294,7 @@ export async function analyseCapture(path: string, signal?: AbortSignal): Promis
     }
   };
 
-  const scanner = new StunScanner(onMessage, { wants: wantsTurn });
+  const scanner = new StunScanner(onMessage, { header: onHeader });
   try {
     await scanCapture(
       path,

@@ -351,7 +351,7 @@ describe('synthetic captures: every link layer, byte order and resolution', () =
 
 describe('large files: chunk boundaries, big records, bounded evidence', () => {
   it('a file of several chunks, with records cut at every boundary and one larger than the tail room, reads whole', async () => {
-    // Sizes chosen so records straddle the 4 MiB chunk edges at varied offsets; one of 1.5 MiB.
+    // Sizes chosen so records straddle the 1 MiB chunk edges at varied offsets; one of 1.5 MiB (larger than the tail room).
     const sizes: number[] = [];
     for (let i = 0; sizes.reduce((a, b) => a + b + 16, 24) < 10 << 20; i++) sizes.push(i === 300 ? 1_500_000 : 60 + ((i * 7919) % 9000));
     const packets = sizes.map((n, i) => {
@@ -652,6 +652,21 @@ function tsharkPairs(file: string, binding: boolean, extra: string[] = []): [num
 }
 
 describe('issue 12: Binding pairs, MS-TURN, open relays, STUN off its port', () => {
+  it('Binding checks beyond the 50,000 held are forgotten oldest first: a later copy of the first counts anew, of the last as a retransmission', async () => {
+    const held = 50_000;
+    const bindingRequest = (n: number): Buffer => {
+      const m = Buffer.alloc(20);
+      m.writeUInt16BE(0x0001, 0);
+      m.writeUInt32BE(0x2112a442, 4);
+      m.writeUInt32BE(n, 16);
+      return frame('raw', ipv4Packet(17, '127.0.0.1', '127.0.0.2', udp(50000, 3478, m)));
+    };
+    const packets = Array.from({ length: held + 1 }, (_, n) => bindingRequest(n + 1));
+    packets.push(bindingRequest(1), bindingRequest(held + 1));
+    const a = await analyseCapture(write('binding-ring.pcap', pcap(101, packets, { le: true, nano: false })));
+    expect(a.binding).toEqual({ requests: held + 2, transmissions: held + 3, answered: 0, responses: 0 });
+  });
+
   it.each([
     ['nDPI_stun_google_meet.pcapng', 44, 43],
     ['nDPI_stun_zoom.pcapng', 6, 6],
@@ -767,6 +782,8 @@ describe('issue 12: Binding pairs, MS-TURN, open relays, STUN off its port', () 
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 65535 }), fc.boolean(), (bytes, port, overTcp) => {
         const scanner = new StunScanner((c) => {
           void c.transactionKey;
+          void c.transactionHash;
+          void c.srcKey;
           void c.attributeText(ATTR.USERNAME);
           try {
             void c.message;

@@ -58,3 +58,26 @@ export function identityWords(b: Buffer, l: TransportLocation, w: Int32Array, di
   w[2 * n + 1] = l.proto | (l.v6 ? 0x100 : 0);
   return 2 * n + 2;
 }
+
+/** Where the transaction id starts: after the magic cookie (96 bits), or after the length in RFC 3489 (128 bits). */
+const ID_AT = 8;
+const CLASSIC_ID_AT = 4;
+const HEADER_END = 20;
+
+/**
+ * The transaction id of the STUN message at `o` as a 53-bit number, hashed like `hashWords`
+ * (the same words give the same number) but read in place: a map key without a string or an
+ * array. Two different ids share it with odds of 2^-53 per pair: among the ≤ 50,000 ids a
+ * capture analysis holds at once, a new id is taken for a held one about once in 10^11
+ * lookups (a 256 MiB capture makes about 10^6). `cookie`: the message has the magic cookie.
+ */
+export function transactionHash(b: Buffer, o: number, cookie: boolean): number {
+  let a = 0x811c9dc5;
+  let c = 0x01000193;
+  for (let at = o + (cookie ? ID_AT : CLASSIC_ID_AT); at < o + HEADER_END; at += 4) {
+    const w = u32(b, at) | 0;
+    a = Math.imul(a ^ w, 0x01000193);
+    c = Math.imul(c ^ w, 0x5bd1e995) ^ (c >>> 15);
+  }
+  return (a >>> 0) * 0x200000 + ((c >>> 0) & 0x1fffff);
+}

@@ -6,7 +6,7 @@
  */
 import { HEADER_LENGTH } from '../codec/constants.js';
 import type { CapturedPacket } from './pcap-reader.js';
-import { hashWords, identityWords } from './flow-keys.js';
+import { hashWords, identityWords, transactionHash } from './flow-keys.js';
 import { locateTransport, TCP_FIN, TCP_RST, TCP_SYN, TransportLocation } from './packet.js';
 import { attributeError, channelDataFits, cookieAt, FIRST_TWO_BITS, plausibleStun, rfc4571Start, u16, u32 } from './stun-bytes.js';
 import { StunView, type CapturedStun } from './stun-view.js';
@@ -49,6 +49,14 @@ export interface ScannerOptions {
    * messages are ICE Binding checks that no finding needs.
    */
   wants?: (type: number, kind: 'stun' | 'classic') => boolean;
+  /**
+   * Called for every message (after `wants` would be) with what its header says: the type,
+   * the transaction id as a number (`transactionHash`), whether it is quoted in an ICMP error.
+   * Returns whether the callback still wants a view of it. Messages that are counted from
+   * the header alone (the ICE Binding checks of a large capture, most of its messages) then
+   * cost no object at all.
+   */
+  header?: (type: number, kind: 'stun' | 'classic', transactionHash: number, quoted: boolean) => boolean;
 }
 
 /**
@@ -95,6 +103,7 @@ export class StunScanner {
   /** Int32 so that storing a u32 never changes the array's element kind (a deopt). */
   private readonly words = new Int32Array(16);
   private readonly wants: ((type: number, kind: 'stun' | 'classic') => boolean) | undefined;
+  private readonly header: ScannerOptions['header'];
   private frameNo = 0;
   // NaN, a double from the start: a field that begins as a small integer and later holds
   // a timestamp changes representation, which throws away optimised code.
@@ -106,6 +115,7 @@ export class StunScanner {
     opts: ScannerOptions = {},
   ) {
     this.wants = opts.wants;
+    this.header = opts.header;
   }
 
   /** One captured packet as an object (copies nothing; `p.data` is read during the call). */
@@ -171,6 +181,8 @@ export class StunScanner {
     }
     const type = u16(b, off);
     if (this.wants && !this.wants(type, kind)) return;
+    if (this.header && !this.header(type, kind, len < HEADER_LENGTH ? 0 : transactionHash(b, off, kind === 'stun'), l.icmpVersion !== 0))
+      return;
     const v = new StunView(b, off, len, this.frameNo, this.frameTime, l, this.frameBuf, kind, type, error, unpadded);
     try {
       this.onMessage(v);

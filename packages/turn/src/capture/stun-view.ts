@@ -5,11 +5,14 @@
  */
 import { HEADER_LENGTH } from '../codec/constants.js';
 import { decodeMessage, type StunMessage } from '../codec/message.js';
-import { endpointKey } from './flow-keys.js';
+import { endpointKey, transactionHash } from './flow-keys.js';
 import { ipv4String, ipv6String, type TransportLocation } from './packet.js';
 import { cookieAt, u16 } from './stun-bytes.js';
 
 const IPPROTO_TCP = 6;
+/** Where the transaction id starts: after the cookie (96 bits), or after the length in RFC 3489 (128 bits). */
+const ID_AT = 8;
+const CLASSIC_ID_AT = 4;
 
 /**
  * One STUN message found in a capture, handed to the scanner's callback. `message` is
@@ -37,6 +40,8 @@ export interface CapturedStun {
   error?: string | undefined;
   /** The transaction id in hex, as `transactionKey` gives it for the decoded message. */
   readonly transactionKey: string;
+  /** The transaction id as a 53-bit number (`transactionHash` of flow-keys.ts): a map key without a string. */
+  readonly transactionHash: number;
   /**
    * Numbers naming the source and destination endpoints with the transport (address, port,
    * UDP/TCP): exact for IPv4, a 53-bit hash for IPv6. Cheap map keys for per-server tallies.
@@ -55,11 +60,13 @@ export class StunView implements CapturedStun {
   readonly protocol: 'udp' | 'tcp';
   readonly srcPort: number;
   readonly dstPort: number;
-  readonly srcKey: number;
-  readonly dstKey: number;
   readonly icmp: { type: number; code: number; version: 4 | 6 } | undefined;
   private readonly srcAt: number;
   private readonly v6: boolean;
+  private readonly tcp: boolean;
+  // NaN until asked for (most views, the ICE Binding checks, never are): a double from the start.
+  private srcKeyValue = Number.NaN;
+  private dstKeyValue = Number.NaN;
   private srcText: string | undefined = undefined;
   private dstText: string | undefined = undefined;
   private decoded: StunMessage | undefined = undefined;
@@ -77,14 +84,12 @@ export class StunView implements CapturedStun {
     readonly error: string | undefined,
     readonly unpadded: boolean,
   ) {
-    const tcp = l.proto === IPPROTO_TCP;
-    this.protocol = tcp ? 'tcp' : 'udp';
+    this.tcp = l.proto === IPPROTO_TCP;
+    this.protocol = this.tcp ? 'tcp' : 'udp';
     this.srcPort = l.srcPort;
     this.dstPort = l.dstPort;
     this.srcAt = l.srcAt;
     this.v6 = l.v6;
-    this.srcKey = endpointKey(fb, l.srcAt, l.v6, l.srcPort, tcp);
-    this.dstKey = endpointKey(fb, l.srcAt + (l.v6 ? 16 : 4), l.v6, l.dstPort, tcp);
     this.icmp = l.icmpVersion !== 0 ? { type: l.icmpType, code: l.icmpCode, version: l.icmpVersion } : undefined;
   }
   private check(): void {
@@ -109,6 +114,21 @@ export class StunView implements CapturedStun {
     }
     return this.dstText;
   }
+  /** Endpoint keys are made on first use (inside the callback), then kept. */
+  get srcKey(): number {
+    if (Number.isNaN(this.srcKeyValue)) {
+      this.check();
+      this.srcKeyValue = endpointKey(this.fb, this.srcAt, this.v6, this.srcPort, this.tcp);
+    }
+    return this.srcKeyValue;
+  }
+  get dstKey(): number {
+    if (Number.isNaN(this.dstKeyValue)) {
+      this.check();
+      this.dstKeyValue = endpointKey(this.fb, this.srcAt + (this.v6 ? 16 : 4), this.v6, this.dstPort, this.tcp);
+    }
+    return this.dstKeyValue;
+  }
   get message(): StunMessage | undefined {
     if (this.error !== undefined) return undefined;
     if (this.decoded) return this.decoded;
@@ -124,7 +144,13 @@ export class StunView implements CapturedStun {
     if (this.decoded) return this.decoded.transactionId.toString('hex');
     this.check();
     if (this.len < HEADER_LENGTH) return '';
-    return this.buf.toString('hex', this.off + (cookieAt(this.buf, this.off, this.len) ? 8 : 4), this.off + HEADER_LENGTH);
+    return this.buf.toString('hex', this.off + (cookieAt(this.buf, this.off, this.len) ? ID_AT : CLASSIC_ID_AT), this.off + HEADER_LENGTH);
+  }
+  get transactionHash(): number {
+    this.check();
+    const { buf, off, len } = this;
+    if (len < HEADER_LENGTH) return 0;
+    return transactionHash(buf, off, cookieAt(buf, off, len));
   }
   /** Offset of the value of the first attribute of `type` in `buf` (its length at offset - 2), or -1. */
   private find(type: number): number {
