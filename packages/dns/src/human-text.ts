@@ -18,17 +18,27 @@ export function tidyLines(text: string): string[] {
   return lines;
 }
 
+// One pattern per tool, compiled once: recognisers ask of every line of every input's head.
+const PROMPTS = new Map<string, RegExp>();
+const promptPattern = (tool: string): RegExp => {
+  let re = PROMPTS.get(tool);
+  if (!re) {
+    re = new RegExp(
+      String.raw`^\s*(?:(?:PS\s+)?[A-Za-z]:\\[^>]*>\s*|\S*[$#%❯➜»>]\s+|\[[^\]]*\][$#%]\s*|)(?:sudo\s+)?${tool}(?:\.exe)?(?:\s+(.*))?$`,
+      'i',
+    );
+    PROMPTS.set(tool, re);
+  }
+  return re;
+};
+
 /**
  * The command a prompt line runs: `❯ dig …`, `$ dig …`, `user@host:~$ dig …`, `# host …`,
  * `PS C:\> nslookup …`, `C:\Users\me>nslookup …`, or the bare echoed command. `undefined`
  * when the line does not run `tool`.
  */
 export function promptCommand(line: string, tool: string): string | undefined {
-  const re = new RegExp(
-    String.raw`^\s*(?:(?:PS\s+)?[A-Za-z]:\\[^>]*>\s*|\S*[$#%❯➜»>]\s+|\[[^\]]*\][$#%]\s*|)(?:sudo\s+)?${tool}(?:\.exe)?(?:\s+(.*))?$`,
-    'i',
-  );
-  const m = re.exec(line.trimEnd());
+  const m = promptPattern(tool).exec(line.trimEnd());
   if (!m) return undefined;
   return (m[1] ?? '').trim();
 }
