@@ -27,6 +27,7 @@ const isBundled = (id) =>
  * imports only, so nothing behind a dynamic import (a check's code, a heavy library) joins it.
  */
 const LAYERS = [
+  { name: 'help', from: [dist('help/rendered-help.js')] },
   { name: 'cli', from: [dist('cli.js'), dist('io.js')] },
   { name: 'meta', from: [dist('code-catalogue.js'), ...PLUGIN_PACKAGES.map((pkg) => dist('meta.js', pkg))] },
   { name: 'catalogue', from: [dist('catalogue.js'), ...PLUGIN_PACKAGES.map((pkg) => dist('light.js', pkg))] },
@@ -35,7 +36,7 @@ const LAYERS = [
 
 const bundle = (codeSplitting) =>
   rolldown({
-    input: { cli: dist('cli.js') },
+    input: { cli: dist('cli.js'), help: dist('help/rendered-help.js') },
     platform: 'node',
     cwd: root,
     external: (id) => id.startsWith('node:') || !isBundled(id),
@@ -68,7 +69,7 @@ const groups = LAYERS.map(({ name, from }) => {
 });
 
 const final = await rolldown({
-  input: { cli: dist('cli.js') },
+  input: { cli: dist('cli.js'), help: dist('help/rendered-help.js') },
   platform: 'node',
   cwd: root,
   external: (id) => id.startsWith('node:') || !isBundled(id),

@@ -190,7 +190,7 @@ describe('the fast parser agrees with yargs', () => {
           if ((await agree([...leaf.words, ...positionals, ...flags.flat()])) === 'fast') fast++;
         },
       ),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.FAST_PARSE_RUNS ?? 400) },
     );
     // The property says something only if the fast path answered a fair share of the lines.
     expect(fast).toBeGreaterThan(120);

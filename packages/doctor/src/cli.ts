@@ -5,7 +5,7 @@ import { VERSION } from './version.js';
 import { refuseArgvPasswords } from './commands/refuse-argv-passwords.js';
 import { COMMANDS } from './commands/registry.js';
 import { fastDispatch } from './parse/fast-dispatch.js';
-import { helpWidth, renderedHelp } from './help/rendered-help.js';
+import { helpWidth } from './help/width.js';
 
 const EPILOG = `Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage or input, 3 a check could not decide.
 Passwords: --*-password-file or CMS_DOCTOR_TURN_PASSWORD / CMS_DOCTOR_CMS_PASSWORD; never on the command line.
@@ -29,11 +29,6 @@ export function withoutCamelTwins(message: string): string {
 export async function main(rawArgs: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
     refuseArgvPasswords(rawArgs);
-    const help = await renderedHelp(rawArgs, io.columns);
-    if (help !== undefined) {
-      io.stdout(help);
-      return 0;
-    }
     const fast = await fastDispatch(rawArgs, io);
     if (fast) {
       await fast();

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-/** yargs wraps `--help` to the terminal, at most 110 columns, and to 100 when stdout is no terminal. */
-export const helpWidth = (columns: number | undefined): number => Math.min(110, columns || 100);
+import { helpWidth } from './width.js';
 
 /** The widths whose help the build renders in advance: no terminal (100), wide terminals (110), the classic 80. */
 export const RENDERED_WIDTHS = [80, 100, 110] as const;
@@ -21,9 +20,9 @@ export function helpPath(args: readonly string[]): string | undefined {
 
 /**
  * `--help` as yargs printed it when the CLI was built (scripts/bundle-cli.mjs writes the files
- * beside the bundle), without loading yargs and every command: yargs costs more than node's own
- * start. Undefined when this width or path was not rendered, or no file is there (running
- * from dist or the sources): yargs then renders it, the same text.
+ * beside the bundle, where this module is an entry of its own), without loading yargs, the
+ * commands or even the CLI: bin/cms-doctor.js asks here first. Undefined when this width or
+ * path was not rendered, or no file is there: the CLI's yargs then renders it, the same text.
  */
 export async function renderedHelp(args: readonly string[], columns: number | undefined): Promise<string | undefined> {
   const path = helpPath(args);
