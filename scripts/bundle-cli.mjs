@@ -27,7 +27,7 @@ const isBundled = (id) =>
  * imports only, so nothing behind a dynamic import (a check's code, a heavy library) joins it.
  */
 const LAYERS = [
-  { name: 'help', from: [dist('help/rendered-help.js')] },
+  { name: 'help', from: [dist('help/entry.js')] },
   { name: 'cli', from: [dist('cli.js'), dist('io.js')] },
   { name: 'meta', from: [dist('code-catalogue.js'), ...PLUGIN_PACKAGES.map((pkg) => dist('meta.js', pkg))] },
   { name: 'catalogue', from: [dist('catalogue.js'), ...PLUGIN_PACKAGES.map((pkg) => dist('light.js', pkg))] },
@@ -36,7 +36,7 @@ const LAYERS = [
 
 const bundle = (codeSplitting) =>
   rolldown({
-    input: { cli: dist('cli.js'), help: dist('help/rendered-help.js') },
+    input: { cli: dist('cli.js'), help: dist('help/entry.js') },
     platform: 'node',
     cwd: root,
     external: (id) => id.startsWith('node:') || !isBundled(id),
@@ -69,7 +69,7 @@ const groups = LAYERS.map(({ name, from }) => {
 });
 
 const final = await rolldown({
-  input: { cli: dist('cli.js'), help: dist('help/rendered-help.js') },
+  input: { cli: dist('cli.js'), help: dist('help/entry.js') },
   platform: 'node',
   cwd: root,
   external: (id) => id.startsWith('node:') || !isBundled(id),
@@ -118,3 +118,12 @@ for (const width of RENDERED_WIDTHS) {
   }
   writeFileSync(`${out}help-${width}.json`, JSON.stringify(texts) + '\n');
 }
+// `checks` in both formats (packages/doctor/src/help/rendered-checks.ts reads them).
+const rendered = {};
+for (const format of ['text', 'json']) {
+  const { io, stdout } = bufferedIo({ cwd: root });
+  const code = await main(['checks', '--format', format], io);
+  if (code !== 0 || !stdout()) throw new Error(`cms-doctor checks --format ${format} exited ${code}`);
+  rendered[format] = stdout();
+}
+writeFileSync(`${out}checks.json`, JSON.stringify(rendered) + '\n');

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../packages/doctor/src/cli.js';
 import { RENDERED_WIDTHS, helpPath, type RenderedHelp } from '../../packages/doctor/src/help/rendered-help.js';
+import { checksFormat, type RenderedChecks } from '../../packages/doctor/src/help/rendered-checks.js';
 import { bufferedIo } from '../../packages/doctor/src/io.js';
 import { spawnCli } from '../helpers/cli.js';
 
@@ -26,6 +27,19 @@ describe('help rendered at build time', () => {
       for (const [path, text] of Object.entries(texts)) expect(text, `${path} --help at ${width}`).toBe(await yargsHelp(path, width));
     }
   }, 60_000);
+
+  it('checks in both formats equals what the command prints from the sources', async () => {
+    const rendered = JSON.parse(await readFile(`${BUNDLE}checks.json`, 'utf8')) as RenderedChecks;
+    for (const format of ['text', 'json'] as const) {
+      const { io, stdout } = bufferedIo();
+      expect(await main(['checks', '--format', format], io)).toBe(0);
+      expect(rendered[format], format).toBe(stdout());
+    }
+    expect(checksFormat(['checks'])).toBe('text');
+    expect(checksFormat(['checks', '--format=json'])).toBe('json');
+    expect(checksFormat(['checks', '--format', 'html'])).toBeUndefined();
+    expect(checksFormat(['checks', '--color'])).toBeUndefined();
+  });
 
   it('answers only `[command words] --help|-h`', () => {
     expect(helpPath(['--help'])).toBe('');
