@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,10 @@ export async function startSshd(opts: {
   await writeFile(screensPath, JSON.stringify({ prompt: opts.prompt, screens: opts.screens, stallOn: opts.stallOn ?? null }));
   await writeFile(logPath, '');
   await chmod(logPath, 0o666);
+  // The forced command runs as the login user, who may not be able to enter the checkout (a
+  // clone in a 0700 temp folder): it runs a copy of the shell from this world-readable folder.
+  const shell = join(dir, 'fake-mmp-shell.mjs');
+  await copyFile(SHELL, shell);
   const home = join(dir, 'home');
   await mkdir(home, { recursive: true });
   for (const [name, text] of Object.entries(opts.files ?? {})) await writeFile(join(home, name), text);
@@ -96,7 +100,7 @@ export async function startSshd(opts: {
     'PermitRootLogin yes',
     'StrictModes no',
     'LogLevel ERROR',
-    `ForceCommand cd ${home} && ${process.execPath} ${SHELL} ${screensPath} ${logPath}`,
+    `ForceCommand cd ${home} && ${process.execPath} ${shell} ${screensPath} ${logPath}`,
     'Subsystem sftp internal-sftp',
   ].join('\n');
   await writeFile(join(dir, 'sshd_config'), `${config}\n`);
