@@ -101,6 +101,7 @@ const LINES = [
   'lab --list',
   'demo --scenario turn-wrong-password',
   'serve --inventory fleet.yaml --listen 127.0.0.1:0 --concurrency 2',
+  'verify --external cmsweb.example.com --edge 127.0.0.1:8443 --format json',
 ];
 
 const REFUSED = [

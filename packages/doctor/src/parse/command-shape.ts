@@ -33,7 +33,7 @@ export function parseCommandString(command: string): { name: string; positionals
 }
 
 /** The builder methods whose effect the fast parser reproduces; calls to any other are recorded as unsupported. */
-const RECORDED = new Set(['option', 'positional', 'middleware', 'command', 'example', 'demandCommand']);
+const RECORDED = new Set(['option', 'positional', 'middleware', 'command', 'example', 'demandCommand', 'usage']);
 
 /**
  * Runs the command's builder against a recorder instead of yargs: the same declarations drive
@@ -54,7 +54,8 @@ export function recordCommand(module: CommandModule): CommandShape {
     get: (_t, method) => {
       if (typeof method !== 'string') return undefined;
       return (...args: unknown[]) => {
-        if (!RECORDED.has(method)) shape.unsupported.push(method);
+        // `usage(text)` is help text only; with more arguments it would declare a default command.
+        if (!RECORDED.has(method) || (method === 'usage' && args.length !== 1)) shape.unsupported.push(method);
         else if (method === 'option') shape.options.set(String(args[0]), (args[1] ?? {}) as Options);
         else if (method === 'positional') {
           const p = shape.positionals.find((x) => x.name === args[0]);
