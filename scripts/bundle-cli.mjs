@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run build` (after tsc -b): the CLI as one entry with lazy chunks in packages/doctor/bundle,
-// which bin/cms-doctor.js runs. Only the workspace code is bundled (the packages stay importable
+// `npm run build` (after tsc -b): the CLI bundled with lazy chunks into packages/doctor/bundle,
+// which bin/cms-doctor.js runs: `cli.js`, and `help.js`, which prints what this script renders
+// at the end (`--help`, `checks`) without loading the CLI. Only the workspace code is bundled (the packages stay importable
 // one by one from dist for scripts); npm dependencies stay external, loaded from node_modules
 // when first used. Why, and what it measured: docs/decisions/cli-bundle.md. Writes modules.json
 // beside the bundle: each chunk with the dist modules it holds, so tests can tell which of our
@@ -20,9 +21,9 @@ const isBundled = (id) =>
   id.startsWith('@cms-doctor/') || id === 'yargs-parser' || id.startsWith('.') || id.startsWith('/') || id.startsWith('\0');
 
 /**
- * Chunk groups, one per layer a command loads whole: the CLI entry, the codes and fixes
- * (`explain`), the check catalogue as metadata (`checks`, and every diagnosis), the report. Left to itself the bundler cuts them into some thirty
- * small chunks at the dynamic-import boundaries, and each file costs a resolve, a read and a
+ * Chunk groups, one per layer a command loads whole: the rendered help, the CLI entry, the codes
+ * and fixes (`explain`), the check catalogue as metadata (every diagnosis), the report. Left to
+ * itself the bundler cuts them into some thirty small chunks at the dynamic-import boundaries, and each file costs a resolve, a read and a
  * compile; one chunk per layer is what a command start pays for. A group holds a layer's static
  * imports only, so nothing behind a dynamic import (a check's code, a heavy library) joins it.
  */
@@ -34,41 +35,8 @@ const LAYERS = [
   { name: 'report', from: [dist('commands/common.js')] },
 ];
 
-const bundle = (codeSplitting) =>
-  rolldown({
-    input: { cli: dist('cli.js'), help: dist('help/entry.js') },
-    platform: 'node',
-    cwd: root,
-    external: (id) => id.startsWith('node:') || !isBundled(id),
-    logLevel: 'warn',
-  }).then(async (build) => {
-    const result = await build.generate({ format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunk-[hash].js', codeSplitting });
-    return { build, chunks: result.output.filter((o) => o.type === 'chunk') };
-  });
-
-/** The modules a set of modules reaches through static imports, read off a first, ungrouped build. */
-function staticClosure(chunks, starts) {
-  const byModule = new Map(chunks.flatMap((c) => c.moduleIds.map((m) => [m, c])));
-  const seen = new Set();
-  const visit = (chunk) => {
-    if (!chunk || seen.has(chunk)) return;
-    seen.add(chunk);
-    for (const f of chunk.imports) visit(chunks.find((c) => c.fileName === f));
-  };
-  for (const s of starts) visit(byModule.get(s));
-  return new Set([...seen].flatMap((c) => c.moduleIds));
-}
-
-const first = await bundle(true);
-await first.build.close();
-const taken = new Set();
-const groups = LAYERS.map(({ name, from }) => {
-  const members = new Set([...staticClosure(first.chunks, from)].filter((m) => !taken.has(m)));
-  for (const m of members) taken.add(m);
-  return { name, test: (id) => members.has(id) };
-});
-
-const final = await rolldown({
+/** Both builds bundle the same entries; the first only reads the import graph. */
+const INPUT = {
   input: { cli: dist('cli.js'), help: dist('help/entry.js') },
   platform: 'node',
   cwd: root,
@@ -76,16 +44,37 @@ const final = await rolldown({
   logLevel: 'warn',
   // Expected: the light entries import their meta statically, the code catalogue lazily.
   onLog: (level, log, handler) => log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT' && handler(level, log),
+};
+const OUTPUT = { format: 'esm', entryFileNames: '[name].js' };
+
+/** The modules a set of modules reaches through static imports, read off a first, ungrouped build. */
+function staticClosure(chunks, starts) {
+  const byModule = new Map(chunks.flatMap((c) => c.moduleIds.map((m) => [m, c])));
+  const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+  const seen = new Set();
+  const visit = (chunk) => {
+    if (!chunk || seen.has(chunk)) return;
+    seen.add(chunk);
+    for (const f of chunk.imports) visit(byFile.get(f));
+  };
+  for (const s of starts) visit(byModule.get(s));
+  return new Set([...seen].flatMap((c) => c.moduleIds));
+}
+
+const first = await rolldown(INPUT);
+const ungrouped = (await first.generate({ ...OUTPUT, chunkFileNames: 'chunk-[hash].js' })).output.filter((o) => o.type === 'chunk');
+await first.close();
+const taken = new Set();
+const groups = LAYERS.map(({ name, from }) => {
+  const members = new Set([...staticClosure(ungrouped, from)].filter((m) => !taken.has(m)));
+  for (const m of members) taken.add(m);
+  return { name, test: (id) => members.has(id) };
 });
+
+const final = await rolldown(INPUT);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const { output } = await final.write({
-  dir: out,
-  format: 'esm',
-  entryFileNames: '[name].js',
-  chunkFileNames: 'chunk-[name]-[hash].js',
-  codeSplitting: { groups },
-});
+const { output } = await final.write({ ...OUTPUT, dir: out, chunkFileNames: 'chunk-[name]-[hash].js', codeSplitting: { groups } });
 await final.close();
 const modules = Object.fromEntries(
   output
@@ -94,13 +83,24 @@ const modules = Object.fromEntries(
 );
 writeFileSync(`${out}modules.json`, JSON.stringify(modules, null, 1) + '\n');
 
-// `--help` of every command at the widths it is asked at most, rendered by yargs now
-// (packages/doctor/src/help/rendered-help.ts reads them).
+// What depends on the build alone, printed now by the CLI itself: `--help` of every command at
+// the widths it is asked at most (help/rendered-help.ts), `checks` in both formats
+// (help/rendered-checks.ts).
 const { main } = await import(dist('cli.js'));
 const { COMMANDS } = await import(dist('commands/registry.js'));
 const { recordCommand } = await import(dist('parse/command-shape.js'));
-const { RENDERED_WIDTHS } = await import(dist('help/rendered-help.js'));
+const { RENDERED_WIDTHS, renderedHelpName } = await import(dist('help/rendered-help.js'));
+const { RENDERED_CHECKS_NAME } = await import(dist('help/rendered-checks.js'));
 const { bufferedIo } = await import(dist('io.js'));
+
+/** What `cms-doctor <args>` prints, on a terminal `columns` wide; a failure stops the build. */
+async function printed(args, columns) {
+  const { io, stdout } = bufferedIo({ cwd: root, ...(columns ? { columns } : {}) });
+  const code = await main(args, io);
+  if (code !== 0 || !stdout()) throw new Error(`cms-doctor ${args.join(' ')} exited ${code}`);
+  return stdout();
+}
+
 const quietIo = bufferedIo({ cwd: root }).io;
 const paths = [''];
 for (const entry of COMMANDS) {
@@ -110,20 +110,8 @@ for (const entry of COMMANDS) {
 paths.push('completion');
 for (const width of RENDERED_WIDTHS) {
   const texts = {};
-  for (const path of paths) {
-    const { io, stdout } = bufferedIo({ cwd: root, columns: width });
-    const code = await main([...(path ? path.split(' ') : []), '--help'], io);
-    if (code !== 0 || !stdout()) throw new Error(`cms-doctor ${path} --help exited ${code}`);
-    texts[path] = stdout();
-  }
-  writeFileSync(`${out}help-${width}.json`, JSON.stringify(texts) + '\n');
+  for (const path of paths) texts[path] = await printed([...(path ? path.split(' ') : []), '--help'], width);
+  writeFileSync(`${out}${renderedHelpName(width)}`, JSON.stringify(texts) + '\n');
 }
-// `checks` in both formats (packages/doctor/src/help/rendered-checks.ts reads them).
-const rendered = {};
-for (const format of ['text', 'json']) {
-  const { io, stdout } = bufferedIo({ cwd: root });
-  const code = await main(['checks', '--format', format], io);
-  if (code !== 0 || !stdout()) throw new Error(`cms-doctor checks --format ${format} exited ${code}`);
-  rendered[format] = stdout();
-}
-writeFileSync(`${out}checks.json`, JSON.stringify(rendered) + '\n');
+const checks = { text: await printed(['checks', '--format', 'text']), json: await printed(['checks', '--format', 'json']) };
+writeFileSync(`${out}${RENDERED_CHECKS_NAME}`, JSON.stringify(checks) + '\n');

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import yargs, { type Argv, type CommandModule, type Options } from 'yargs';
+import type { Argv, CommandModule, Options } from 'yargs';
+import { fullParser } from '../../packages/doctor/src/cli.js';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../packages/doctor/src/commands/registry.js';
 import { recordCommand, type CommandShape } from '../../packages/doctor/src/parse/command-shape.js';
@@ -35,18 +36,9 @@ function capturing(module: CommandModule, seen: { argv?: Record<string, unknown>
 
 async function viaYargs(args: string[]): Promise<Outcome> {
   const seen: { argv?: Record<string, unknown> } = {};
-  let parser = yargs(args).scriptName('cms-doctor');
-  for (const c of COMMANDS) parser = parser.command(capturing((await c.load())(io), seen));
+  const commands = await Promise.all(COMMANDS.map(async (c) => capturing((await c.load())(io), seen)));
   try {
-    await parser
-      .strict()
-      .help()
-      .version('0')
-      .exitProcess(false)
-      .fail((msg: string | null, err: Error | undefined) => {
-        throw err ?? new Error(msg ?? 'fail');
-      })
-      .parseAsync(args, {}, () => {});
+    await (await fullParser(args, io, commands)).parseAsync(args, {}, () => {});
   } catch (e) {
     return { error: (e as Error).message };
   }

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../packages/doctor/src/cli.js';
-import { RENDERED_WIDTHS, helpPath, type RenderedHelp } from '../../packages/doctor/src/help/rendered-help.js';
-import { checksFormat, type RenderedChecks } from '../../packages/doctor/src/help/rendered-checks.js';
+import { RENDERED_WIDTHS, helpPath, renderedHelpName, type RenderedHelp } from '../../packages/doctor/src/help/rendered-help.js';
+import { RENDERED_CHECKS_NAME, checksFormat, type RenderedChecks } from '../../packages/doctor/src/help/rendered-checks.js';
 import { bufferedIo } from '../../packages/doctor/src/io.js';
 import { spawnCli } from '../helpers/cli.js';
 
@@ -20,7 +20,7 @@ async function yargsHelp(path: string, columns: number): Promise<string> {
 describe('help rendered at build time', () => {
   it('equals what yargs renders from the sources, for every command and width', async () => {
     for (const width of RENDERED_WIDTHS) {
-      const texts = JSON.parse(await readFile(`${BUNDLE}help-${width}.json`, 'utf8')) as RenderedHelp;
+      const texts = JSON.parse(await readFile(`${BUNDLE}${renderedHelpName(width)}`, 'utf8')) as RenderedHelp;
       expect(Object.keys(texts)).toEqual(
         expect.arrayContaining(['', 'run', 'triage', 'probe turn', 'probe dns', 'probe cert', 'explain', 'checks', 'serve']),
       );
@@ -29,7 +29,7 @@ describe('help rendered at build time', () => {
   }, 60_000);
 
   it('checks in both formats equals what the command prints from the sources', async () => {
-    const rendered = JSON.parse(await readFile(`${BUNDLE}checks.json`, 'utf8')) as RenderedChecks;
+    const rendered = JSON.parse(await readFile(`${BUNDLE}${RENDERED_CHECKS_NAME}`, 'utf8')) as RenderedChecks;
     for (const format of ['text', 'json'] as const) {
       const { io, stdout } = bufferedIo();
       expect(await main(['checks', '--format', format], io)).toBe(0);

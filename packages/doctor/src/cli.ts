@@ -1,3 +1,4 @@
+import type { Argv, CommandModule } from 'yargs';
 import { describeError, isCmsDoctorError } from '@cms-doctor/core';
 import { processIo, type CliIo } from './io.js';
 import { ExitError, usageExit } from './exit.js';
@@ -23,6 +24,32 @@ export function withoutCamelTwins(message: string): string {
 }
 
 /**
+ * The CLI as yargs parses it, over these command modules: what runs whenever the fast path
+ * (parse/fast-dispatch.ts) steps aside, and what its tests compare it with.
+ */
+export async function fullParser(rawArgs: readonly string[], io: CliIo, commands: readonly CommandModule[]): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
+  let parser = yargs([...rawArgs])
+    .scriptName('cms-doctor')
+    .usage('cms-doctor: diagnose proxy WebRTC for Cisco Meeting Server through Expressway-C/E\n\nUsage: $0 <command> [options]');
+  for (const command of commands) parser = parser.command(command);
+  return parser
+    .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
+    .demandCommand(1, 'name a command, e.g. cms-doctor run --external cmsweb.example.com')
+    .recommendCommands()
+    .strict()
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .epilog(EPILOG)
+    .wrap(helpWidth(io.columns))
+    .exitProcess(false)
+    .fail((msg: string | null, err: Error | undefined) => {
+      throw err ?? new ExitError(2, msg ?? 'invalid usage');
+    });
+}
+
+/**
  * Runs the CLI and returns its exit code. Never exits the process itself, so tests
  * call it in-process; bin/cms-doctor.js turns the code into the process exit.
  */
@@ -34,25 +61,8 @@ export async function main(rawArgs: readonly string[], io: CliIo = processIo()):
       await fast();
       return 0;
     }
-    const [{ default: yargs }, commands] = await Promise.all([import('yargs'), Promise.all(COMMANDS.map((c) => c.load()))]);
-    let parser = yargs([...rawArgs])
-      .scriptName('cms-doctor')
-      .usage('cms-doctor: diagnose proxy WebRTC for Cisco Meeting Server through Expressway-C/E\n\nUsage: $0 <command> [options]');
-    for (const command of commands) parser = parser.command(command(io));
-    parser = parser
-      .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
-      .demandCommand(1, 'name a command, e.g. cms-doctor run --external cmsweb.example.com')
-      .recommendCommands()
-      .strict()
-      .version(VERSION)
-      .help()
-      .alias('h', 'help')
-      .epilog(EPILOG)
-      .wrap(helpWidth(io.columns))
-      .exitProcess(false)
-      .fail((msg: string | null, err: Error | undefined) => {
-        throw err ?? new ExitError(2, msg ?? 'invalid usage');
-      });
+    const commands = await Promise.all(COMMANDS.map(async (c) => (await c.load())(io)));
+    const parser = await fullParser(rawArgs, io, commands);
     let output = '';
     await parser.parseAsync([...rawArgs], {}, (_err: unknown, _argv: unknown, out: string) => {
       output = out;

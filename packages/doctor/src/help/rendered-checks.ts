@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRendered } from './read-rendered.js';
 
 /** `cms-doctor checks` in both formats, as the CLI printed them at build time. */
 export interface RenderedChecks {
@@ -6,7 +6,8 @@ export interface RenderedChecks {
   json: string;
 }
 
-export const renderedChecksFile = (): URL => new URL('./checks.json', import.meta.url);
+/** The file the build writes both listings to. */
+export const RENDERED_CHECKS_NAME = 'checks.json';
 
 /** `checks`, `checks --format text|json`, `checks --format=text|json` → the format; any other form → undefined. */
 export function checksFormat(args: readonly string[]): 'text' | 'json' | undefined {
@@ -31,9 +32,5 @@ export function checksFormat(args: readonly string[]): 'text' | 'json' | undefin
 export async function renderedChecks(args: readonly string[]): Promise<string | undefined> {
   const format = checksFormat(args);
   if (!format) return undefined;
-  try {
-    return (JSON.parse(await readFile(renderedChecksFile(), 'utf8')) as RenderedChecks)[format];
-  } catch {
-    return undefined;
-  }
+  return (await readRendered<RenderedChecks>(RENDERED_CHECKS_NAME))?.[format];
 }

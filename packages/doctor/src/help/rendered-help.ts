@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-
+import { readRendered } from './read-rendered.js';
 import { helpWidth } from './width.js';
 
 /** The widths whose help the build renders in advance: no terminal (100), wide terminals (110), the classic 80. */
@@ -8,7 +7,8 @@ export const RENDERED_WIDTHS = [80, 100, 110] as const;
 /** Help texts by command path ('' for the top level, 'probe turn'), as yargs rendered them at build time. */
 export type RenderedHelp = Record<string, string>;
 
-export const renderedHelpFile = (width: number): URL => new URL(`./help-${width}.json`, import.meta.url);
+/** The file the build writes the help texts of one width to. */
+export const renderedHelpName = (width: number): string => `help-${width}.json`;
 
 /** `[...command words, --help|-h]` → the command path; anything else (help among other flags too) → undefined. */
 export function helpPath(args: readonly string[]): string | undefined {
@@ -20,7 +20,7 @@ export function helpPath(args: readonly string[]): string | undefined {
 
 /**
  * `--help` as yargs printed it when the CLI was built (scripts/bundle-cli.mjs writes the files
- * beside the bundle, where this module is an entry of its own), without loading yargs, the
+ * beside the bundle; its small help.js entry exports this), without loading yargs, the
  * commands or even the CLI: bin/cms-doctor.js asks here first. Undefined when this width or
  * path was not rendered, or no file is there: the CLI's yargs then renders it, the same text.
  */
@@ -28,10 +28,6 @@ export async function renderedHelp(args: readonly string[], columns: number | un
   const path = helpPath(args);
   const width = helpWidth(columns);
   if (path === undefined || !(RENDERED_WIDTHS as readonly number[]).includes(width)) return undefined;
-  try {
-    const texts = JSON.parse(await readFile(renderedHelpFile(width), 'utf8')) as RenderedHelp;
-    return Object.hasOwn(texts, path) ? texts[path] : undefined;
-  } catch {
-    return undefined;
-  }
+  const texts = await readRendered<RenderedHelp>(renderedHelpName(width));
+  return texts && Object.hasOwn(texts, path) ? texts[path] : undefined;
 }
